@@ -1,0 +1,1 @@
+"""Indicator systems: versioned weighted trees of indicators, maturity levels, and the engine."""
