@@ -1,0 +1,1 @@
+"""Assessment: regions, roles, rounds, submissions, values, results and everything built on them."""

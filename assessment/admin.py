@@ -1,0 +1,76 @@
+"""Admin for regions, memberships, rounds and what hangs off them."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from assessment.models import Membership, Region, Result, Round, Submission, Value
+from indicators.models import IndicatorSystem, SystemStatus
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "level", "parent")
+    list_filter = ("level",)
+    search_fields = ("code", "name")
+    autocomplete_fields = ("parent",)
+    list_select_related = ("parent",)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "region", "role")
+    list_filter = ("role", "region__level")
+    search_fields = ("user__username", "region__code", "region__name")
+    autocomplete_fields = ("user", "region")
+    list_select_related = ("user", "region")
+
+
+@admin.register(Round)
+class RoundAdmin(admin.ModelAdmin):
+    list_display = ("name", "period", "system", "scope", "status", "opens_at", "closes_at")
+    list_filter = ("status", "system")
+    search_fields = ("name", "period")
+    autocomplete_fields = ("scope",)
+    readonly_fields = ("computed_at", "published_at", "created_at")
+    list_select_related = ("system", "scope")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "system":
+            kwargs["queryset"] = IndicatorSystem.objects.filter(status=SystemStatus.PUBLISHED)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ValueInline(admin.TabularInline):
+    model = Value
+    extra = 0
+    fields = ("indicator", "value", "note", "updated_by", "updated_at")
+    readonly_fields = ("updated_by", "updated_at")
+    raw_id_fields = ("indicator",)
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    list_display = ("round", "region", "status", "version", "submitted_at", "reviewed_at")
+    list_filter = ("status", "round")
+    search_fields = ("region__code", "region__name")
+    raw_id_fields = ("region",)
+    readonly_fields = ("version", "updated_at")
+    list_select_related = ("round", "region")
+    inlines = [ValueInline]
+
+
+@admin.register(Result)
+class ResultAdmin(admin.ModelAdmin):
+    """Results are written by the compute step only; the admin shows them for checking."""
+
+    list_display = ("round", "region", "indicator", "kind", "score", "rank", "level", "flags")
+    list_filter = ("round", "kind")
+    search_fields = ("region__code", "region__name")
+    list_select_related = ("round", "region", "indicator", "level")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

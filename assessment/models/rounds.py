@@ -1,0 +1,164 @@
+"""Assessment rounds, each region's submission in a round, and the raw values entered."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from assessment.models.regions import Region, RegionLevel
+from indicators.models import Indicator, IndicatorSystem
+
+
+class RoundStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+    PUBLISHED = "published", _("Published")
+
+
+def default_levels() -> list[str]:
+    return [RegionLevel.CITY, RegionLevel.COUNTY]
+
+
+class Round(models.Model):
+    system = models.ForeignKey(
+        IndicatorSystem,
+        verbose_name=_("indicator system"),
+        on_delete=models.PROTECT,
+        related_name="rounds",
+    )
+    name = models.CharField(_("name"), max_length=120)
+    period = models.CharField(_("period"), max_length=20, help_text=_("For example 2025."))
+    scope = models.ForeignKey(
+        Region,
+        verbose_name=_("scope (root region)"),
+        on_delete=models.PROTECT,
+        related_name="rounds",
+    )
+    levels = models.JSONField(
+        _("participating levels"),
+        default=default_levels,
+        help_text=_('Region levels that take part, e.g. ["city", "county"].'),
+    )
+    opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=RoundStatus.choices, default=RoundStatus.DRAFT
+    )
+    previous = models.ForeignKey(
+        "self",
+        verbose_name=_("previous round (for changes)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="next_rounds",
+    )
+    method = models.JSONField(
+        _("methodology options"),
+        default=dict,
+        blank=True,
+        help_text=_("How scores are computed: normalisation, missing data, aggregation."),
+    )
+    computed_at = models.DateTimeField(_("results computed at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("round")
+        verbose_name_plural = _("rounds")
+        ordering = ["-period", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def participating_regions(self) -> models.QuerySet[Region]:
+        return Region.objects.subtree(self.scope).filter(level__in=self.levels)
+
+
+class SubmissionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved")
+
+
+class Submission(models.Model):
+    round = models.ForeignKey(
+        Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="submissions"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="submissions"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=SubmissionStatus.choices,
+        default=SubmissionStatus.NOT_STARTED,
+    )
+    # Bumped by every save; a save based on an older version is a conflict, not an overwrite.
+    version = models.PositiveIntegerField(_("version"), default=0)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["round", "region"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "region"], name="unique_submission")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.region}"
+
+
+class Value(models.Model):
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("submission"), on_delete=models.CASCADE, related_name="values"
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="values"
+    )
+    value = models.DecimalField(
+        _("raw value"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("value")
+        verbose_name_plural = _("values")
+        ordering = ["submission", "indicator__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "indicator"], name="unique_value")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission} · {self.indicator.code} = {self.value}"

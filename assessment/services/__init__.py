@@ -1,0 +1,1 @@
+"""Writes, each in a transaction, with keyword-only arguments (HackSoft style)."""

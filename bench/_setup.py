@@ -1,0 +1,116 @@
+"""Shared set-up for benchmark scripts: a throwaway database, timing and memory helpers.
+
+Every script takes `--database-url` (default: a fresh SQLite file) and `--smoke` (a small size
+that CI runs to prove the script works; its timings mean nothing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import os
+import platform
+import resource
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+import uuid
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def parser(description: str) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL"),
+        help="PostgreSQL URL of a server to create a throwaway database on (default: SQLite).",
+    )
+    p.add_argument("--smoke", action="store_true", help="Tiny size for CI; timings meaningless.")
+    p.add_argument("--repeat", type=int, default=5, help="Timed repetitions (median reported).")
+    return p
+
+
+def bootstrap(database_url: str | None) -> str:
+    """Point Django at a fresh database, migrate it, and return a label for the report."""
+    if database_url:
+        import psycopg
+
+        name = f"bench_{uuid.uuid4().hex[:10]}"
+        admin_url = database_url
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+        def drop() -> None:
+            from django.db import connections
+
+            connections.close_all()
+            with psycopg.connect(admin_url, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+        atexit.register(drop)
+        base = database_url.rsplit("/", 1)[0]
+        os.environ["DATABASE_URL"] = f"{base}/{name}"
+        label = "PostgreSQL"
+    else:
+        path = Path(tempfile.mkdtemp(prefix="bench-")) / "bench.sqlite3"
+        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+        label = "SQLite"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    return label
+
+
+@dataclass
+class Timing:
+    label: str
+    seconds: list[float]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def best(self) -> float:
+        return min(self.seconds)
+
+
+def timed(label: str, fn: Callable[[], object], repeat: int) -> Timing:
+    seconds = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        seconds.append(time.perf_counter() - started)
+    return Timing(label, seconds)
+
+
+@contextmanager
+def traced_peak():
+    """Peak Python heap (tracemalloc) inside the block; yields a dict filled on exit."""
+    result: dict[str, float] = {}
+    tracemalloc.start()
+    try:
+        yield result
+    finally:
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        result["peak_mb"] = peak / 1024 / 1024
+
+
+def max_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def machine() -> str:
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
