@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from collections import Counter
+
+from django.core.management.base import BaseCommand
+
+from assessment.services.demo import DEMO_PASSWORD, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Load the Zhejiang demo: regions, default system, rounds 2024–2026 and demo users."
+
+    def handle(self, *args, **options):
+        logins = seed_demo()
+        roles = Counter(login.role for login in logins)
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for login in logins:
+            if login.role != "staff":
+                self.stdout.write(f"  {login.username:<20} {login.role:<11} {login.region}")
+        self.stdout.write(
+            f"  staff-<code>         staff       {roles['staff']} users, one per city and county "
+            "(e.g. staff-330100 杭州市, staff-330106 西湖区)"
+        )

@@ -1,0 +1,15 @@
+"""Small template helpers shared by pages."""
+
+from __future__ import annotations
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def get_item(mapping, key):
+    """`{{ mapping|get_item:key }}`: dictionary lookup with a variable key (empty if absent)."""
+    if not mapping:
+        return []
+    return mapping.get(key, [])

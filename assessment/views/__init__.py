@@ -1,0 +1,1 @@
+"""Thin views: parse, authorise (assessment.access), call a service or selector, render."""

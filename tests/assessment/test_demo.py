@@ -1,0 +1,67 @@
+"""The demo seed: Zhejiang rounds and users, idempotent."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from assessment.models import Membership, Round, Submission, Value
+from assessment.services.demo import DEMO_PASSWORD, seed_demo
+
+
+def snapshot() -> dict[str, int]:
+    return {
+        "users": get_user_model().objects.count(),
+        "memberships": Membership.objects.count(),
+        "rounds": Round.objects.count(),
+        "submissions": Submission.objects.count(),
+        "values": Value.objects.count(),
+    }
+
+
+@pytest.mark.django_db
+def test_seed_builds_the_demo_and_is_idempotent():
+    seed_demo()
+    first = snapshot()
+    seed_demo()
+    assert snapshot() == first
+    assert first["users"] == 4 + 101
+    assert first["rounds"] == 3
+
+
+@pytest.mark.django_db
+def test_demo_users_log_in_with_their_roles(client):
+    logins = seed_demo()
+    assert {"admin", "evaluator", "supervisor", "supervisor-330100", "staff-330106"} <= {
+        login.username for login in logins
+    }
+    User = get_user_model()
+    assert User.objects.get(username="admin").is_superuser
+    assert User.objects.get(username="staff-330106").check_password(DEMO_PASSWORD)
+    assert Membership.objects.get(user__username="supervisor-330100").region_id == "330100"
+    assert Membership.objects.get(user__username="staff-330106").role == "staff"
+    assert client.login(username="evaluator", password=DEMO_PASSWORD)
+
+
+@pytest.mark.django_db
+def test_past_rounds_are_complete_and_varied_and_2026_is_open():
+    seed_demo()
+    for period in ("2024", "2025"):
+        round_ = Round.objects.get(period=period)
+        assert round_.status == "published"
+        subs = Submission.objects.filter(round=round_)
+        assert subs.count() == 101 and set(subs.values_list("status", flat=True)) == {"approved"}
+        assert Value.objects.filter(submission__round=round_).count() == 101 * 43
+    current = Round.objects.get(period="2026")
+    assert current.status == "open" and current.previous.period == "2025"
+    statuses = Counter(Submission.objects.filter(round=current).values_list("status", flat=True))
+    assert statuses["draft"] >= 3 and statuses["not_started"] > 80
+    # Values differ between regions and between years (so rankings are interesting).
+    hangzhou = Value.objects.filter(submission__region_id="330100", indicator__code="SV.3.1")
+    lishui = Value.objects.filter(submission__region_id="331100", indicator__code="SV.3.1")
+    assert set(hangzhou.values_list("value", flat=True)) != set(
+        lishui.values_list("value", flat=True)
+    )
+    assert len(set(hangzhou.values_list("value", flat=True))) == 2
