@@ -33,8 +33,11 @@ class Round(models.Model):
     scope = models.ForeignKey(
         Region,
         verbose_name=_("scope (root region)"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="rounds",
+        help_text=_("Empty for a nationwide round."),
     )
     levels = models.JSONField(
         _("participating levels"),
@@ -72,8 +75,13 @@ class Round(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def scope_name(self) -> str:
+        return self.scope.name if self.scope_id else str(_("Nationwide"))
+
     def participating_regions(self) -> models.QuerySet[Region]:
-        return Region.objects.subtree(self.scope).filter(level__in=self.levels)
+        regions = Region.objects.all() if self.scope is None else Region.objects.subtree(self.scope)
+        return regions.filter(level__in=self.levels)
 
 
 class SubmissionStatus(models.TextChoices):

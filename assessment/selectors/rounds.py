@@ -19,8 +19,10 @@ def rounds_for_user(user) -> QuerySet[Round]:
     rounds = Round.objects.select_related("system", "scope").order_by("-period", "-id")
     if is_administrator(user):
         return rounds
-    condition = Q(pk__in=[])
-    for grant in grants_for(user):
+    grants = grants_for(user)
+    # Nationwide rounds (no scope) involve everyone who holds a role somewhere.
+    condition = Q(scope__isnull=True) if grants else Q(pk__in=[])
+    for grant in grants:
         code = grant.region_code
         # The round's scope is an ancestor-or-self of the user's region ...
         ancestors = {code, code[:4] + "00", code[:2] + "0000"}

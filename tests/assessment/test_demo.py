@@ -65,3 +65,16 @@ def test_past_rounds_are_complete_and_varied_and_2026_is_open():
         lishui.values_list("value", flat=True)
     )
     assert len(set(hangzhou.values_list("value", flat=True))) == 2
+
+
+@pytest.mark.django_db
+def test_a_nationwide_round_takes_every_region_of_its_levels(regions, default_system):
+    national = Round.objects.create(
+        system=default_system,
+        name="全国",
+        period="2026",
+        scope=None,
+        levels=["province", "city", "county"],
+    )
+    assert national.participating_regions().count() == 3213
+    assert national.scope_name == "全国"
