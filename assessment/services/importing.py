@@ -80,7 +80,8 @@ WINDOW_CLOSED = _("Region %(code)s: %(reason)s")
 FORMULA = _("Formulas are not accepted: enter the value itself.")
 ERROR_CELL = _("The cell holds an Excel error (%(value)s).")
 PERCENT_FORMAT = _(
-    "The cell is formatted as a percentage (85 %% is stored as 0.85): enter 85 in a plain cell."
+    "The cell is formatted as a percentage (85 percent is stored as 0.85): enter 85 in a "
+    "plain number cell."
 )
 HAS_PROBLEMS = _("The file has %(count)s problem(s); nothing was imported.")
 
@@ -211,8 +212,8 @@ def _read(round: Round, rows: Iterator, rules: ImportRules, lock: bool, check: I
     seen: dict[str, int] = {}
     # Row numbers as Excel shows them; rows 2–4 are for people and are not read.
     for number, row in enumerate(islice(rows, FIRST_DATA_ROW - 2, None), start=FIRST_DATA_ROW):
-        if not row or all(cell.value is None for cell in row):
-            continue
+        if not row or all(_blank(cell.value) for cell in row[FIRST_VALUE_COLUMN - 1 :]):
+            continue  # no values: nothing to import (a template row left empty, a spacer)
         if check.rows >= MAX_ROWS:
             check.add(number, None, TOO_MANY_ROWS % {"limit": MAX_ROWS})
             break
@@ -253,6 +254,10 @@ def _columns(header, leaves, check: ImportCheck) -> _Columns | None:
             columns.leaves[index] = leaves[code]
         firsts.setdefault(code, letter)
     return columns
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _text(value) -> str:
@@ -350,7 +355,7 @@ def _region_code(raw) -> str | None:
 def _cells(row, number, columns: _Columns, submission_id, context, check: ImportCheck) -> None:
     for index, cell in enumerate(row[FIRST_VALUE_COLUMN - 1 :], start=FIRST_VALUE_COLUMN):
         raw = cell.value
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if _blank(raw):
             continue
         leaf = columns.leaves.get(index)
         if leaf is None:

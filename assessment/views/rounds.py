@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,7 +19,7 @@ from assessment.access import (
     round_roles,
 )
 from assessment.forms.rounds import ExtensionForm, RoundForm
-from assessment.models import RegionLevel, Round, Submission
+from assessment.models import RegionLevel, Submission
 from assessment.selectors.collection import round_extensions
 from assessment.selectors.rounds import round_progress, rounds_for_user
 from assessment.services.rounds import (
@@ -72,8 +72,8 @@ def round_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def round_edit(request: HttpRequest, round_id: int) -> HttpResponse:
+    round_ = get_round_for_user(request.user, round_id)
     require_administrator(request.user)
-    round_ = get_object_or_404(Round.objects.select_related("system", "scope"), pk=round_id)
     form = RoundForm.for_round(round_, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -97,8 +97,8 @@ def _attach(form, error: ValidationError) -> None:
 @login_required
 @require_GET
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
-    require_administrator(request.user)
     round_ = get_round_for_user(request.user, round_id)
+    require_administrator(request.user)
     context = {
         "round": round_,
         "levels": [RegionLevel(level).label for level in round_.levels],
@@ -110,8 +110,8 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
 
 
 def _round_action(request: HttpRequest, round_id: int, action) -> HttpResponse:
+    round_ = get_round_for_user(request.user, round_id)  # 404 when it is not theirs to see
     require_administrator(request.user)
-    round_ = get_object_or_404(Round, pk=round_id)
     try:
         action(round_)
     except ValidationError as error:
