@@ -146,6 +146,11 @@ class EntryPage:
     def editable(self) -> bool:
         return self.lock is None
 
+    @property
+    def commented(self) -> list[str]:
+        """Codes of the indicators a reviewer commented on (shown with the return reason)."""
+        return [row.code for row in self.rows if row.comments]
+
 
 def system_leaves(system_id: int) -> list[Indicator]:
     """The leaf indicators of a system, in form order (one query)."""
