@@ -35,7 +35,11 @@ class AuditEntry(models.Model):
     """
 
     submission = models.ForeignKey(
-        Submission, verbose_name=_("submission"), on_delete=models.CASCADE, related_name="audit"
+        Submission,
+        verbose_name=_("submission"),
+        on_delete=models.CASCADE,
+        related_name="audit",
+        db_index=False,  # the (submission, version) index below serves every lookup
     )
     at = models.DateTimeField(_("when"), default=timezone.now)
     actor = models.ForeignKey(
@@ -67,10 +71,8 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit trail")
         ordering = ["-at", "-id"]
-        indexes = [
-            models.Index(fields=["submission", "version"], name="audit_sub_version"),
-            models.Index(fields=["submission", "-at"], name="audit_sub_at"),
-        ]
+        # One index: bulk imports write an entry per value, and each index costs on insert.
+        indexes = [models.Index(fields=["submission", "version"], name="audit_sub_version")]
 
     def __str__(self) -> str:
         return f"{self.submission} · {self.get_action_display()} · {self.at:%Y-%m-%d %H:%M}"
