@@ -112,6 +112,8 @@ def submission_save(
                 Evidence.objects.filter(submission=current, pk__in=data.remove_evidence)
             )
             if not changes and not removals and not data.files and not data.links:
+                # The page shows the current version, so the next save resolves the conflicts.
+                submission.version, submission.status = current.version, current.status
                 return SaveResult(version=current.version, conflicts=conflicts)
             new_version = current.version + 1
             claimed = Submission.objects.filter(pk=current.pk, version=current.version).update(

@@ -399,12 +399,12 @@ def import_dry_run(*, round: Round, upload, user, rules: ImportRules) -> ImportB
         original_name=(upload.name or "values.xlsx")[:200],
         include_approved=rules.include_approved,
     )
-    if upload.size > IMPORT_MAX_BYTES:
+    if upload.size > IMPORT_MAX_BYTES:  # refused without being stored
         check = ImportCheck()
         check.add(None, None, FILE_TOO_LARGE % {"limit": IMPORT_MAX_BYTES // 1024 // 1024}, "")
     else:
         check = check_import(round=round, source=upload, rules=rules)
-    batch.file.save("upload.xlsx", upload, save=False)
+        batch.file.save("upload.xlsx", upload, save=False)
     _record(batch, check)
     batch.save()
     return batch

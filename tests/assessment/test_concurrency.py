@@ -95,6 +95,21 @@ def test_the_form_shows_both_values_and_keeps_what_was_typed(client, xihu, staff
     assert stored(xihu, "DS.1.1") == 80
 
 
+def test_a_conflict_alone_can_be_resolved_with_mine(client, xihu, staff_xihu, colleague):
+    """Only the conflicting field was changed: nothing is written, and the page carries the
+    current version so that choosing "mine" and saving again goes through."""
+    url = reverse("assessment:entry", args=[xihu.round_id, "330106"])
+    stale = form_data(xihu, {"value-DS.1.1": "90"})
+    save(xihu, staff_xihu, 0, DS_1_1=Decimal(80))
+    client.force_login(colleague)
+    page = client.post(url, stale).content.decode()
+    assert 'data-testid="conflict-DS.1.1"' in page
+    assert 'name="version" value="1"' in page
+    again = form_data(xihu, {"value-DS.1.1": "90", "resolve-value-DS.1.1": "mine"})
+    assert client.post(url, again).status_code == 302
+    assert stored(xihu, "DS.1.1") == 90
+
+
 def test_the_version_moves_on_with_each_save(xihu, staff_xihu):
     for number in range(1, 4):
         result = save(xihu, staff_xihu, number - 1, DS_1_1=Decimal(number))

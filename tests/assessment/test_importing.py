@@ -386,6 +386,22 @@ def test_the_report_lists_problems_and_offers_them_as_excel(client, open_round, 
     assert sheet.cell(2, 1).value == "填报数据" and sheet.cell(2, 3).value == "C"
 
 
+def test_too_large_uploads_are_refused_and_not_kept(
+    client, open_round, administrator, monkeypatch, settings
+):
+    from assessment.services import importing
+
+    monkeypatch.setattr(importing, "IMPORT_MAX_BYTES", 1000)
+    client.force_login(administrator)
+    client.post(
+        reverse("assessment:import", args=[open_round.pk]),
+        {"workbook": upload_book(template(open_round))},
+    )
+    batch = ImportBatch.objects.get()
+    assert len(batch.problems) == 1 and not batch.file
+    assert not (settings.MEDIA_ROOT / "imports").exists()
+
+
 def test_staff_import_their_own_region(client, open_round, staff_xihu):
     client.force_login(staff_xihu)
     book = template(open_round)  # the whole round: the other rows are refused

@@ -129,7 +129,9 @@ def test_round_actions_need_post(client, administrator, open_round, action):
     assert client.get(reverse(f"assessment:{action}", args=[open_round.pk])).status_code == 405
 
 
-@pytest.mark.parametrize("action", ["round_open", "round_close", "round_extend", "round_detail"])
+@pytest.mark.parametrize(
+    "action", ["round_open", "round_close", "round_extend", "round_detail", "round_edit"]
+)
 def test_round_actions_are_for_administrators(
     client, open_round, supervisor_zhejiang, staff_xihu, other_staff, action
 ):
@@ -226,3 +228,23 @@ def test_round_list_queries_do_not_grow_with_rounds(
     # session, user, grants, rounds, grouped counts, session save (savepoint, update, release)
     with django_assert_num_queries(8):
         client.get(reverse("assessment:round_list"))
+
+
+@pytest.mark.parametrize("size", [2, 50])
+def test_round_page_queries_do_not_grow_with_extended_regions(
+    client, open_round, administrator, size, django_assert_num_queries
+):
+    from django.contrib.auth import get_user_model
+
+    deadline = timezone.now() + timedelta(days=5)
+    user = get_user_model().objects.get(username="admin")
+    Extension.objects.bulk_create(
+        Extension(submission=s, closes_at=deadline, reason="r", granted_by=user)
+        for s in Submission.objects.filter(round=open_round)[:size]
+    )
+    client.force_login(administrator)
+    # session, user, grants, round, grouped counts, extensions with regions and granters,
+    # session save (savepoint, update, release)
+    with django_assert_num_queries(9):
+        response = client.get(reverse("assessment:round_detail", args=[open_round.pk]))
+    assert len(response.context["extensions"]) == size
