@@ -1,133 +1,37 @@
-"""Bulk import of values from the workbook: check everything first, then write all or nothing.
+"""Bulk import of values from the workbook: a dry run first, then all or nothing.
 
-`check_import` reads the whole sheet (streaming, read-only) and returns every problem with its
-sheet, row, column and reason, plus the changes a clean file would make. `import_apply` runs the
-same check again inside one transaction, with the round's submissions locked, and writes only
-when there is no problem at all: values, one audit entry per change, and a new version for each
-submission touched (so an entry form open elsewhere sees a conflict, not a silent overwrite).
-
-Formulas are never evaluated: a cell holding one is a problem. Approved and submitted
-submissions are never touched unless an administrator asks for it.
+The dry run keeps the uploaded file and its report (`ImportBatch`). Applying runs the same
+check again inside one transaction, with the round's submissions locked, and writes only when
+there is no problem at all (`import_check` reads, `import_write` writes).
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-import zipfile
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
-from decimal import Decimal
-from itertools import islice
-from typing import IO
+from dataclasses import asdict
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
 
-from assessment.models import (
-    AuditAction,
-    AuditEntry,
-    AuditSource,
-    ImportBatch,
-    ImportStatus,
-    Region,
-    Round,
-    RoundStatus,
-    Submission,
-    SubmissionStatus,
-    Value,
-)
-from assessment.rules import window_lock
-from assessment.selectors.entry import system_leaves
-from assessment.services.excel import (
-    CODE_HEADER,
-    CODE_HEADERS,
-    FIRST_DATA_ROW,
-    FIRST_VALUE_COLUMN,
-    VALUES_SHEET,
-)
-from assessment.services.values import canonical, parse_value
+from assessment.models import ImportBatch, ImportStatus, Round
+from assessment.services.import_check import ImportCheck, ImportRules, check_import
+from assessment.services.import_write import write_changes
+
+__all__ = [
+    "ImportCheck",
+    "ImportRefused",
+    "ImportRules",
+    "apply_file",
+    "check_import",
+    "import_apply",
+    "import_dry_run",
+]
 
 IMPORT_MAX_BYTES = 30 * 1024 * 1024
-UNCOMPRESSED_LIMIT = 400 * 1024 * 1024  # a zip bomb stops here, before openpyxl reads it
-MAX_ROWS = 20_000
-MAX_COLUMNS = 300
-WRITE_BATCH = 2000
-
-ROUND_NOT_OPEN = _("Values can only be imported while the round is open (or closed for review).")
 FILE_TOO_LARGE = _("The file is larger than %(limit)s MB.")
-NOT_A_WORKBOOK = _("The file is not an Excel workbook (.xlsx).")
-MISSING_SHEET = _("The sheet “%(sheet)s” is missing (found: %(found)s).")
-BAD_HEADER = _("Cell A1 must read “%(header)s”: the header rows were moved or removed.")
-UNKNOWN_CODE = _("Unknown indicator code “%(code)s”.")
-DUPLICATE_CODE = _("Indicator %(code)s has a second column (first: %(first)s).")
-EXTRA_COLUMN = _("This column has data but no indicator code in row 1.")
-TOO_MANY_COLUMNS = _("More than %(limit)s columns.")
-MERGED = _("Merged cells (%(range)s) are not allowed: unmerge them.")
-TOO_MANY_ROWS = _("More than %(limit)s rows: split the file.")
-BAD_REGION_CODE = _("“%(value)s” is not a six-digit region code.")
-UNKNOWN_REGION = _("Unknown region code %(code)s.")
-NOT_IN_ROUND = _("Region %(code)s does not take part in this round.")
-OUT_OF_SCOPE = _("Region %(code)s is outside the regions you may import.")
-DUPLICATE_REGION = _("Region %(code)s appears twice (also on row %(row)s).")
-LOCKED = _("Region %(code)s: the submission is %(status)s and locked.")
-WINDOW_CLOSED = _("Region %(code)s: %(reason)s")
-FORMULA = _("Formulas are not accepted: enter the value itself.")
-ERROR_CELL = _("The cell holds an Excel error (%(value)s).")
-PERCENT_FORMAT = _(
-    "The cell is formatted as a percentage (85 percent is stored as 0.85): enter 85 in a "
-    "plain number cell."
-)
 HAS_PROBLEMS = _("The file has %(count)s problem(s); nothing was imported.")
-
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
-_CODE = re.compile(r"^\d{6}$")
-
-
-@dataclass(frozen=True)
-class Problem:
-    sheet: str
-    row: int | None
-    column: str | None
-    message: str
-
-
-@dataclass
-class ImportCheck:
-    problems: list[Problem] = field(default_factory=list)
-    # (submission id, indicator id, old canonical text, new value)
-    changes: list[tuple[int, int, str, Decimal]] = field(default_factory=list)
-    versions: dict[int, tuple[int, str]] = field(default_factory=dict)  # id → (version, status)
-    rows: int = 0
-    cells: int = 0
-    unchanged: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    @property
-    def submissions(self) -> set[int]:
-        return {change[0] for change in self.changes}
-
-    def summary(self) -> dict[str, int]:
-        return {
-            "rows": self.rows,
-            "cells": self.cells,
-            "changes": len(self.changes),
-            "unchanged": self.unchanged,
-            "submissions": len(self.submissions),
-            "problems": len(self.problems),
-        }
-
-    def add(self, row, column, message, sheet: str = VALUES_SHEET) -> None:
-        letter = get_column_letter(column) if isinstance(column, int) else column
-        self.problems.append(Problem(sheet, row, letter, str(message)))
+ALREADY_APPLIED = _("This file was already imported.")
 
 
 class ImportRefused(ValidationError):
@@ -136,259 +40,6 @@ class ImportRefused(ValidationError):
     def __init__(self, check: ImportCheck):
         super().__init__(HAS_PROBLEMS, code="problems", params={"count": len(check.problems)})
         self.check = check
-
-
-@dataclass(frozen=True)
-class ImportRules:
-    """Who imports: which regions (a Q on Submission), and which locks apply to them."""
-
-    scope: Q | None = None  # None: every participating region
-    respect_window: bool = False  # staff: only while their entry window is open
-    include_approved: bool = False  # administrators may overwrite submitted/approved
-
-
-def check_import(
-    *, round: Round, source: str | IO[bytes], rules: ImportRules, lock: bool = False
-) -> ImportCheck:
-    """Every problem of the workbook, and the changes a clean one would make."""
-    check = ImportCheck()
-    if round.status not in (RoundStatus.OPEN, RoundStatus.CLOSED):
-        check.add(None, None, ROUND_NOT_OPEN, sheet="")
-        return check
-    workbook = _open(source, check)
-    if workbook is None:
-        return check
-    try:
-        if VALUES_SHEET not in workbook.sheetnames:
-            found = "、".join(workbook.sheetnames) or "—"
-            check.add(None, None, MISSING_SHEET % {"sheet": VALUES_SHEET, "found": found})
-            return check
-        sheet = workbook[VALUES_SHEET]
-        sheet.reset_dimensions()  # never trust the file's own idea of its size
-        for ref in _merged_ranges(workbook, sheet):
-            top_left = ref.split(":")[0]
-            check.add(int(top_left.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")),
-                      top_left.rstrip("0123456789"), MERGED % {"range": ref})  # fmt: skip
-        _read(round, sheet.iter_rows(), rules, lock, check)
-    finally:
-        workbook.close()
-    return check
-
-
-def _open(source, check: ImportCheck):
-    try:
-        with zipfile.ZipFile(source) as archive:
-            if sum(info.file_size for info in archive.infolist()) > UNCOMPRESSED_LIMIT:
-                check.add(None, None, NOT_A_WORKBOOK, sheet="")
-                return None
-        if hasattr(source, "seek"):
-            source.seek(0)
-        return load_workbook(source, read_only=True, data_only=False, keep_links=False)
-    except Exception:  # openpyxl raises many kinds of errors on a broken file
-        check.add(None, None, NOT_A_WORKBOOK, sheet="")
-        return None
-
-
-def _merged_ranges(workbook, sheet) -> list[str]:
-    """Merged ranges, found by scanning the sheet's XML in chunks (read-only mode hides them)."""
-    found: list[str] = []
-    tail = b""
-    # openpyxl's read-only mode keeps the archive and the sheet's part name private.
-    with workbook._archive.open(sheet._worksheet_path) as stream:
-        while chunk := stream.read(1 << 20):
-            data = tail + chunk
-            found.extend(match.decode() for match in _MERGE.findall(data))
-            tail = data[-200:]  # a match across the boundary is found again: repeats dropped
-    return list(dict.fromkeys(found))
-
-
-def _read(round: Round, rows: Iterator, rules: ImportRules, lock: bool, check: ImportCheck):
-    leaves = {leaf.code: leaf for leaf in system_leaves(round.system_id)}
-    columns = _columns(next(rows, ()), leaves, check)
-    if columns is None:
-        return
-    context = _Context.load(round, rules, lock)
-    check.versions = context.versions
-    seen: dict[str, int] = {}
-    # Row numbers as Excel shows them; rows 2–4 are for people and are not read.
-    for number, row in enumerate(islice(rows, FIRST_DATA_ROW - 2, None), start=FIRST_DATA_ROW):
-        if not row or all(_blank(cell.value) for cell in row[FIRST_VALUE_COLUMN - 1 :]):
-            continue  # no values: nothing to import (a template row left empty, a spacer)
-        if check.rows >= MAX_ROWS:
-            check.add(number, None, TOO_MANY_ROWS % {"limit": MAX_ROWS})
-            break
-        check.rows += 1
-        submission_id = context.region_row(row, number, seen, check)
-        _cells(row, number, columns, submission_id, context, check)
-
-
-@dataclass
-class _Columns:
-    leaves: dict[int, object]  # column index → indicator
-    headed: set[int]  # columns with something in row 1 (valid or already reported)
-    reported: set[int] = field(default_factory=set)  # data without a header, reported once
-
-
-def _columns(header, leaves, check: ImportCheck) -> _Columns | None:
-    """Which indicator each column holds, or None when the header row is unusable."""
-    if len(header) > MAX_COLUMNS:
-        check.add(1, None, TOO_MANY_COLUMNS % {"limit": MAX_COLUMNS})
-        return None
-    first = _text(header[0].value) if header else ""
-    if first.lower() not in CODE_HEADERS:
-        check.add(1, "A", BAD_HEADER % {"header": CODE_HEADER})
-        return None
-    columns = _Columns(leaves={}, headed=set())
-    firsts: dict[str, str] = {}
-    for index, cell in enumerate(header[FIRST_VALUE_COLUMN - 1 :], start=FIRST_VALUE_COLUMN):
-        code = _text(cell.value)
-        if not code:
-            continue
-        columns.headed.add(index)
-        letter = get_column_letter(index)
-        if code in firsts:
-            check.add(1, letter, DUPLICATE_CODE % {"code": code, "first": firsts[code]})
-        elif code not in leaves:
-            check.add(1, letter, UNKNOWN_CODE % {"code": code})
-        else:
-            columns.leaves[index] = leaves[code]
-        firsts.setdefault(code, letter)
-    return columns
-
-
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _text(value) -> str:
-    return "" if value is None else unicodedata.normalize("NFKC", str(value)).strip()
-
-
-@dataclass
-class _Context:
-    """What the rows are checked against, loaded in a handful of queries."""
-
-    round: Round
-    rules: ImportRules
-    known: set[str]
-    submissions: dict[str, Submission]
-    allowed: set[str]
-    values: dict[tuple[int, int], str]
-    versions: dict[int, tuple[int, str]]
-    extra_columns: set[int] = field(default_factory=set)
-
-    @classmethod
-    def load(cls, round: Round, rules: ImportRules, lock: bool) -> _Context:
-        queryset = Submission.objects.filter(round=round).select_related("extension")
-        if lock:
-            queryset = queryset.select_for_update(of=("self",))
-        submissions = {}
-        for submission in queryset:
-            submission.round = round  # the rules below read it; no query per row
-            submissions[submission.region_id] = submission
-        allowed = set(submissions)
-        if rules.scope is not None:
-            allowed = set(
-                Submission.objects.filter(round=round)
-                .filter(rules.scope)
-                .values_list("region_id", flat=True)
-            )
-        values = {
-            (submission_id, indicator_id): canonical(value)
-            for submission_id, indicator_id, value in Value.objects.filter(submission__round=round)
-            .values_list("submission_id", "indicator_id", "value")
-            .iterator(chunk_size=10_000)
-        }
-        return cls(
-            round=round,
-            rules=rules,
-            known=set(Region.objects.values_list("code", flat=True)),
-            submissions=submissions,
-            allowed=allowed,
-            values=values,
-            versions={s.pk: (s.version, s.status) for s in submissions.values()},
-        )
-
-    def region_row(self, row, number, seen: dict[str, int], check: ImportCheck) -> int | None:
-        """The submission this row writes to, or None (with a problem) when it may not."""
-        raw = row[0].value
-        code = _region_code(raw)
-        if code is None:
-            check.add(number, "A", BAD_REGION_CODE % {"value": _text(raw)[:20]})
-            return None
-        if code in seen:
-            check.add(number, "A", DUPLICATE_REGION % {"code": code, "row": seen[code]})
-            return None
-        seen[code] = number
-        if code not in self.known:
-            check.add(number, "A", UNKNOWN_REGION % {"code": code})
-            return None
-        submission = self.submissions.get(code)
-        if submission is None:
-            check.add(number, "A", NOT_IN_ROUND % {"code": code})
-            return None
-        if code not in self.allowed:
-            check.add(number, "A", OUT_OF_SCOPE % {"code": code})
-            return None
-        locked_statuses = (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED)
-        if submission.status in locked_statuses and not self.rules.include_approved:
-            status = submission.get_status_display()
-            check.add(number, "A", LOCKED % {"code": code, "status": status})
-            return None
-        if self.rules.respect_window:
-            reason = window_lock(submission, timezone.now())
-            if reason:
-                check.add(number, "A", WINDOW_CLOSED % {"code": code, "reason": reason})
-                return None
-        return submission.pk
-
-
-def _region_code(raw) -> str | None:
-    if isinstance(raw, bool) or raw is None:
-        return None
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
-    text = _text(raw)
-    return text if _CODE.match(text) else None
-
-
-def _cells(row, number, columns: _Columns, submission_id, context, check: ImportCheck) -> None:
-    for index, cell in enumerate(row[FIRST_VALUE_COLUMN - 1 :], start=FIRST_VALUE_COLUMN):
-        raw = cell.value
-        if _blank(raw):
-            continue
-        leaf = columns.leaves.get(index)
-        if leaf is None:
-            if index not in columns.headed and index not in columns.reported:
-                columns.reported.add(index)
-                check.add(number, index, EXTRA_COLUMN)
-            continue
-        check.cells += 1
-        kind = cell.data_type
-        if kind == "f":
-            check.add(number, index, FORMULA)
-            continue
-        if kind == "e":
-            check.add(number, index, ERROR_CELL % {"value": raw})
-            continue
-        if kind == "n" and "%" in (cell.number_format or ""):
-            check.add(number, index, PERCENT_FORMAT)
-            continue
-        try:
-            value = parse_value(leaf, raw)
-        except ValidationError as error:
-            check.add(number, index, f"{leaf.code}: {' '.join(error.messages)}")
-            continue
-        if submission_id is None or value is None:
-            continue
-        old = context.values.get((submission_id, leaf.pk), "")
-        if old == canonical(value):
-            check.unchanged += 1
-        else:
-            check.changes.append((submission_id, leaf.pk, old, value))
-
-
-# --- Writing -----------------------------------------------------------------------------------
 
 
 def import_dry_run(*, round: Round, upload, user, rules: ImportRules) -> ImportBatch:
@@ -418,7 +69,7 @@ def _record(batch: ImportBatch, check: ImportCheck) -> None:
 def import_apply(*, batch: ImportBatch, user, rules: ImportRules) -> ImportCheck:
     """Check again (state may have moved on) and write every change, or nothing."""
     if batch.status == ImportStatus.APPLIED:
-        raise ValidationError(_("This file was already imported."), code="applied")
+        raise ValidationError(ALREADY_APPLIED, code="applied")
     with transaction.atomic():
         with batch.file.open("rb") as source:
             check = check_import(round=batch.round, source=source, rules=rules, lock=True)
@@ -441,95 +92,3 @@ def apply_file(*, round: Round, path, user, rules: ImportRules) -> ImportCheck:
             raise ImportRefused(check)
         write_changes(check, user=user)
     return check
-
-
-def write_changes(check: ImportCheck, *, user) -> None:
-    """Values (upsert), one audit entry per change, and a version bump per submission.
-
-    Not `bulk_create`: at 138,159 values Django's per-object SQL compilation took most of the
-    time. SQLite gets `executemany` on plain tuples, PostgreSQL gets COPY (docs/BENCHMARKS.md).
-    """
-    now = timezone.now()
-    touched = sorted(check.submissions)
-    for chunk in _chunks(touched, 1000):
-        Submission.objects.filter(pk__in=chunk).update(version=F("version") + 1, updated_at=now)
-        Submission.objects.filter(pk__in=chunk, status=SubmissionStatus.NOT_STARTED).update(
-            status=SubmissionStatus.DRAFT
-        )
-    user_id = user.pk if user is not None else None
-    value_rows = ((sid, iid, value, "", now, user_id) for sid, iid, _old, value in check.changes)
-    audit_rows = (
-        (sid, now, user_id, AuditAction.VALUE, AuditSource.IMPORT, iid, old,
-         canonical(value), "", check.versions[sid][0] + 1)
-        for sid, iid, old, value in check.changes
-    )  # fmt: skip
-    value_table, value_columns = _table(
-        Value, ["submission", "indicator", "value", "note", "updated_at", "updated_by"]
-    )
-    audit_table, audit_columns = _table(
-        AuditEntry,
-        ["submission", "at", "actor", "action", "source", "indicator", "old", "new", "reason",
-         "version"],
-    )  # fmt: skip
-    key = ", ".join(value_columns[:2])
-    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in (value_columns[2], *value_columns[4:]))
-    upsert = f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            _copy_upsert(cursor, value_table, value_columns, value_rows, upsert)
-            _copy(cursor, audit_table, audit_columns, audit_rows)
-            return
-        decimal = Value._meta.get_field("value")
-        stamp = connection.ops.adapt_datetimefield_value(now)
-        _execute_many(
-            cursor,
-            f"INSERT INTO {value_table} ({', '.join(value_columns)}) "
-            f"VALUES ({', '.join(['%s'] * 6)}) {upsert}",
-            (
-                (sid, iid, decimal.get_db_prep_save(value, connection), note, stamp, uid)
-                for sid, iid, value, note, _at, uid in value_rows
-            ),
-        )
-        _execute_many(
-            cursor,
-            f"INSERT INTO {audit_table} ({', '.join(audit_columns)}) "
-            f"VALUES ({', '.join(['%s'] * 10)})",
-            ((row[0], stamp, *row[2:]) for row in audit_rows),
-        )
-
-
-def _table(model, fields: list[str]) -> tuple[str, list[str]]:
-    quote = connection.ops.quote_name
-    columns = [quote(model._meta.get_field(name).column) for name in fields]
-    return quote(model._meta.db_table), columns
-
-
-def _execute_many(cursor, sql: str, rows) -> None:
-    """SQLite: `executemany` loops in C, far faster than building model objects."""
-    rows = iter(rows)
-    while batch := list(islice(rows, WRITE_BATCH)):
-        cursor.executemany(sql, batch)
-
-
-def _copy(cursor, table: str, columns: list[str], rows) -> None:
-    """PostgreSQL: COPY streams the rows in one command (psycopg adapts each value)."""
-    with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-
-
-def _copy_upsert(cursor, table: str, columns: list[str], rows, upsert: str) -> None:
-    """COPY into a temporary table, then one INSERT … ON CONFLICT into the real one."""
-    names = ", ".join(columns)
-    cursor.execute(
-        f"CREATE TEMPORARY TABLE import_values ON COMMIT DROP AS "
-        f"SELECT {names} FROM {table} WITH NO DATA"
-    )
-    _copy(cursor, "import_values", columns, rows)
-    cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM import_values {upsert}")
-    cursor.execute("DROP TABLE import_values")
-
-
-def _chunks(items: list, size: int) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

@@ -12,9 +12,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
-from assessment.models import Region, Round, Submission
+from assessment.models import Region, Round, Submission, Value
 from assessment.services.entry import EntryInput, submission_save
 from assessment.services.rounds import round_create, round_open
 from assessment.services.values import canonical
@@ -64,6 +65,15 @@ def xihu(open_round) -> Submission:
 def other_staff(regions):
     """Staff of 东城区 in Beijing: outside every Zhejiang round."""
     return make_user("staff-110101", "110101", "staff")
+
+
+def entry_url(submission) -> str:
+    return reverse("assessment:entry", args=[submission.round_id, submission.region_id])
+
+
+def value_of(submission, code: str):
+    row = Value.objects.filter(submission=submission, indicator__code=code).first()
+    return row.value if row else None
 
 
 def leaves_of(submission):

@@ -7,11 +7,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from assessment.models import AuditEntry, ImportBatch, Submission, Value
-from assessment.services.exporting import export_values
+from assessment.models import AuditEntry, Submission, Value
 from assessment.services.importing import (
     ImportRefused,
     ImportRules,
@@ -19,128 +17,24 @@ from assessment.services.importing import (
     check_import,
 )
 from assessment.services.submissions import submission_approve, submission_submit
-from tests.assessment.conftest import fill, upload
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def template(round_) -> Workbook:
-    return load_workbook(io.BytesIO(export_values(round=round_)))
-
-
-def row_of(sheet, code: str) -> int:
-    for row in range(5, sheet.max_row + 1):
-        if sheet.cell(row, 1).value == code:
-            return row
-    raise AssertionError(code)
-
-
-def column_of(sheet, code: str) -> int:
-    for column in range(1, sheet.max_column + 1):
-        if sheet.cell(1, column).value == code:
-            return column
-    raise AssertionError(code)
-
-
-def put(sheet, region: str, indicator: str, value) -> None:
-    sheet.cell(row_of(sheet, region), column_of(sheet, indicator)).value = value
-
-
-def as_bytes(workbook: Workbook) -> io.BytesIO:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    return buffer
+from tests.assessment.conftest import fill
+from tests.assessment.workbooks import (
+    as_bytes,
+    column_letter,
+    column_of,
+    put,
+    row_of,
+    stored,
+    template,
+)
 
 
 def check(round_, workbook: Workbook, rules: ImportRules | None = None):
     return check_import(round=round_, source=as_bytes(workbook), rules=rules or ImportRules())
 
 
-def stored(round_, region: str, code: str):
-    row = Value.objects.filter(
-        submission__round=round_, submission__region_id=region, indicator__code=code
-    ).first()
-    return row.value if row else None
-
-
 def messages(result) -> list[tuple[int | None, str | None, str]]:
     return [(p.row, p.column, p.message) for p in result.problems]
-
-
-# --- The template ---------------------------------------------------------------------------
-
-
-def test_the_template_has_headers_rows_and_validation(open_round, staff_xihu, xihu):
-    fill(xihu, staff_xihu)
-    book = template(open_round)
-    assert book.sheetnames == ["填报数据", "说明"]
-    sheet = book["填报数据"]
-    assert [sheet.cell(r, 1).value for r in range(1, 5)] == [
-        "地区代码",
-        "指标名称",
-        "单位",
-        "取值范围",
-    ]
-    assert sheet.cell(1, 3).value == "DS.1.1"
-    assert sheet.cell(2, 3).value == "政务数据目录编制覆盖率"
-    assert sheet.cell(3, 3).value == "%"
-    assert sheet.cell(4, 3).value == "0–100"
-    assert sheet.max_column == 2 + 43
-    assert sheet.max_row == 4 + 101  # one row per participating region
-    row = row_of(sheet, "330106")
-    assert sheet.cell(row, 2).value == "西湖区"
-    assert sheet.cell(row, column_of(sheet, "DS.1.1")).value == 50
-    assert sheet.cell(row, 1).data_type == "s"  # codes stay text
-    assert sheet.freeze_panes == "C5"
-    validations = {str(dv.sqref): dv for dv in sheet.data_validations.dataValidation}
-    ds11 = validations[f"C5:C{sheet.max_row}"]
-    assert (ds11.type, ds11.operator, ds11.formula1, ds11.formula2) == (
-        "decimal",
-        "between",
-        "0",
-        "100",
-    )
-    yesno = next(dv for dv in validations.values() if dv.type == "list")
-    assert yesno.formula1 == '"1,0"'
-
-
-def test_text_that_would_run_as_a_formula_is_neutralised(open_round):
-    from assessment.models import Region
-
-    Region.objects.filter(code="330106").update(name='=HYPERLINK("http://evil","点我")')
-    Region.objects.filter(code="330108").update(name="@SUM(1+1)")
-    sheet = template(open_round)["填报数据"]
-    for code, expected in [("330106", "'=HYPERLINK"), ("330108", "'@SUM")]:
-        cell = sheet.cell(row_of(sheet, code), 2)
-        assert cell.data_type == "s" and cell.value.startswith(expected)
-
-
-@pytest.mark.parametrize(
-    ("text", "safe"),
-    [("=1+1", "'=1+1"), ("+86", "'+86"), ("-2", "'-2"), ("@x", "'@x"), ("\tx", "'\tx"),
-     ("\rx", "'\rx"), ("普通文字", "普通文字"), ("", "")],
-)  # fmt: skip
-def test_safe_text(text, safe):
-    from assessment.services.excel import safe_text
-
-    assert safe_text(text) == safe
-
-
-def test_staff_download_their_own_row_only(client, open_round, staff_xihu):
-    client.force_login(staff_xihu)
-    response = client.get(reverse("assessment:export", args=[open_round.pk]))
-    assert response.status_code == 200 and response["Content-Type"] == XLSX
-    sheet = load_workbook(io.BytesIO(response.content))["填报数据"]
-    assert [sheet.cell(r, 1).value for r in range(5, sheet.max_row + 1)] == ["330106"]
-
-
-@pytest.mark.parametrize(
-    ("user", "status"), [("supervisor_hangzhou", 403), ("other_staff", 404), ("nobody", 404)]
-)
-def test_who_may_download(client, open_round, user, status, request):
-    client.force_login(request.getfixturevalue(user))
-    assert client.get(reverse("assessment:export", args=[open_round.pk])).status_code == status
 
 
 # --- Checking and applying ------------------------------------------------------------------
@@ -298,12 +192,6 @@ def test_a_malformed_workbook_gets_a_complete_report_and_nothing_is_written(
     assert not Value.objects.exists() and not AuditEntry.objects.exists()
 
 
-def column_letter(sheet, code: str) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(column_of(sheet, code))
-
-
 def test_a_missing_sheet_is_reported(open_round):
     book = Workbook()
     book.active.title = "Sheet1"
@@ -340,116 +228,6 @@ def test_ten_thousand_rows_are_all_checked(open_round):
     assert len(result.problems) == 20_000
     assert result.problems[-1].row == 5 + 9_999
     assert not result.changes
-
-
-# --- The pages --------------------------------------------------------------------------------
-
-
-def upload_book(book: Workbook, name: str = "values.xlsx"):
-    return upload(name, as_bytes(book).getvalue(), XLSX)
-
-
-def test_dry_run_then_apply_through_the_pages(client, open_round, evaluator_zhejiang):
-    client.force_login(evaluator_zhejiang)
-    start = reverse("assessment:import", args=[open_round.pk])
-    assert client.get(start).status_code == 200
-    book = template(open_round)
-    put(book["填报数据"], "330203", "DS.1.1", 66)
-    response = client.post(start, {"workbook": upload_book(book)})
-    batch = ImportBatch.objects.get()
-    assert response.status_code == 302
-    assert response["Location"] == reverse("assessment:import_report", args=[batch.pk])
-    assert batch.status == "checked" and batch.summary["changes"] == 1 and not batch.problems
-    assert stored(open_round, "330203", "DS.1.1") is None  # a dry run writes nothing
-    page = client.get(response["Location"]).content.decode()
-    assert 'data-testid="apply-import"' in page
-    apply = reverse("assessment:import_apply", args=[batch.pk])
-    assert client.get(apply).status_code == 405
-    assert client.post(apply).status_code == 302
-    assert stored(open_round, "330203", "DS.1.1") == 66
-    batch.refresh_from_db()
-    assert batch.status == "applied"
-    client.post(apply)  # a second apply does nothing
-    assert AuditEntry.objects.filter(source="import").count() == 1
-
-
-def test_the_report_lists_problems_and_offers_them_as_excel(client, open_round, administrator):
-    client.force_login(administrator)
-    book = template(open_round)
-    put(book["填报数据"], "330106", "DS.1.1", "=A1")
-    client.post(reverse("assessment:import", args=[open_round.pk]), {"workbook": upload_book(book)})
-    batch = ImportBatch.objects.get()
-    page = client.get(reverse("assessment:import_report", args=[batch.pk])).content.decode()
-    assert 'data-testid="problem-table"' in page and 'data-testid="apply-import"' not in page
-    response = client.get(reverse("assessment:import_problems", args=[batch.pk]))
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    assert sheet.cell(2, 1).value == "填报数据" and sheet.cell(2, 3).value == "C"
-
-
-def test_too_large_uploads_are_refused_and_not_kept(
-    client, open_round, administrator, monkeypatch, settings
-):
-    from assessment.services import importing
-
-    monkeypatch.setattr(importing, "IMPORT_MAX_BYTES", 1000)
-    client.force_login(administrator)
-    client.post(
-        reverse("assessment:import", args=[open_round.pk]),
-        {"workbook": upload_book(template(open_round))},
-    )
-    batch = ImportBatch.objects.get()
-    assert len(batch.problems) == 1 and not batch.file
-    assert not (settings.MEDIA_ROOT / "imports").exists()
-
-
-def test_staff_import_their_own_region(client, open_round, staff_xihu):
-    client.force_login(staff_xihu)
-    book = template(open_round)  # the whole round: the other rows are refused
-    put(book["填报数据"], "330106", "DS.1.1", 55)
-    put(book["填报数据"], "330108", "DS.1.1", 55)
-    client.post(reverse("assessment:import", args=[open_round.pk]), {"workbook": upload_book(book)})
-    batch = ImportBatch.objects.get()
-    assert len(batch.problems) == 1 and "330108" in batch.problems[0]["message"]
-    client.post(reverse("assessment:import_apply", args=[batch.pk]))
-    assert stored(open_round, "330106", "DS.1.1") is None  # all or nothing
-
-
-@pytest.mark.parametrize(
-    ("user", "status"), [("supervisor_hangzhou", 403), ("other_staff", 404), ("nobody", 404)]
-)
-def test_who_may_import(client, open_round, user, status, request):
-    client.force_login(request.getfixturevalue(user))
-    start = reverse("assessment:import", args=[open_round.pk])
-    assert client.get(start).status_code == status
-    response = client.post(start, {"workbook": upload_book(template(open_round))})
-    assert response.status_code == status
-    assert not ImportBatch.objects.exists()
-
-
-def test_someone_elses_import_does_not_exist(client, open_round, evaluator_zhejiang, staff_xihu):
-    client.force_login(evaluator_zhejiang)
-    client.post(
-        reverse("assessment:import", args=[open_round.pk]),
-        {"workbook": upload_book(template(open_round))},
-    )
-    batch = ImportBatch.objects.get()
-    client.force_login(staff_xihu)
-    assert client.get(reverse("assessment:import_report", args=[batch.pk])).status_code == 404
-    assert client.post(reverse("assessment:import_apply", args=[batch.pk])).status_code == 404
-
-
-def test_import_pages_need_a_login(client, open_round):
-    response = client.get(reverse("assessment:import", args=[open_round.pk]))
-    assert response.status_code == 302 and reverse("login") in response["Location"]
-
-
-def test_only_administrators_may_overwrite_approved_work(client, open_round, evaluator_zhejiang):
-    client.force_login(evaluator_zhejiang)
-    client.post(
-        reverse("assessment:import", args=[open_round.pk]),
-        {"workbook": upload_book(template(open_round)), "include_approved": "on"},
-    )
-    assert ImportBatch.objects.get().include_approved is False
 
 
 # --- The commands ---------------------------------------------------------------------------
