@@ -77,8 +77,9 @@
     });
   });
 
-  // Leaving the page with unsaved changes asks first.
-  var dirty = false;
+  // Leaving the page with unsaved changes asks first. A form shown again with problems or
+  // conflicts holds input that is not saved yet, so it counts as changed from the start.
+  var dirty = Boolean(form && document.querySelector("[data-testid=form-alert]"));
   if (form) {
     form.addEventListener("input", function () { dirty = true; });
     form.addEventListener("change", function () { dirty = true; });
