@@ -189,8 +189,12 @@ def _read(round: Round, rows: Iterator, rules: ImportRules, lock: bool, check: I
             check.add(number, None, TOO_MANY_ROWS % {"limit": MAX_ROWS})
             break
         check.rows += 1
-        submission_id = context.region_row(row, number, seen, check)
-        _cells(row, number, columns, submission_id, context, check)
+        submission_id, locked = context.region_row(row, number, seen, check)
+        changes = _cells(row, number, columns, submission_id, context, check)
+        if locked and changes:
+            check.add(number, "A", locked)  # an unchanged locked row is fine (a re-upload)
+        else:
+            check.changes.extend(changes)
 
 
 @dataclass
@@ -280,38 +284,38 @@ class _Context:
             versions={s.pk: (s.version, s.status) for s in submissions.values()},
         )
 
-    def region_row(self, row, number, seen: dict[str, int], check: ImportCheck) -> int | None:
-        """The submission this row writes to, or None (with a problem) when it may not."""
+    def region_row(self, row, number, seen, check: ImportCheck) -> tuple[int | None, str]:
+        """The submission this row writes to (None, with a problem, when there is none), and
+        why it is locked ("" when it is not): a locked row is a problem only if it changes
+        something."""
         raw = row[0].value
         code = _region_code(raw)
         if code is None:
             check.add(number, "A", BAD_REGION_CODE % {"value": _text(raw)[:20]})
-            return None
+            return None, ""
         if code in seen:
             check.add(number, "A", DUPLICATE_REGION % {"code": code, "row": seen[code]})
-            return None
+            return None, ""
         seen[code] = number
         if code not in self.known:
             check.add(number, "A", UNKNOWN_REGION % {"code": code})
-            return None
+            return None, ""
         submission = self.submissions.get(code)
         if submission is None:
             check.add(number, "A", NOT_IN_ROUND % {"code": code})
-            return None
+            return None, ""
         if code not in self.allowed:
             check.add(number, "A", OUT_OF_SCOPE % {"code": code})
-            return None
+            return None, ""
         locked_statuses = (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED)
         if submission.status in locked_statuses and not self.rules.include_approved:
             status = submission.get_status_display()
-            check.add(number, "A", LOCKED % {"code": code, "status": status})
-            return None
+            return submission.pk, str(LOCKED % {"code": code, "status": status})
         if self.rules.respect_window:
             reason = window_lock(submission, timezone.now())
             if reason:
-                check.add(number, "A", WINDOW_CLOSED % {"code": code, "reason": reason})
-                return None
-        return submission.pk
+                return submission.pk, str(WINDOW_CLOSED % {"code": code, "reason": reason})
+        return submission.pk, ""
 
 
 def _region_code(raw) -> str | None:
@@ -323,7 +327,9 @@ def _region_code(raw) -> str | None:
     return text if _CODE.match(text) else None
 
 
-def _cells(row, number, columns: _Columns, submission_id, context, check: ImportCheck) -> None:
+def _cells(row, number, columns: _Columns, submission_id, context, check: ImportCheck) -> list:
+    """Check every value cell of a row; returns the row's changes."""
+    changes = []
     for index, cell in enumerate(row[FIRST_VALUE_COLUMN - 1 :], start=FIRST_VALUE_COLUMN):
         raw = cell.value
         if _blank(raw):
@@ -337,13 +343,13 @@ def _cells(row, number, columns: _Columns, submission_id, context, check: Import
         check.cells += 1
         kind = cell.data_type
         if kind == "f":
-            check.add(number, index, FORMULA)
+            check.add(number, index, f"{leaf.code}: {FORMULA}")
             continue
         if kind == "e":
-            check.add(number, index, ERROR_CELL % {"value": raw})
+            check.add(number, index, f"{leaf.code}: {ERROR_CELL % {'value': raw}}")
             continue
         if kind == "n" and "%" in (cell.number_format or ""):
-            check.add(number, index, PERCENT_FORMAT)
+            check.add(number, index, f"{leaf.code}: {PERCENT_FORMAT}")
             continue
         try:
             value = parse_value(leaf, raw)
@@ -356,4 +362,5 @@ def _cells(row, number, columns: _Columns, submission_id, context, check: Import
         if old == canonical(value):
             check.unchanged += 1
         else:
-            check.changes.append((submission_id, leaf.pk, old, value))
+            changes.append((submission_id, leaf.pk, old, value))
+    return changes

@@ -258,3 +258,16 @@ def test_the_import_command_lists_problems_and_fails(open_round, tmp_path):
         call_command("import_values", str(open_round.pk), str(target), stderr=errors)
     assert "column C" in errors.getvalue()
     assert stored(open_round, "330108", "DS.1.1") is None
+
+
+def test_unchanged_rows_of_locked_submissions_are_not_problems(
+    open_round, staff_xihu, xihu, supervisor_hangzhou
+):
+    """Re-uploading a whole-round export works: approved rows only matter if they change."""
+    fill(xihu, staff_xihu)
+    submission_submit(submission=xihu, user=staff_xihu)
+    submission_approve(submission=xihu, user=supervisor_hangzhou)
+    book = template(open_round)  # 西湖区's row holds its approved values
+    put(book["填报数据"], "330108", "DS.1.1", 70)
+    result = check(open_round, book)
+    assert result.ok and len(result.changes) == 1 and result.unchanged == 43

@@ -163,3 +163,66 @@ def test_entry_form_and_dashboard_on_a_phone(phone_page, demo_server):
     phone_page.goto(f"{demo_server.url}/rounds/{round_.pk}/progress/")
     phone_page.wait_for_selector("#progress-chart .main-svg")
     screenshot(phone_page, "collect-phone-progress")
+
+
+def test_two_tabs_saving_the_same_field_see_a_conflict(browser, demo_server):
+    """Tab A and tab B open 上城区's form; A saves DS.1.1 first; B's save shows both values
+    and B keeps A's value with one click."""
+    round_ = Round.objects.get(period="2026")
+    url = f"{demo_server.url}/rounds/{round_.pk}/regions/330102/"
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+    first, second = context.new_page(), context.new_page()
+    for tab in (first, second):
+        tab.set_default_timeout(15_000)
+        tab.on("dialog", lambda dialog: dialog.accept())
+    log_in(first, demo_server, "staff-330102")
+    first.goto(url)
+    second.goto(url)
+    first.fill("input[name='value-DS.1.1']", "70")
+    first.click("[data-testid=save-draft]")
+    first.wait_for_selector("text=草稿已保存")
+    second.fill("input[name='value-DS.1.1']", "90")
+    second.fill("input[name='value-DS.1.2']", "55")
+    second.click("[data-testid=save-draft]")
+    box = second.wait_for_selector("[data-testid='conflict-DS.1.1']")
+    assert "70" in box.inner_text() and "90" in box.inner_text()
+    assert second.input_value("input[name='value-DS.1.1']") == "90"
+    centre(second, "[data-testid='conflict-DS.1.1']")
+    shot(second, "collect-11-conflict")
+    second.check("#rv-ds11-theirs")
+    assert second.input_value("input[name='value-DS.1.1']") == "70"
+    second.click("[data-testid=save-draft]")
+    second.wait_for_selector("text=保存")
+    values = dict(
+        Submission.objects.get(round=round_, region_id="330102")
+        .values.filter(indicator__code__in=["DS.1.1", "DS.1.2"])
+        .values_list("indicator__code", "value")
+    )
+    assert values == {"DS.1.1": 70, "DS.1.2": 55}
+    context.close()
+
+
+def test_an_import_with_problems_in_the_browser(page, demo_server, tmp_path):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from assessment.services.exporting import export_values
+
+    round_ = Round.objects.get(period="2026")
+    book = load_workbook(BytesIO(export_values(round=round_)))
+    sheet = book["填报数据"]
+    sheet["C5"] = "八十"
+    sheet["D6"] = "=1+1"
+    sheet["E7"] = 150
+    sheet["A200"], sheet["C200"] = "999999", 50
+    path = tmp_path / "浙江2026.xlsx"
+    book.save(path)
+    log_in(page, demo_server, "evaluator")
+    page.goto(f"{demo_server.url}/rounds/{round_.pk}/import/")
+    page.set_input_files("#id_workbook", str(path))
+    page.click("[data-testid=dry-run]")
+    page.wait_for_selector("[data-testid=problem-table]")
+    assert page.inner_text("[data-testid=problem-count]") == "4"
+    assert page.locator("[data-testid=apply-import]").count() == 0
+    screenshot(page, "collect-12-import-report")
