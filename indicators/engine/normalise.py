@@ -79,7 +79,9 @@ def normalise(
 def _minmax(a: np.ndarray, groups: Groups, _t: np.ndarray) -> np.ndarray:
     lo, hi = groups.nan_min_max(a)
     span = hi - lo
-    return np.where(span > 0, 100.0 * (a - lo) / span, 50.0)
+    # Divide before scaling: (a - lo) / span is at most exactly 1, so the best scores
+    # exactly 100 (100 * (a - lo) / span can round to 100.00000000000001).
+    return np.where(span > 0, 100.0 * ((a - lo) / span), 50.0)
 
 
 def _zscore(a: np.ndarray, groups: Groups, _t: np.ndarray) -> np.ndarray:
@@ -94,7 +96,7 @@ def _zscore(a: np.ndarray, groups: Groups, _t: np.ndarray) -> np.ndarray:
 
 def _rank(a: np.ndarray, groups: Groups, _t: np.ndarray) -> np.ndarray:
     below, equal, count = (m.T for m in tie_counts(a.T, groups))
-    position = 100.0 * (below + equal - 1) / (count - 1)
+    position = 100.0 * ((below + equal - 1) / (count - 1))
     return np.where(equal < count, position, 50.0)  # constant group (or one member): 50
 
 
@@ -113,8 +115,8 @@ def _distance_to_target(a: np.ndarray, groups: Groups, t: np.ndarray) -> np.ndar
 def _fraction_of_best(x: np.ndarray, groups: Groups, d: np.ndarray) -> np.ndarray:
     pos = np.maximum(x, 0.0)  # NaN stays NaN
     lo, hi = groups.nan_min_max(pos)
-    higher = np.where(hi > 0, 100.0 * pos / hi, 0.0)
-    lower = np.where(pos > 0, 100.0 * lo / pos, 100.0)
+    higher = np.where(hi > 0, 100.0 * (pos / hi), 0.0)
+    lower = np.where(pos > 0, 100.0 * (lo / pos), 100.0)
     return np.where(d > 0, higher, lower)
 
 
