@@ -57,6 +57,9 @@ def combine(
         mean = num / den
         if geometric:
             mean = np.exp(mean)
+        # A mean cannot exceed its largest child (<= 100), but rounding can add an ulp:
+        # exp(log(100)) is 100.00000000000004. Restore the invariant.
+        mean = np.minimum(mean, 100.0)
         covered = (den > 0) & (den >= min_coverage * total * (1.0 - _COVERAGE_RTOL))
         parent = np.where(covered, mean, np.nan)
     vetoed = np.broadcast_to(vetoed, parent.shape)
