@@ -2,7 +2,10 @@
 
 A unit gets the *highest* level whose band (overall score >= the level's minimum) and gate
 it both satisfy, so a strong area cannot hide a weak one: a region with 92 overall but an
-area at 70 is held at the level below L5. Gates:
+area at 70 is held below L5. Gates are cumulative, because maturity is a staircase: a
+level's gate includes the gates of every level below it, so a region that fails L4's
+"DS.3.1 >= 80" cannot reach L5 either, even though L5's own gate does not repeat it.
+Gates:
 
 * ``min_area``: no top-level area may score below this;
 * ``leaf_gates``: named leaves must score at least a minimum (``100`` expresses "no
@@ -77,8 +80,9 @@ class LevelResult:
     """Per-row level assignment.
 
     ``index[i]`` is the level achieved (position in ``codes``; -1 = none), ``band[i]`` the
-    level by score alone. ``failed[j]`` is a (n, conditions of level j) boolean matrix, the
-    conditions being ``conditions[j]``; ``actual`` holds the compared (rounded) values.
+    level by score alone. ``failed[j]`` is a (n, conditions of level j) boolean matrix of
+    level j's *own* gate conditions ``conditions[j]`` (inherited ones are reported at their
+    own level); ``actual`` holds the compared (rounded) values.
     """
 
     codes: tuple[str, ...]
@@ -93,11 +97,17 @@ class LevelResult:
         return self.codes[i] if i >= 0 else None
 
     def held_back(self, row: int) -> tuple[GateFailure, ...]:
-        """Gate conditions that kept ``row`` below its band level (empty if none)."""
+        """Gate conditions that kept ``row`` below its band level (empty if none).
+
+        Each failing value is reported once, at the lowest level that requires it: an area
+        at 45 is reported as "L3: area < 50", not again for L4 and L5.
+        """
         out: list[GateFailure] = []
+        seen: set[tuple[str, str]] = set()
         for j in range(int(self.index[row]) + 1, int(self.band[row]) + 1):
             for c, (kind, node, required) in enumerate(self.conditions[j]):
-                if self.failed[j][row, c]:
+                if self.failed[j][row, c] and (kind, node) not in seen:
+                    seen.add((kind, node))
                     value = float(self.actual[(kind, node)][row])
                     out.append(GateFailure(self.codes[j], kind, node, required, value))
         return tuple(out)
@@ -131,6 +141,7 @@ def assign_levels(
             actual[(kind, code)] = scaled_round(values, precision) / 10.0**precision
     ok = np.zeros((n, len(levels)), dtype=bool)
     band_ok = np.zeros((n, len(levels)), dtype=bool)
+    gates_ok = np.ones(n, dtype=bool)  # this level's gate and every gate below it
     conditions = []
     failed = []
     for j, level in enumerate(levels):
@@ -143,7 +154,8 @@ def assign_levels(
         conditions.append(conds)
         failed.append(fails)
         band_ok[:, j] = q_overall >= scaled_round(level.min_score, precision)
-        ok[:, j] = band_ok[:, j] & ~fails.any(axis=1)
+        gates_ok &= ~fails.any(axis=1)
+        ok[:, j] = band_ok[:, j] & gates_ok
     return LevelResult(
         codes=tuple(level.code for level in levels),
         index=_highest(ok),
