@@ -69,9 +69,11 @@ def skew_kurt(x: np.ndarray) -> tuple[float, float]:
     if n < 3:
         return float("nan"), float("nan")
     d = x - x.mean()
-    m2 = np.mean(d * d)
-    if m2 <= 0:
+    scale = np.max(np.abs(d))
+    if not scale > 0:
         return float("nan"), float("nan")
+    d = d / scale  # both statistics are scale-free; this avoids under/overflow of m2**2
+    m2 = np.mean(d * d)
     m3 = np.mean(d**3)
     m4 = np.mean(d**4)
     g1 = m3 / m2**1.5
