@@ -40,30 +40,51 @@ def combine(
     geometric: bool,
     min_coverage: float,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Parent scores and a mask of vetoed cells; missing parents are NaN."""
-    num: np.ndarray | float = 0.0
-    den: np.ndarray | float = 0.0
+    """Parent scores and a mask of vetoed cells; missing parents are NaN.
+
+    Children are (n,) or (c, n); weights are floats or (c, 1) columns. The weighted sum is
+    accumulated in place, child by child in a fixed order, with elementwise operations only,
+    so the result for a cell does not depend on the batch shape. Missing children are
+    rare, so the present weight (and coverage) is only worked out on the rows that have
+    one; every other row divides by the total weight.
+    """
+    shape = np.broadcast_shapes(*(np.shape(w) for w in weights), *(s.shape for s in children))
+    num = np.zeros(shape)
+    term = np.empty(shape)
     total: np.ndarray | float = 0.0
-    vetoed: np.ndarray | bool = False
+    holes: list[tuple[np.ndarray | float, np.ndarray]] = []
+    gap_rows = np.zeros(shape[-1], dtype=bool)
+    vetoed = np.zeros(shape, dtype=bool)
     with np.errstate(divide="ignore", invalid="ignore"):
         for s, w, veto in zip(children, weights, veto_at, strict=True):
-            present = ~np.isnan(s)
+            missing = np.isnan(s)
             value = np.log(s) if geometric else s
-            num = num + w * np.where(present, value, 0.0)
-            den = den + w * present
+            if missing.any():
+                holes.append((w, missing))
+                gap_rows |= missing if missing.ndim == 1 else missing.any(axis=0)
+                value = np.where(missing, 0.0, value)
+            np.multiply(w, value, out=term)
+            num += term
             total = total + w
             if veto is not None:
-                vetoed = vetoed | (present & (s <= veto))
-        mean = num / den
+                vetoed |= ~missing & (s <= veto)
+        rows = np.flatnonzero(gap_rows)
+        gap_num = num[..., rows]  # a copy (fancy indexing), taken before num is divided
+        parent = np.divide(num, total, out=num)
+        if rows.size:
+            lost: np.ndarray | float = 0.0
+            for w, missing in holes:
+                lost = lost + w * missing[..., rows]
+            den = total - lost
+            covered = (den > 0) & (den >= min_coverage * total * (1.0 - _COVERAGE_RTOL))
+            parent[..., rows] = np.where(covered, gap_num / den, np.nan)
         if geometric:
-            mean = np.exp(mean)
+            np.exp(parent, out=parent)
         # A mean cannot exceed its largest child (<= 100), but rounding can add an ulp:
         # exp(log(100)) is 100.00000000000004. Restore the invariant.
-        mean = np.minimum(mean, 100.0)
-        covered = (den > 0) & (den >= min_coverage * total * (1.0 - _COVERAGE_RTOL))
-        parent = np.where(covered, mean, np.nan)
-    vetoed = np.broadcast_to(vetoed, parent.shape)
-    return np.where(vetoed, 0.0, parent), vetoed
+        np.minimum(parent, 100.0, out=parent)
+    parent[vetoed] = 0.0
+    return parent, vetoed
 
 
 def aggregate(
