@@ -39,8 +39,10 @@ def combine(
     *,
     geometric: bool,
     min_coverage: float,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Parent scores and a mask of vetoed cells; missing parents are NaN.
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Parent scores, and the mask of vetoed cells (None: no child can veto).
+
+    Missing parents are NaN.
 
     Children are (n,) or (c, n); weights are floats or (c, 1) columns. The weighted sum is
     accumulated in place, child by child in a fixed order, with elementwise operations only,
@@ -49,25 +51,30 @@ def combine(
     one; every other row divides by the total weight.
     """
     shape = np.broadcast_shapes(*(np.shape(w) for w in weights), *(s.shape for s in children))
-    num = np.zeros(shape)
+    num = np.empty(shape)
     term = np.empty(shape)
     total: np.ndarray | float = 0.0
     holes: list[tuple[np.ndarray | float, np.ndarray]] = []
     gap_rows = np.zeros(shape[-1], dtype=bool)
-    vetoed = np.zeros(shape, dtype=bool)
+    vetoed: np.ndarray | None = None
     with np.errstate(divide="ignore", invalid="ignore"):
-        for s, w, veto in zip(children, weights, veto_at, strict=True):
-            missing = np.isnan(s)
+        for i, (s, w, veto) in enumerate(zip(children, weights, veto_at, strict=True)):
             value = np.log(s) if geometric else s
-            if missing.any():
+            # min() propagates NaN: one pass without a temporary mask for complete children
+            if s.size and np.isnan(s.min()):
+                missing = np.isnan(s)
                 holes.append((w, missing))
                 gap_rows |= missing if missing.ndim == 1 else missing.any(axis=0)
                 value = np.where(missing, 0.0, value)
-            np.multiply(w, value, out=term)
-            num += term
+            if i == 0:
+                np.multiply(w, value, out=num)
+            else:
+                np.multiply(w, value, out=term)
+                num += term
             total = total + w
             if veto is not None:
-                vetoed |= ~missing & (s <= veto)
+                hit = s <= veto  # NaN compares False: a missing child never vetoes
+                vetoed = hit if vetoed is None else vetoed | hit
         rows = np.flatnonzero(gap_rows)
         gap_num = num[..., rows]  # a copy (fancy indexing), taken before num is divided
         parent = np.divide(num, total, out=num)
@@ -83,7 +90,9 @@ def combine(
         # A mean cannot exceed its largest child (<= 100), but rounding can add an ulp:
         # exp(log(100)) is 100.00000000000004. Restore the invariant.
         np.minimum(parent, 100.0, out=parent)
-    parent[vetoed] = 0.0
+    if vetoed is not None:
+        vetoed = np.broadcast_to(vetoed, shape)
+        parent[vetoed] = 0.0
     return parent, vetoed
 
 
@@ -118,7 +127,8 @@ def aggregate(
         f = np.where(present, 0, Flag.MISSING)
         f |= np.where(present & ((below & (Flag.MISSING | Flag.PARTIAL)) != 0), Flag.PARTIAL, 0)
         f |= np.where(present & ((below & Flag.IMPUTED) != 0), Flag.IMPUTED, 0)
-        f |= np.where(vetoed, Flag.VETOED, 0)
+        if vetoed is not None:
+            f |= np.where(vetoed, Flag.VETOED, 0)
         flags[:, step.column] = f
     return scores, flags
 

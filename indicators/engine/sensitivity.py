@@ -10,9 +10,10 @@ Reproducible: all random numbers come from ``numpy.random.default_rng(seed)`` an
 up front (factors (draws, nodes) first, then the method choices), so the result does not
 depend on the chunk size. Vectorised: draws are processed in chunks of ``chunk_size``
 weight vectors at once; leaf scores (weight-independent) are computed once per method.
-Peak memory is about ``12 x chunk_size x units x 8`` bytes for the aggregation of one
-chunk, plus ``draws x units x 4`` bytes for the ranks; the default chunk keeps the former
-near 30 MB.
+Memory: the ranks take ``units x draws x 4`` bytes (12.9 MB for 3,213 units x 1,000
+draws) and one chunk's aggregation a dozen ``chunk x units`` float arrays. The default
+chunk (about 100,000 cells, 0.8 MB per array) keeps those in cache and was the fastest in
+the benchmark; measured peak at national scale: see docs/BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from indicators.engine.options import Options
 from indicators.engine.ranking import rank_desc
 from indicators.engine.tree import OVERALL, Tree
 
-#: Elements (chunk x units) per aggregated array when ``chunk_size`` is not given.
-_CHUNK_ELEMENTS = 320_000
+#: Cells (chunk x units) per aggregated array when ``chunk_size`` is not given: small
+#: enough to stay in cache (bench: 32 draws x 3,213 units beat 99 or 256 draws by 20-30%).
+_CHUNK_ELEMENTS = 100_000
 
 
 @dataclass(frozen=True, eq=False)

@@ -4,9 +4,11 @@ from statistics import NormalDist
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indicators.engine import Flag, Goalposts, Groups, Node, Options, Rubric, Tree, compute
-from indicators.engine.outliers import Thresholds, skew_kurt, treat
+from indicators.engine.outliers import Thresholds, fails, skew_kurt, treat
 
 # Lognormal quantiles: a smooth, strongly right-skewed column (skew 6.6, kurtosis 51) that
 # five winsorisation steps cannot fix.
@@ -153,3 +155,32 @@ def test_no_treatment_where_it_cannot_matter(normalisation: str) -> None:
     )
     assert out.outliers == ()
     assert not (out.flags & (Flag.OUTLIER_TREATED | Flag.LOG_TRANSFORMED)).any()
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(4, 60).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.floats(-1e6, 1e6) | st.just(np.nan), min_size=3 * n, max_size=3 * n),
+            st.lists(st.integers(0, 2), min_size=n, max_size=n),
+            st.floats(0.1, 3.0),
+        )
+    )
+)
+def test_every_failing_column_is_treated(case: tuple) -> None:
+    # treat() screens all (indicator, group) pairs at once before deciding one by one; the
+    # screen must never skip a pair that the one-column test says fails.
+    flat, labels, spread = case
+    values = np.array(flat).reshape(-1, 3)
+    raw = np.sign(values) * np.abs(values) ** spread  # spread > 1 stretches the tails
+    groups = Groups.of(np.array(labels), raw.shape[0])
+    _, _, _, records = treat(raw, ("X", "Y", "Z"), np.arange(3), groups, Thresholds())
+    expected = set()
+    for g, label in enumerate(groups.labels):
+        rows = groups.order[groups.starts[g] : groups.starts[g] + groups.sizes[g]]
+        for j, code in enumerate("XYZ"):
+            x = raw[rows, j]
+            x = x[~np.isnan(x)]
+            if x.size >= 4 and fails(*skew_kurt(x), Thresholds()):
+                expected.add((code, int(label)))
+    assert {(r.code, r.group) for r in records} == expected
