@@ -62,13 +62,13 @@ def sensitivity(
     peer_groups: object | None = None,
     options: Options | None = None,
     *,
-    rank_groups: object | None = None,
+    rank_within: object | None = None,
     node: str = OVERALL,
     chunk_size: int | None = None,
 ) -> RankIntervals:
     """Rank intervals of ``node`` (default the overall score) under perturbed weights.
 
-    ``rank_groups``: integer labels per unit for the ranking (default: ``peer_groups``), as
+    ``rank_within``: integer labels per unit for the ranking (default: ``peer_groups``), as
     in ``compute``. Draws, epsilon, seed, random methods and the interval come from
     ``options``.
     """
@@ -76,7 +76,7 @@ def sensitivity(
     raw_arr = leaves.check_raw(tree, raw)
     n = raw_arr.shape[0]
     groups = Groups.of(peer_groups, n)
-    rgroups = groups if rank_groups is None else Groups.of(rank_groups, n)
+    rgroups = groups if rank_within is None else Groups.of(rank_within, n)
     methods = options.sensitivity_methods or (options.normalisation,)
     steps = tree.subplan(node)
     draws = options.sensitivity_draws

@@ -83,9 +83,9 @@ def test_random_normalisation_per_draw() -> None:
 
 
 def test_other_rank_groups_and_nodes() -> None:
-    everyone = sensitivity(TREE, RAW, LEVELS, Options(sensitivity_draws=20), rank_groups=None)
+    everyone = sensitivity(TREE, RAW, LEVELS, Options(sensitivity_draws=20), rank_within=None)
     national = sensitivity(
-        TREE, RAW, LEVELS, Options(sensitivity_draws=20), rank_groups=np.zeros(300, int)
+        TREE, RAW, LEVELS, Options(sensitivity_draws=20), rank_within=np.zeros(300, int)
     )
     assert np.nanmax(national.high) > np.nanmax(everyone.high)
     nation = compute(TREE, RAW, LEVELS, rank_groups={"nation": np.zeros(300, int)})
