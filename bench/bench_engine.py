@@ -1,7 +1,8 @@
 """Benchmark of the scoring engine at national scale (not a timed test).
 
     .venv/bin/python bench/bench_engine.py                 # 3,213 regions, 1,000 draws
-    .venv/bin/python bench/bench_engine.py --regions 200 --draws 50 --json   # CI smoke run
+    .venv/bin/python bench/bench_engine.py --regions 200 --draws 50 --json   # small run
+    .venv/bin/python bench/bench_engine.py --smoke        # CI: the same, one run each
 
 Wall time is time.perf_counter over several runs (best and median reported); peak memory is
 measured in a separate run under tracemalloc (allocations made by Python and NumPy), and
@@ -57,13 +58,23 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     parser.add_argument("--sensitivity-runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument(
+        "--smoke", action="store_true", help="tiny CI run: 200 regions, 50 draws, 1 run each"
+    )
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.regions, args.draws, args.runs, args.sensitivity_runs = 200, 50, 1, 1
 
     tree = build_default_tree()
     levels = level_labels(args.regions)
     raw = synthetic_raw(tree, levels, seed=args.seed)
     base = Options(sensitivity_draws=args.draws)
     treated = Options(normalisation="minmax", outliers=True, sensitivity_draws=args.draws)
+    mixed = Options(
+        outliers=True,
+        sensitivity_draws=args.draws,
+        sensitivity_methods=("rules", "minmax", "zscore", "percentile"),
+    )
     cases: dict[str, tuple[Callable[[], object], int]] = {
         "compute": (lambda: compute(tree, raw, levels, base), args.runs),
         "compute_outliers_minmax": (
@@ -76,6 +87,10 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
         ),
         "sensitivity_outliers_minmax": (
             lambda: sensitivity(tree, raw, levels, treated),
+            args.sensitivity_runs,
+        ),
+        "sensitivity_random_methods": (
+            lambda: sensitivity(tree, raw, levels, mixed),
             args.sensitivity_runs,
         ),
     }
