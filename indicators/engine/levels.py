@@ -62,17 +62,18 @@ class GateFailure:
     required: float
     actual: float  # NaN when the value is missing
 
-    def describe(self, lang: str = "en") -> str:
+    def describe(self, lang: str = "en", precision: int = 2) -> str:
         missing = np.isnan(self.actual)
+        actual = f"{self.actual:.{precision}f}"
         if lang == "zh":
             what = "领域" if self.kind == "area" else "指标"
             if missing:
                 return f"{self.level}：{what} {self.node} 缺少数据（要求 ≥ {self.required:g}）"
-            return f"{self.level}：{what} {self.node} 得分 {self.actual:.2f} < {self.required:g}"
+            return f"{self.level}：{what} {self.node} 得分 {actual} < {self.required:g}"
         what = "area" if self.kind == "area" else "leaf"
         if missing:
             return f"{self.level}: {what} {self.node} missing (needs >= {self.required:g})"
-        return f"{self.level}: {what} {self.node} {self.actual:.2f} < {self.required:g}"
+        return f"{self.level}: {what} {self.node} {actual} < {self.required:g}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -82,7 +83,7 @@ class LevelResult:
     ``index[i]`` is the level achieved (position in ``codes``; -1 = none), ``band[i]`` the
     level by score alone. ``failed[j]`` is a (n, conditions of level j) boolean matrix of
     level j's *own* gate conditions ``conditions[j]`` (inherited ones are reported at their
-    own level); ``actual`` holds the compared (rounded) values.
+    own level); ``actual`` holds the compared values, rounded to ``precision``.
     """
 
     codes: tuple[str, ...]
@@ -91,6 +92,7 @@ class LevelResult:
     conditions: tuple[tuple[tuple[str, str, float], ...], ...]
     failed: tuple[np.ndarray, ...]
     actual: Mapping[tuple[str, str], np.ndarray]
+    precision: int
 
     def code(self, row: int) -> str | None:
         i = int(self.index[row])
@@ -117,7 +119,7 @@ class LevelResult:
         failures = self.held_back(row)
         if not failures:
             return ""
-        reasons = "; ".join(f.describe(lang) for f in failures)
+        reasons = "; ".join(f.describe(lang, self.precision) for f in failures)
         held = self.code(row) or "-"
         if lang == "zh":
             return f"受门槛限制停留在 {held}：{reasons}"
@@ -135,10 +137,11 @@ def assign_levels(
     n = overall.shape[0]
     q_overall = scaled_round(overall, precision)
     area_codes = tuple(areas)
-    actual: dict[tuple[str, str], np.ndarray] = {}
-    for kind, source in (("area", areas), ("leaf", leaves)):
-        for code, values in source.items():
-            actual[(kind, code)] = scaled_round(values, precision) / 10.0**precision
+    rounded = {
+        (kind, code): scaled_round(values, precision)
+        for kind, source in (("area", areas), ("leaf", leaves))
+        for code, values in source.items()
+    }
     ok = np.zeros((n, len(levels)), dtype=bool)
     band_ok = np.zeros((n, len(levels)), dtype=bool)
     gates_ok = np.ones(n, dtype=bool)  # this level's gate and every gate below it
@@ -148,9 +151,8 @@ def assign_levels(
         conds = level.conditions(area_codes)
         fails = np.zeros((n, len(conds)), dtype=bool)
         for c, (kind, node, required) in enumerate(conds):
-            q = scaled_round(actual[(kind, node)], precision)
             # NaN compares False, so a missing value fails the gate.
-            fails[:, c] = ~(q >= scaled_round(required, precision))
+            fails[:, c] = ~(rounded[(kind, node)] >= scaled_round(required, precision))
         conditions.append(conds)
         failed.append(fails)
         band_ok[:, j] = q_overall >= scaled_round(level.min_score, precision)
@@ -162,7 +164,8 @@ def assign_levels(
         band=_highest(band_ok),
         conditions=tuple(conditions),
         failed=tuple(failed),
-        actual=actual,
+        actual={key: q / 10.0**precision for key, q in rounded.items()},
+        precision=precision,
     )
 
 

@@ -142,3 +142,10 @@ def test_gtmi_groups_are_levels_without_gates() -> None:
 def test_below_the_lowest_band_gives_no_level() -> None:
     out = assign_levels((Level("L1", 10),), np.array([5.0]), {}, {}, precision=2)
     assert out.code(0) is None
+
+
+def test_reasons_are_printed_at_the_published_precision() -> None:
+    levels = (Level("L3", 60, min_area=50), Level("L4", 75, min_area=65))
+    out = assign_levels(levels, np.array([80.0]), {"BL": np.array([62.04])}, {}, precision=1)
+    assert out.explain(0) == "held at L3 by L4: area BL 62.0 < 65"
+    assert out.explain(0, "zh") == "受门槛限制停留在 L3：L4：领域 BL 得分 62.0 < 65"
