@@ -87,6 +87,9 @@ class Tree:
         object.__setattr__(self, "_by_code", {n.code: n for n in self.nodes})
         leaves = tuple(c for c in columns[:-1] if not children[c])
         object.__setattr__(self, "leaf_codes", leaves)
+        leaf_columns = np.array([self.column(c) for c in leaves], dtype=np.intp)
+        leaf_columns.flags.writeable = False
+        object.__setattr__(self, "_leaf_columns", leaf_columns)
         object.__setattr__(self, "area_codes", tuple(children[None]))
         object.__setattr__(self, "plan", self._plan(children))
         self._validate_levels()
@@ -204,7 +207,8 @@ class Tree:
 
     @property
     def leaf_columns(self) -> np.ndarray:
-        return np.array([self.column(c) for c in self.leaf_codes], dtype=np.intp)
+        """Column index of each leaf (read-only), in ``leaf_codes`` order."""
+        return self._leaf_columns  # type: ignore[attr-defined]
 
     @property
     def rules(self) -> tuple[Rule, ...]:
