@@ -170,53 +170,35 @@ def treat(
         for g in np.flatnonzero(suspects[:, c]):
             rows = groups.order[groups.starts[g] : groups.starts[g] + groups.sizes[g]]
             rows = rows[~np.isnan(raw[rows, j])]
-            if rows.size < 4:
-                continue
             x = raw[rows, j]
             skew0, kurt0 = skew_kurt(x)
             if not fails(skew0, kurt0, th):
                 continue
-            label = int(groups.labels[g])
             treated, mask, steps = winsorise(x, th)
             skew1, kurt1 = skew_kurt(treated)
-            if not fails(skew1, kurt1, th):
-                out[rows, j] = treated
-                winsorised[rows[mask], j] = True
-                records.append(
-                    OutlierRecord(
-                        code=codes[j],
-                        group=label,
-                        action="winsorised",
-                        steps=steps,
-                        rows=tuple(rows[mask].tolist()),
-                        before=tuple(x[mask].tolist()),
-                        after=tuple(treated[mask].tolist()),
-                        skew_before=skew0,
-                        kurt_before=kurt0,
-                        skew_after=skew1,
-                        kurt_after=kurt1,
-                        passed=True,
-                    )
-                )
-                continue
-            logged_x = log_transform(x, skew0, th.log)
-            skew2, kurt2 = skew_kurt(logged_x)
-            out[rows, j] = logged_x
-            logged[rows, j] = True
+            action = "winsorised"
+            if fails(skew1, kurt1, th):  # revert, and log-transform the original instead
+                action = "log"
+                treated = log_transform(x, skew0, th.log)
+                mask = np.zeros(x.shape[0], dtype=bool)
+                skew1, kurt1 = skew_kurt(treated)
+                logged[rows, j] = True
+            out[rows, j] = treated
+            winsorised[rows[mask], j] = True
             records.append(
                 OutlierRecord(
                     code=codes[j],
-                    group=label,
-                    action="log",
+                    group=int(groups.labels[g]),
+                    action=action,
                     steps=steps,
-                    rows=(),
-                    before=(),
-                    after=(),
+                    rows=tuple(rows[mask].tolist()),
+                    before=tuple(x[mask].tolist()),
+                    after=tuple(treated[mask].tolist()),
                     skew_before=skew0,
                     kurt_before=kurt0,
-                    skew_after=skew2,
-                    kurt_after=kurt2,
-                    passed=not fails(skew2, kurt2, th),
+                    skew_after=skew1,
+                    kurt_after=kurt1,
+                    passed=not fails(skew1, kurt1, th),
                 )
             )
     return out, winsorised, logged, tuple(records)
