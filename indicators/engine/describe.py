@@ -47,12 +47,12 @@ def describe(options: Options, lang: str = "zh") -> str:
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
     zh = lang == "zh"
+    parts: list[str] = []
 
     def say(chinese: str, english: str) -> None:
         parts.append(chinese if zh else english)
 
     o = options
-    parts: list[str] = []
     say(*_NORMALISATION[o.normalisation])
     if o.normalisation != "rules":
         say(

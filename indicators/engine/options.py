@@ -66,7 +66,7 @@ class Options:
         _number("outlier_skew", self.outlier_skew, 0.0, math.inf)
         _number("outlier_kurt", self.outlier_kurt, -math.inf, math.inf)
         _number("sensitivity_epsilon", self.sensitivity_epsilon, 0.0, 1.0, upper_open=True)
-        if self.outliers not in (True, False) or not isinstance(self.outliers, bool):
+        if type(self.outliers) is not bool:
             raise ValueError(f"outliers must be true or false, got {self.outliers!r}")
         _integer("outlier_winmax", self.outlier_winmax, 0)
         _integer("sensitivity_draws", self.sensitivity_draws, 1)
