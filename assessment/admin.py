@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from assessment.models import (
     AuditEntry,
@@ -17,6 +19,7 @@ from assessment.models import (
     Submission,
     Value,
 )
+from assessment.services.compute import ComputeError, compute_round
 from indicators.models import IndicatorSystem, SystemStatus
 
 
@@ -44,8 +47,23 @@ class RoundAdmin(admin.ModelAdmin):
     list_filter = ("status", "system")
     search_fields = ("name", "period")
     autocomplete_fields = ("scope",)
-    readonly_fields = ("computed_at", "published_at", "created_at")
+    readonly_fields = ("computed_at", "compute_notes", "published_at", "created_at")
     list_select_related = ("system", "scope")
+    actions = ["compute_results"]
+
+    @admin.action(description=_("Compute results of the selected rounds"))
+    def compute_results(self, request, queryset):
+        for round_ in queryset.select_related("system", "scope"):
+            try:
+                report = compute_round(round_=round_)
+            except ComputeError as error:
+                self.message_user(request, f"{round_}: {error}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    gettext("%(round)s: %(results)s results for %(regions)s regions.")
+                    % {"round": round_, "results": report.results, "regions": report.regions},
+                )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "system":

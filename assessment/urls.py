@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessment.views import entry, home, imports, progress, review, rounds
+from assessment.views import compute, entry, home, imports, progress, review, rounds
 
 app_name = "assessment"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("rounds/<int:round_id>/close/", rounds.close_round, name="round_close"),
     path("rounds/<int:round_id>/extensions/", rounds.grant_extension, name="round_extend"),
     path("rounds/<int:round_id>/progress/", progress.progress, name="progress"),
+    path("rounds/<int:round_id>/compute/", compute.round_compute, name="round_compute"),
     # Entry and review of one region's submission
     path("rounds/<int:round_id>/regions/<str:code>/", entry.entry, name="entry"),
     path(

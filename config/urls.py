@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from assessment.views.health import healthz
+
 admin.site.site_header = "数字政府成熟度评估 · 管理"
 admin.site.site_title = "数字政府成熟度评估"
 
@@ -20,5 +22,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", healthz, name="healthz"),
     path("", include("assessment.urls")),
 ]

@@ -11,31 +11,36 @@ import pytest
 LOCALE = Path(__file__).resolve().parent.parent / "locale" / "zh_Hans" / "LC_MESSAGES"
 
 
-def read_po(path: Path) -> list[tuple[str, str, bool]]:
-    """(msgid, msgstr, fuzzy) for every entry except the header; entries are blank-separated."""
+def read_po(path: Path) -> list[tuple[str, str, bool, bool]]:
+    """(msgid, msgstr, fuzzy, plural) for every entry but the header; entries are blank-separated.
+
+    Chinese has one plural form, so a plural entry's translation is its msgstr[0].
+    """
     entries = []
     for block in path.read_text(encoding="utf-8").split("\n\n"):
-        parts: dict[str, list[str]] = {"msgid": [], "msgstr": []}
+        parts: dict[str, list[str]] = {"msgid": [], "msgstr": [], "msgid_plural": []}
         fuzzy, target = False, None
         for line in block.splitlines():
             if line.startswith("#,"):
                 fuzzy = fuzzy or "fuzzy" in line
-            elif line.startswith(("msgid ", "msgstr ")):
-                target, _, literal = line.partition(" ")
-                parts.setdefault(target, []).append(ast.literal_eval(literal))
+            elif line.startswith(("msgid ", "msgstr ", "msgid_plural ", "msgstr[0] ")):
+                keyword, _, literal = line.partition(" ")
+                target = "msgstr" if keyword == "msgstr[0]" else keyword
+                parts[target].append(ast.literal_eval(literal))
             elif line.startswith('"') and target:
                 parts[target].append(ast.literal_eval(line))
         msgid = "".join(parts["msgid"])
         if msgid:
-            entries.append((msgid, "".join(parts["msgstr"]), fuzzy))
+            plural = bool(parts["msgid_plural"])
+            entries.append((msgid, "".join(parts["msgstr"]), fuzzy, plural))
     return entries
 
 
 def test_every_message_has_a_chinese_translation():
     entries = read_po(LOCALE / "django.po")
     assert len(entries) > 100
-    untranslated = [msgid for msgid, msgstr, _ in entries if not msgstr]
-    fuzzy = [msgid for msgid, _, is_fuzzy in entries if is_fuzzy]
+    untranslated = [msgid for msgid, msgstr, _, _ in entries if not msgstr]
+    fuzzy = [msgid for msgid, _, is_fuzzy, _ in entries if is_fuzzy]
     assert untranslated == [], "fill these msgstr in locale/zh_Hans/LC_MESSAGES/django.po"
     assert fuzzy == [], "review these fuzzy translations"
 
@@ -45,8 +50,8 @@ def test_compiled_catalogue_matches_the_po_file():
         compiled = gettext.GNUTranslations(handle)
     stale = [
         msgid
-        for msgid, msgstr, _ in read_po(LOCALE / "django.po")
-        if compiled.gettext(msgid) != msgstr
+        for msgid, msgstr, _, plural in read_po(LOCALE / "django.po")
+        if (compiled.ngettext(msgid, msgid, 1) if plural else compiled.gettext(msgid)) != msgstr
     ]
     assert stale == [], "run `make messages` to recompile django.mo"
 

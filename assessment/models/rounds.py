@@ -64,6 +64,12 @@ class Round(models.Model):
         help_text=_("How scores are computed: normalisation, missing data, aggregation."),
     )
     computed_at = models.DateTimeField(_("results computed at"), null=True, blank=True)
+    compute_notes = models.JSONField(
+        _("computation record"),
+        default=dict,
+        blank=True,
+        help_text=_("Written by the compute step: counts, outlier treatments, sensitivity draws."),
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

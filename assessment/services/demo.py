@@ -30,6 +30,7 @@ from assessment.models import (
     SubmissionStatus,
     Value,
 )
+from assessment.services.compute import compute_round
 from assessment.services.regions import load_regions
 from indicators.models import Indicator, IndicatorSystem, ScoringRule, ValueType
 from indicators.services import load_system_file
@@ -74,7 +75,11 @@ def seed_demo() -> list[DemoLogin]:
     with transaction.atomic():
         logins = _ensure_users()
         leaves = list(system.indicators.exclude(value_type="").order_by("order"))
-        _ensure_rounds(system, leaves)
+        rounds = _ensure_rounds(system, leaves)
+    for round_ in rounds:
+        # Published demo rounds come with results, so the dashboards have something to show.
+        if round_.status == RoundStatus.PUBLISHED and round_.computed_at is None:
+            compute_round(round_=round_)
     return logins
 
 
@@ -222,7 +227,8 @@ def _capability(region: Region, year: int) -> float:
     if region.level == RegionLevel.COUNTY:
         base += rng.gauss(-0.04, 0.09)  # counties scatter around (and a little below) their city
         trend += rng.gauss(0, 0.035)
-    return base + trend * (year - 2024)
+    # Keep every region plausible: nobody starts from nothing, nobody is perfect.
+    return min(0.95, max(0.2, base + trend * (year - 2024)))
 
 
 def demo_value(region: Region, leaf: Indicator, year: int) -> Decimal:
@@ -241,7 +247,7 @@ def demo_value(region: Region, leaf: Indicator, year: int) -> Decimal:
         expected = max(0.0, 0.9 - quality) * 2.5
         return Decimal(_poisson(rng, expected))
     floor, target = float(leaf.floor), float(leaf.target)
-    position = -0.25 + 1.45 * quality  # a few below the floor, a few past the target
+    position = -0.15 + 1.35 * quality  # a few below the floor, a few past the target
     raw = floor + position * (target - floor)
     low = float(leaf.min_value) if leaf.min_value is not None else 0.0
     high = float(leaf.max_value) if leaf.max_value is not None else raw

@@ -13,3 +13,11 @@ def get_item(mapping, key):
     if not mapping:
         return []
     return mapping.get(key, [])
+
+
+@register.filter
+def minutes(delta) -> int:
+    """A timedelta as whole minutes (rounded up), for messages such as lockout times."""
+    if not delta:
+        return 0
+    return int(-(-delta.total_seconds() // 60))

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0001_initial'),
+        ('assessment', '0002_results_bulk_friendly'),
         ('indicators', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -1,0 +1,60 @@
+"""Login protection helpers: the client address behind a proxy, and password strength."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The address lockouts are keyed on.
+
+    Behind the reverse proxy (BEHIND_TLS_PROXY) the proxy appends the real client to
+    X-Forwarded-For; the last entry is the one our own proxy wrote, so a client cannot spoof it
+    by sending the header itself.
+    """
+    if getattr(settings, "BEHIND_TLS_PROXY", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-1]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+class CharacterClassValidator:
+    """Requires characters from several classes: lower case, upper case, digits, symbols."""
+
+    def __init__(self, min_classes: int = 3):
+        self.min_classes = min_classes
+
+    @staticmethod
+    def classes(password: str) -> int:
+        return sum(
+            (
+                any(c.islower() for c in password),
+                any(c.isupper() for c in password),
+                any(c.isdigit() for c in password),
+                any(not c.isalnum() for c in password),
+            )
+        )
+
+    def validate(self, password: str, user=None) -> None:
+        if self.classes(password) < self.min_classes:
+            raise ValidationError(self.get_help_text(), code="password_too_simple")
+
+    def get_help_text(self) -> str:
+        return (
+            ngettext(
+                "Your password must mix at least %(count)d kind of character "
+                "(lower case, upper case, digits, symbols).",
+                "Your password must mix at least %(count)d kinds of characters "
+                "(lower case, upper case, digits, symbols).",
+                self.min_classes,
+            )
+            % {"count": self.min_classes}
+            + " "
+            + _("For example: spring-Rain-2026")
+        )

@@ -1,0 +1,71 @@
+"""Small builders for rounds, submissions, values and results (instead of big JSON fixtures)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+
+from assessment.models import Region, Round, RoundStatus, Submission, SubmissionStatus, Value
+from assessment.services.demo import demo_value
+from indicators.models import Indicator, IndicatorSystem
+
+
+def leaves_of(system: IndicatorSystem) -> list[Indicator]:
+    return list(system.indicators.exclude(value_type="").order_by("order"))
+
+
+def make_round(
+    system: IndicatorSystem,
+    *,
+    scope: str | None = "330000",
+    levels: Iterable[str] = ("city", "county"),
+    period: str = "2025",
+    status: str = RoundStatus.CLOSED,
+    previous: Round | None = None,
+    method: dict | None = None,
+) -> Round:
+    return Round.objects.create(
+        system=system,
+        name=f"测试轮次 {period}",
+        period=period,
+        scope=Region.objects.get(code=scope) if scope else None,
+        levels=list(levels),
+        status=status,
+        previous=previous,
+        method=method or {},
+    )
+
+
+ValueFn = Callable[[Region, Indicator], Decimal | None]
+
+
+def fill_values(
+    round_: Round,
+    region_codes: Iterable[str],
+    *,
+    value: ValueFn | None = None,
+    status: str = SubmissionStatus.APPROVED,
+) -> list[Submission]:
+    """A submission per region with a value for every leaf (demo values unless `value` given)."""
+    year = int(round_.period) if round_.period.isdigit() else 2025
+    value = value or (lambda region, leaf: demo_value(region, leaf, year))
+    leaves = leaves_of(round_.system)
+    submissions = []
+    for region in Region.objects.filter(code__in=list(region_codes)):
+        submission, _ = Submission.objects.update_or_create(
+            round=round_, region=region, defaults={"status": status}
+        )
+        Value.objects.bulk_create(
+            [
+                Value(submission=submission, indicator=leaf, value=value(region, leaf))
+                for leaf in leaves
+            ]
+        )
+        submissions.append(submission)
+    return submissions
+
+
+def hangzhou_counties(count: int) -> list[str]:
+    return list(
+        Region.objects.filter(parent_id="330100").order_by("code").values_list("code", flat=True)
+    )[:count]

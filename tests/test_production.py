@@ -1,0 +1,152 @@
+"""Production settings pass Django's deployment checks; login is protected."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import OperationalError
+from django.test import RequestFactory
+from django.urls import reverse
+
+from assessment.middleware import DatabaseUnavailableMiddleware
+from assessment.security import client_ip
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION_ENV = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "k3y-for-tests-" + "x7Qz!pL2#vR9@mN4$bT6%wY8^cJ1&dF5*gH0" * 2,
+    "ALLOWED_HOSTS": "assess.example.gov.cn",
+    "DATABASE_URL": "sqlite:////tmp/never-opened.sqlite3",
+}
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DJANGO_ENV"}}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+
+
+def test_check_deploy_is_clean_in_production():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_check_deploy_flags_the_development_defaults():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", DATABASE_URL="sqlite://")
+    assert result.returncode != 0
+    assert "security.W009" in result.stderr + result.stdout  # the development secret key
+
+
+def test_production_refuses_to_start_without_a_secret_key_or_with_debug():
+    no_key = {**PRODUCTION_ENV, "SECRET_KEY": ""}
+    assert "SECRET_KEY must be set" in manage("check", **no_key).stderr
+    with_debug = {**PRODUCTION_ENV, "DEBUG": "1"}
+    assert "DEBUG must be off" in manage("check", **with_debug).stderr
+
+
+@pytest.fixture
+def alice(db):
+    return get_user_model().objects.create_user("alice", password="Correct-Horse-9")
+
+
+def attempt(client, password: str, ip: str = "10.0.0.1"):
+    return client.post(
+        reverse("login"), {"username": "alice", "password": password}, REMOTE_ADDR=ip
+    )
+
+
+def test_five_failed_logins_lock_the_user_on_that_address(client, alice):
+    for _ in range(4):
+        assert attempt(client, "wrong").status_code == 200  # the form again, with an error
+    locked = attempt(client, "wrong")
+    assert locked.status_code == 429
+    assert "登录失败次数过多" in locked.content.decode()
+    # Even the right password is refused while locked ...
+    assert attempt(client, "Correct-Horse-9").status_code == 429
+    # ... but the same user from another address, or another user, is not affected.
+    assert attempt(client, "Correct-Horse-9", ip="10.0.0.2").status_code == 302
+
+
+def test_a_successful_login_resets_the_failure_count(client, alice):
+    for _ in range(4):
+        attempt(client, "wrong")
+    assert attempt(client, "Correct-Horse-9").status_code == 302
+    client.logout()
+    for _ in range(4):
+        assert attempt(client, "wrong").status_code == 200
+
+
+def test_client_ip_trusts_only_our_proxy(settings):
+    request = RequestFactory().get("/", REMOTE_ADDR="10.1.1.1", HTTP_X_FORWARDED_FOR="6.6.6.6")
+    assert client_ip(request) == "10.1.1.1"
+    settings.BEHIND_TLS_PROXY = True
+    spoofed = RequestFactory().get(
+        "/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 10.2.2.2"
+    )
+    assert client_ip(spoofed) == "10.2.2.2"
+
+
+@pytest.mark.parametrize(
+    "password", ["short1!", "alllowercaseletters", "12345678901", "password123"]
+)
+def test_weak_passwords_are_refused(db, password):
+    with pytest.raises(ValidationError):
+        validate_password(password)
+
+
+def test_a_strong_password_is_accepted(db):
+    validate_password("spring-Rain-2026")
+    validate_password("demo-pass-2026")  # lower case, digits and symbols: three classes
+
+
+def test_password_change_page(client, alice):
+    client.force_login(alice)
+    page = client.get(reverse("password_change"))
+    assert page.status_code == 200 and "修改密码" in page.content.decode()
+    weak = client.post(
+        reverse("password_change"),
+        {"old_password": "Correct-Horse-9", "new_password1": "abc", "new_password2": "abc"},
+    )
+    assert weak.status_code == 200  # refused, form shown again
+    done = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "Correct-Horse-9",
+            "new_password1": "Autumn-Leaf-2027",
+            "new_password2": "Autumn-Leaf-2027",
+        },
+    )
+    assert done.status_code == 302
+    alice.refresh_from_db()
+    assert alice.check_password("Autumn-Leaf-2027")
+
+
+def test_sessions_expire_after_inactivity(settings):
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert 0 < settings.SESSION_COOKIE_AGE <= 8 * 3600
+
+
+def test_database_errors_become_a_friendly_503():
+    middleware = DatabaseUnavailableMiddleware(lambda request: None)
+    request = RequestFactory().get("/")
+    response = middleware.process_exception(request, OperationalError("connection refused"))
+    assert response.status_code == 503
+    assert "数据库暂时无法连接" in response.content.decode()
+    assert response["Retry-After"] == "30"
+    assert middleware.process_exception(request, ValueError("other")) is None
+
+
+def test_health_probe_answers_without_login(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.content == b"ok\n"
+    assert client.post("/healthz").status_code == 405
