@@ -13,6 +13,7 @@ alone is timed as well.
 
 from __future__ import annotations
 
+import logging
 import os
 import statistics
 import time
@@ -33,6 +34,7 @@ def main() -> None:
     args = parser(__doc__).parse_args()
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
     warnings.filterwarnings("ignore", message="No directory at")  # WhiteNoise, no collectstatic
+    logging.getLogger("axes").setLevel(logging.WARNING)  # force_login would log every time
     label = bootstrap(args.database_url)
     from decimal import Decimal
 
