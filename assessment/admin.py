@@ -6,7 +6,19 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from assessment.models import Membership, Region, Result, Round, Submission, Value
+from assessment.models import (
+    AuditEntry,
+    Evidence,
+    Extension,
+    ImportBatch,
+    Membership,
+    Region,
+    Result,
+    ReviewComment,
+    Round,
+    Submission,
+    Value,
+)
 from assessment.services.compute import ComputeError, compute_round
 from indicators.models import IndicatorSystem, SystemStatus
 
@@ -59,12 +71,28 @@ class RoundAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by the audited services (entry form, review, import)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class ValueInline(admin.TabularInline):
+    """Read-only: values change through the entry form or the import, which audit each change
+    and move the submission's version on (an edit here would bypass both)."""
+
     model = Value
     extra = 0
     fields = ("indicator", "value", "note", "updated_by", "updated_at")
-    readonly_fields = ("updated_by", "updated_at")
-    raw_id_fields = ("indicator",)
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Submission)
@@ -92,3 +120,45 @@ class ResultAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Extension)
+class ExtensionAdmin(ReadOnlyAdmin):
+    list_display = ("submission", "closes_at", "reason", "granted_by", "granted_at")
+    list_select_related = ("submission__round", "submission__region", "granted_by")
+    search_fields = ("submission__region__code", "submission__region__name")
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnlyAdmin):
+    list_display = ("submission", "indicator", "kind", "original_name", "size", "added_by")
+    list_filter = ("kind",)
+    list_select_related = ("submission__round", "submission__region", "indicator", "added_by")
+    search_fields = ("submission__region__code", "original_name", "url")
+
+
+@admin.register(ReviewComment)
+class ReviewCommentAdmin(ReadOnlyAdmin):
+    list_display = ("submission", "indicator", "author", "created_at", "text")
+    list_select_related = ("submission__round", "submission__region", "indicator", "author")
+    search_fields = ("submission__region__code", "text")
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ("at", "submission", "actor", "action", "source", "indicator", "old", "new")
+    list_filter = ("action", "source")
+    list_select_related = ("submission__round", "submission__region", "actor", "indicator")
+    search_fields = ("submission__region__code", "actor__username", "reason")
+    date_hierarchy = "at"
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "round", "uploaded_by", "original_name", "status")
+    list_filter = ("status",)
+    list_select_related = ("round", "uploaded_by")
+    exclude = ("problems",)

@@ -1,16 +1,28 @@
 """Models of the assessment app, one module per part of the domain."""
 
+from assessment.models.audit import AuditAction, AuditEntry, AuditSource
+from assessment.models.collection import Evidence, EvidenceKind, Extension, ReviewComment
+from assessment.models.imports import ImportBatch, ImportStatus
 from assessment.models.regions import Membership, Region, RegionLevel, Role
 from assessment.models.results import Result, ResultFlag, ResultKind
 from assessment.models.rounds import Round, RoundStatus, Submission, SubmissionStatus, Value
 
 __all__ = [
+    "AuditAction",
+    "AuditEntry",
+    "AuditSource",
+    "Evidence",
+    "EvidenceKind",
+    "Extension",
+    "ImportBatch",
+    "ImportStatus",
     "Membership",
     "Region",
     "RegionLevel",
     "Result",
     "ResultFlag",
     "ResultKind",
+    "ReviewComment",
     "Role",
     "Round",
     "RoundStatus",

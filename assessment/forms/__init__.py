@@ -1,0 +1,1 @@
+"""Forms: parse and validate what people post; services decide what happens with it."""

@@ -1,0 +1,140 @@
+"""Bulk Excel import at national scale (issue 4): 3,213 regions × 43 indicators.
+
+A nationwide round (no scope; provinces, cities and counties) is opened, a workbook with a value
+in every cell is written through the export, the values are cleared, and then the import is
+timed: the dry run (check only) and the apply (check again, then write 138,159 values, as many
+audit entries, and a new version for 3,213 submissions). Target: dry run + apply ≤ 15 s, peak
+memory ≤ 300 MB. Each timed import runs in a fresh child process, so its peak RSS is its own.
+
+.venv/bin/python bench/bench_import.py
+.venv/bin/python bench/bench_import.py --database-url postgres://postgres@127.0.0.1:5432/postgres
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _setup import bootstrap, machine, max_rss_mb, parser
+
+TARGET_SECONDS = 15.0
+TARGET_MB = 300.0
+
+
+def child(round_id: int, path: str) -> None:
+    """One dry run and one apply in this (fresh) process; prints a JSON line."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from assessment.models import Round
+    from assessment.services.importing import ImportRules, apply_file, check_import
+
+    round_ = Round.objects.get(pk=round_id)
+    started = time.perf_counter()
+    dry = check_import(round=round_, source=path, rules=ImportRules())
+    middle = time.perf_counter()
+    applied = apply_file(round=round_, path=path, user=None, rules=ImportRules())
+    finished = time.perf_counter()
+    assert dry.ok and applied.ok, dry.problems[:5]
+    print(
+        json.dumps(
+            {
+                "dry_run": middle - started,
+                "apply": finished - middle,
+                "changes": len(applied.changes),
+                "rss_mb": max_rss_mb(),
+            }
+        )
+    )
+
+
+def main() -> None:
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        child(int(sys.argv[2]), sys.argv[3])
+        return
+    args = parser(__doc__).parse_args()
+    label = bootstrap(args.database_url)
+    from assessment.models import AuditEntry, Submission, Value
+    from assessment.services.demo import demo_value
+    from assessment.services.exporting import export_values
+    from assessment.services.regions import load_regions
+    from assessment.services.rounds import round_create, round_open
+    from indicators.services import load_system_file
+
+    load_regions()
+    system, _ = load_system_file()
+    levels = ["city"] if args.smoke else ["province", "city", "county"]
+    round_ = round_create(
+        system=system,
+        name="全国数字政府成熟度评估（基准测试）",
+        period="2026",
+        scope=None,
+        levels=levels,
+        opens_at=None,
+        closes_at=None,
+    )
+    round_open(round=round_, user=None)
+    submissions = list(Submission.objects.filter(round=round_).select_related("region"))
+    if args.smoke:
+        submissions = submissions[:20]
+        Submission.objects.filter(round=round_).exclude(pk__in=[s.pk for s in submissions]).delete()
+    leaves = list(system.indicators.exclude(value_type="").order_by("order"))
+    Value.objects.bulk_create(
+        (
+            Value(submission=s, indicator=leaf, value=demo_value(s.region, leaf, 2026))
+            for s in submissions
+            for leaf in leaves
+        ),
+        batch_size=5000,
+    )
+    workbook = Path(tempfile.mkdtemp(prefix="bench-import-")) / "national.xlsx"
+    started = time.perf_counter()
+    export_values(round=round_, path=workbook)
+    export_seconds = time.perf_counter() - started
+    cells = len(submissions) * len(leaves)
+    print(f"bench_import on {label} ({machine()})")
+    print(
+        f"  workbook: {len(submissions)} rows × {len(leaves)} columns = {cells:,} values, "
+        f"{workbook.stat().st_size / 1024 / 1024:.1f} MB; export took {export_seconds:.2f} s"
+    )
+    repeat = 1 if args.smoke else args.repeat
+    runs = []
+    for _ in range(repeat):
+        Value.objects.filter(submission__round=round_).delete()  # the import writes them all
+        AuditEntry.objects.filter(submission__round=round_).delete()
+        from django.db import connections
+
+        connections.close_all()
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", str(round_.pk), str(workbook)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=os.environ,
+        )
+        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        assert runs[-1]["changes"] == cells
+    assert Value.objects.filter(submission__round=round_).count() == cells
+    assert AuditEntry.objects.filter(submission__round=round_).count() == cells
+    runs.sort(key=lambda run: run["dry_run"] + run["apply"])
+    median = runs[len(runs) // 2]
+    total = median["dry_run"] + median["apply"]
+    peak = max(run["rss_mb"] for run in runs)
+    time_verdict = "OK" if total <= TARGET_SECONDS else "OVER TARGET"
+    memory_verdict = "OK" if peak <= TARGET_MB else "OVER TARGET"
+    print(f"  import (median of {len(runs)}): dry run {median['dry_run']:.2f} s + apply "
+          f"{median['apply']:.2f} s = {total:.2f} s (target ≤ {TARGET_SECONDS:.0f} s: "
+          f"{time_verdict})")  # fmt: skip
+    best = runs[0]["dry_run"] + runs[0]["apply"]
+    print(f"  peak RSS of the importing process {peak:.0f} MB (target ≤ {TARGET_MB:.0f} MB: "
+          f"{memory_verdict}); best total {best:.2f} s")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""The import pages: dry run, report, apply, and who may use them."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from assessment.models import AuditEntry, ImportBatch
+from tests.assessment.workbooks import put, stored, template, upload_book
+
+
+def test_dry_run_then_apply_through_the_pages(client, open_round, evaluator_zhejiang):
+    client.force_login(evaluator_zhejiang)
+    start = reverse("assessment:import", args=[open_round.pk])
+    assert client.get(start).status_code == 200
+    book = template(open_round)
+    put(book["填报数据"], "330203", "DS.1.1", 66)
+    response = client.post(start, {"workbook": upload_book(book)})
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("assessment:import_report", args=[batch.pk])
+    assert batch.status == "checked" and batch.summary["changes"] == 1 and not batch.problems
+    assert stored(open_round, "330203", "DS.1.1") is None  # a dry run writes nothing
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-testid="apply-import"' in page
+    apply = reverse("assessment:import_apply", args=[batch.pk])
+    assert client.get(apply).status_code == 405
+    assert client.post(apply).status_code == 302
+    assert stored(open_round, "330203", "DS.1.1") == 66
+    batch.refresh_from_db()
+    assert batch.status == "applied"
+    client.post(apply)  # a second apply does nothing
+    assert AuditEntry.objects.filter(source="import").count() == 1
+
+
+def test_the_report_lists_problems_and_offers_them_as_excel(client, open_round, administrator):
+    client.force_login(administrator)
+    book = template(open_round)
+    put(book["填报数据"], "330106", "DS.1.1", "=A1")
+    client.post(reverse("assessment:import", args=[open_round.pk]), {"workbook": upload_book(book)})
+    batch = ImportBatch.objects.get()
+    page = client.get(reverse("assessment:import_report", args=[batch.pk])).content.decode()
+    assert 'data-testid="problem-table"' in page and 'data-testid="apply-import"' not in page
+    response = client.get(reverse("assessment:import_problems", args=[batch.pk]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.cell(2, 1).value == "填报数据" and sheet.cell(2, 3).value == "C"
+
+
+def test_too_large_uploads_are_refused_and_not_kept(
+    client, open_round, administrator, monkeypatch, settings
+):
+    from assessment.services import importing
+
+    monkeypatch.setattr(importing, "IMPORT_MAX_BYTES", 1000)
+    client.force_login(administrator)
+    client.post(
+        reverse("assessment:import", args=[open_round.pk]),
+        {"workbook": upload_book(template(open_round))},
+    )
+    batch = ImportBatch.objects.get()
+    assert len(batch.problems) == 1 and not batch.file
+    assert not (settings.MEDIA_ROOT / "imports").exists()
+
+
+def test_staff_import_their_own_region(client, open_round, staff_xihu):
+    client.force_login(staff_xihu)
+    book = template(open_round)  # the whole round: the other rows are refused
+    put(book["填报数据"], "330106", "DS.1.1", 55)
+    put(book["填报数据"], "330108", "DS.1.1", 55)
+    client.post(reverse("assessment:import", args=[open_round.pk]), {"workbook": upload_book(book)})
+    batch = ImportBatch.objects.get()
+    assert len(batch.problems) == 1 and "330108" in batch.problems[0]["message"]
+    client.post(reverse("assessment:import_apply", args=[batch.pk]))
+    assert stored(open_round, "330106", "DS.1.1") is None  # all or nothing
+
+
+@pytest.mark.parametrize(
+    ("user", "status"), [("supervisor_hangzhou", 403), ("other_staff", 404), ("nobody", 404)]
+)
+def test_who_may_import(client, open_round, user, status, request):
+    client.force_login(request.getfixturevalue(user))
+    start = reverse("assessment:import", args=[open_round.pk])
+    assert client.get(start).status_code == status
+    response = client.post(start, {"workbook": upload_book(template(open_round))})
+    assert response.status_code == status
+    assert not ImportBatch.objects.exists()
+
+
+def test_someone_elses_import_does_not_exist(client, open_round, evaluator_zhejiang, staff_xihu):
+    client.force_login(evaluator_zhejiang)
+    client.post(
+        reverse("assessment:import", args=[open_round.pk]),
+        {"workbook": upload_book(template(open_round))},
+    )
+    batch = ImportBatch.objects.get()
+    client.force_login(staff_xihu)
+    assert client.get(reverse("assessment:import_report", args=[batch.pk])).status_code == 404
+    assert client.post(reverse("assessment:import_apply", args=[batch.pk])).status_code == 404
+
+
+def test_import_pages_need_a_login(client, open_round):
+    response = client.get(reverse("assessment:import", args=[open_round.pk]))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_only_administrators_may_overwrite_approved_work(client, open_round, evaluator_zhejiang):
+    client.force_login(evaluator_zhejiang)
+    client.post(
+        reverse("assessment:import", args=[open_round.pk]),
+        {"workbook": upload_book(template(open_round)), "include_approved": "on"},
+    )
+    assert ImportBatch.objects.get().include_approved is False
