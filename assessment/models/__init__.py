@@ -1,11 +1,13 @@
 """Models of the assessment app, one module per part of the domain."""
 
+from assessment.models.dashboards import PeerStat, ScoreChange
 from assessment.models.regions import Membership, Region, RegionLevel, Role
 from assessment.models.results import Result, ResultFlag, ResultKind
 from assessment.models.rounds import Round, RoundStatus, Submission, SubmissionStatus, Value
 
 __all__ = [
     "Membership",
+    "PeerStat",
     "Region",
     "RegionLevel",
     "Result",
@@ -14,6 +16,7 @@ __all__ = [
     "Role",
     "Round",
     "RoundStatus",
+    "ScoreChange",
     "Submission",
     "SubmissionStatus",
     "Value",
