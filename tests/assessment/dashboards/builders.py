@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from django.utils import timezone
 
 from assessment.models import Result, ResultKind, Round
+from assessment.models.regions import level_for_code
 from assessment.services.dashboard_stats import (
     change_rows,
     peer_groups_of,
@@ -57,12 +58,20 @@ def hand_results(
                     indicator=area_nodes[area],
                     kind=ResultKind.AREA,
                     score=area_score,
-                    rank=None,
+                    rank=_area_rank(areas, code, area),
                 )
             )
     Result.objects.bulk_create(rows)
     round_.computed_at = timezone.now()
     round_.save(update_fields=["computed_at"])
+
+
+def _area_rank(areas, code: str, area: str) -> int:
+    """Rank of the region's area score among the same level's (ties share the best rank)."""
+    level = level_for_code(code)
+    mine = areas[code][area]
+    peers = [scores[area] for other, scores in areas.items() if level_for_code(other) == level]
+    return 1 + sum(score > mine for score in peers)
 
 
 def refresh_progress(round_: Round) -> None:
@@ -71,3 +80,27 @@ def refresh_progress(round_: Round) -> None:
     previous = stored_standing(round_.previous)
     rows = change_rows(current=current, previous=previous, peers=peer_groups_of(current.codes))
     replace_dashboard_rows(round_id=round_.pk, peer_stats=[], changes={round_.pk: rows})
+
+
+def round_of_counties(system, count: int, *, status: str = "published") -> Round:
+    """A Zhejiang round (and its previous round) with results for `count` counties, half of
+    them in Hangzhou where possible, for query-count tests."""
+    from assessment.models import Region
+    from tests.assessment.builders import make_round
+
+    codes = list(
+        Region.objects.filter(code__startswith="33", level="county")
+        .order_by("code")
+        .values_list("code", flat=True)[:count]
+    )
+    previous = make_round(system, period="2024", status=status)
+    hand_results(previous, {code: (50.0 + i % 40, i + 1, "L2") for i, code in enumerate(codes)})
+    current = make_round(system, period="2025", status=status, previous=previous)
+    areas = {code: {"DS": 60.0, "SV": 70.0, "BL": 65.0, "PP": 55.0} for code in codes}
+    hand_results(
+        current,
+        {code: (55.0 + i % 40, i + 1, "L3") for i, code in enumerate(codes)},
+        areas=areas,
+    )
+    refresh_progress(current)
+    return current

@@ -1,0 +1,448 @@
+"""The horse-race rankings of a round: the level race (赛马, by score) and the progress race
+(进步榜, by the change since the previous round), for one level of regions at a time.
+
+Everything is read from what the compute step stored (Result, ScoreChange): a page ranks
+nothing itself. `ranking()` runs a fixed number of queries whatever the number of regions, and
+takes a `RankingQuery` so that an Excel export can ask for exactly what the page shows.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from django.db.models import Q
+
+from assessment.models import Region, Result, ResultFlag, ResultKind, Round, ScoreChange
+from assessment.selectors.dashboards import (
+    LevelInfo,
+    NodeInfo,
+    SystemNodes,
+    history_rounds,
+    maturity_levels,
+    precision_of,
+    published,
+    range_filter,
+    system_nodes,
+)
+
+RACE_SCORE = "score"
+RACE_PROGRESS = "progress"
+OVERALL = ""  # `rank_by` for the overall score
+#: The trend and bump charts follow this many leaders of the race (plus a chosen region).
+TREND_LEADERS = 5
+
+
+class Comparison(StrEnum):
+    """Whether the progress race (and every change column) can be shown, and if not, why."""
+
+    OK = "ok"
+    NONE = "none"  # the round names no previous round
+    OTHER_SYSTEM = "other_system"  # ... or one scored with another indicator system
+    NOT_COMPUTED = "not_computed"  # ... or one without results
+    STALE = "stale"  # the previous round changed after this round was computed
+
+
+@dataclass(frozen=True)
+class RankingQuery:
+    """What a ranking shows: built from the filter form (assessment/filters.py).
+
+    level: peers are compared within one level only (city or county).
+    parent: only the regions directly below this region (code).
+    maturity: only regions at this maturity level (code).
+    rank_by: "" for the overall score, or an area code: the level race by that area.
+    race: "score" (level race) or "progress" (progress race).
+    focus: a region (code) the trend charts follow besides the leaders.
+    sort: a table column name, "-" prefixed for descending; "" keeps the race's order.
+    """
+
+    round: Round
+    level: str
+    parent: str | None = None
+    maturity: str | None = None
+    rank_by: str = OVERALL
+    race: str = RACE_SCORE
+    focus: str | None = None
+    sort: str = ""
+
+
+@dataclass(slots=True)
+class RankingRow:
+    """One region in a ranking; scores are as published (rounded to the round's precision)."""
+
+    code: str
+    name: str
+    parent_name: str
+    label: str  # unique among the rows: charts key their categories on it
+    score: float | None
+    rank: int | None
+    rank_low: int | None
+    rank_high: int | None
+    level: LevelInfo | None
+    level_by_score: LevelInfo | None
+    flags: int
+    areas: dict[str, float | None] = field(default_factory=dict)
+    area_ranks: dict[str, int | None] = field(default_factory=dict)
+    previous_score: float | None = None
+    previous_rank: int | None = None
+    change: float | None = None
+    change_rank: int | None = None
+    key_score: float | None = None  # what the race ranks: score, area score or change
+    key_rank: int | None = None
+
+    @property
+    def rank_change(self) -> int | None:
+        """Places gained since the previous round (positive = moved up)."""
+        if self.rank is None or self.previous_rank is None:
+            return None
+        return self.previous_rank - self.rank
+
+    @property
+    def held_back(self) -> bool:
+        """A gate kept the region below the level its score alone would reach."""
+        return self.level_by_score is not None and self.level != self.level_by_score
+
+    @property
+    def missing(self) -> bool:
+        return bool(self.flags & ResultFlag.MISSING)
+
+    @property
+    def imputed(self) -> bool:
+        return bool(self.flags & ResultFlag.IMPUTED)
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.flags & ResultFlag.PARTIAL)
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    round: Round
+    score: float | None
+    rank: int | None
+
+
+@dataclass(frozen=True)
+class Trend:
+    code: str
+    label: str
+    points: tuple[TrendPoint, ...]
+    focus: bool = False
+
+
+@dataclass
+class Ranking:
+    query: RankingQuery
+    precision: int
+    change_precision: int
+    nodes: SystemNodes
+    levels: list[LevelInfo]
+    rows: list[RankingRow]  # after every filter, in the requested order
+    history: list[Round]  # comparable rounds up to this one, oldest first
+    distribution: list[tuple[Round, dict[int | None, int]]]  # level pk (None: no score) → n
+    trends: list[Trend]
+    comparison: Comparison
+    previous: Round | None
+
+    @property
+    def round(self) -> Round:
+        return self.query.round
+
+    @property
+    def rank_by_node(self) -> NodeInfo | None:
+        return next((a for a in self.nodes.areas if a.code == self.query.rank_by), None)
+
+    @property
+    def shows_intervals(self) -> bool:
+        """Rank intervals exist for the overall score only."""
+        return self.query.race == RACE_SCORE and self.rank_by_node is None
+
+
+def ranking(
+    *,
+    query: RankingQuery,
+    visibility: Q,
+    public: bool = False,
+    nodes: SystemNodes | None = None,
+    levels: list[LevelInfo] | None = None,
+) -> Ranking:
+    """The ranking `query` asks for, limited to the regions `visibility` lets the user see
+    (assessment.access.ranking_visibility). The public display passes `public`: every region
+    of the round, and no unpublished round in the history charts. `nodes` and `levels` may
+    be passed when the caller has them already (the filter form needs them too).
+
+    Queries (fixed): indicator tree, maturity levels, comparable rounds, the regions, overall
+    results, area results, score changes, and the earlier rounds' overall results.
+    """
+    round_ = query.round
+    nodes = nodes or system_nodes(round_.system)
+    levels = maturity_levels(round_.system) if levels is None else levels
+    history = history_rounds(round_, published_only=public)
+    regions = _regions(query, visibility)
+    bounds = range_filter(regions)
+    precision = precision_of(round_)
+    rows = _overall_rows(round_, regions, bounds, levels, precision)
+    _add_areas(rows, round_, bounds, nodes, precision)
+    previous = round_.previous
+    comparison, change_precision = _add_changes(rows, round_, previous, bounds, precision)
+    everyone = list(rows.values())
+    _label(everyone)
+    shown = [row for row in everyone if _has_level(row, query.maturity)]
+    for row in shown:
+        _set_key(row, query)
+    shown.sort(key=lambda r: (r.key_rank is None, r.key_rank or 0, r.code))
+    earlier = _earlier_results(history[:-1], regions, bounds)
+    result = Ranking(
+        query=query,
+        precision=precision,
+        change_precision=change_precision,
+        nodes=nodes,
+        levels=levels,
+        rows=sort_rows(shown, query.sort) if query.sort else shown,
+        history=history,
+        distribution=_distribution(history, everyone, earlier),
+        trends=[],
+        comparison=comparison,
+        previous=previous if comparison == Comparison.OK else None,
+    )
+    result.trends = _trends(result, shown, everyone, earlier)
+    return result
+
+
+def _has_level(row: RankingRow, maturity: str | None) -> bool:
+    return not maturity or (row.level is not None and row.level.code == maturity)
+
+
+def _regions(query: RankingQuery, visibility: Q) -> dict[str, tuple[str, str]]:
+    """code → (name, parent name) of the regions in the ranking (one query)."""
+    round_ = query.round
+    if query.level not in round_.levels:
+        return {}
+    regions = Region.objects.filter(visibility, level=query.level)
+    if round_.scope_id:
+        regions = regions.filter(code__startswith=round_.scope.subtree_prefix)
+    if query.parent:
+        regions = regions.filter(parent_id=query.parent)
+    return {
+        code: (name, parent_name or "")
+        for code, name, parent_name in regions.values_list("code", "name", "parent__name")
+    }
+
+
+_OVERALL_FIELDS = ("region_id", "score", "rank", "rank_low", "rank_high", "level_id",
+                   "level_by_score_id", "flags")  # fmt: skip
+_CHANGE_FIELDS = ("region_id", "previous_id", "previous_score", "previous_rank", "change", "rank")
+
+
+def _overall_rows(round_, regions, bounds, levels, precision) -> dict[str, RankingRow]:
+    by_pk = {level.pk: level for level in levels}
+    found = [
+        row
+        for row in Result.objects.filter(round=round_, kind=ResultKind.OVERALL, **bounds)
+        .values_list(*_OVERALL_FIELDS)
+        .order_by()
+        if row[0] in regions
+    ]
+    scores = published((row[1] for row in found), precision)
+    rows = {}
+    for (code, _, rank, low, high, level_id, band_id, flags), score in zip(
+        found, scores, strict=True
+    ):
+        name, parent_name = regions[code]
+        rows[code] = RankingRow(
+            code=code,
+            name=name,
+            parent_name=parent_name,
+            label=name,
+            score=score,
+            rank=rank,
+            rank_low=low,
+            rank_high=high,
+            level=by_pk.get(level_id),
+            level_by_score=by_pk.get(band_id),
+            flags=flags,
+        )
+    return rows
+
+
+def _add_areas(rows, round_, bounds, nodes: SystemNodes, precision: int) -> None:
+    codes = {area.pk: area.code for area in nodes.areas}
+    found = [
+        row
+        for row in Result.objects.filter(round=round_, kind=ResultKind.AREA, **bounds)
+        .values_list("region_id", "indicator_id", "score", "rank")
+        .order_by()
+        if row[0] in rows
+    ]
+    scores = published((row[2] for row in found), precision)
+    for (region, indicator, _, rank), score in zip(found, scores, strict=True):
+        row = rows[region]
+        code = codes.get(indicator)
+        if code is not None:
+            row.areas[code] = score
+            row.area_ranks[code] = rank
+
+
+def _add_changes(rows, round_, previous, bounds, precision) -> tuple[Comparison, int]:
+    """Fill the change columns from the stored progress race; say whether they can be shown."""
+    if previous is None:
+        return Comparison.NONE, precision
+    if previous.system_id != round_.system_id:
+        return Comparison.OTHER_SYSTEM, precision
+    if previous.computed_at is None:
+        return Comparison.NOT_COMPUTED, precision
+    found = list(
+        ScoreChange.objects.filter(round=round_, **bounds).values_list(*_CHANGE_FIELDS).order_by()
+    )
+    if not found or any(row[1] != previous.pk for row in found):
+        return Comparison.STALE, precision
+    previous_precision = precision_of(previous)
+    found = [row for row in found if row[0] in rows]
+    before = published((row[2] for row in found), previous_precision)
+    for (code, _, _, previous_rank, change, rank), score in zip(found, before, strict=True):
+        row = rows[code]
+        row.previous_score = score
+        row.previous_rank = previous_rank
+        row.change = change
+        row.change_rank = rank
+    return Comparison.OK, max(precision, previous_precision)
+
+
+def _label(rows: list[RankingRow]) -> None:
+    """Chart labels must be unique (Plotly merges equal categories): 鼓楼区 exists in four
+    cities, so a repeated name gets its parent's name."""
+    counts = Counter(row.name for row in rows)
+    for row in rows:
+        if counts[row.name] > 1:
+            row.label = f"{row.name}（{row.parent_name or row.code}）"
+
+
+def _set_key(row: RankingRow, query: RankingQuery) -> None:
+    if query.race == RACE_PROGRESS:
+        row.key_score, row.key_rank = row.change, row.change_rank
+    elif query.rank_by:
+        row.key_score = row.areas.get(query.rank_by)
+        row.key_rank = row.area_ranks.get(query.rank_by)
+    else:
+        row.key_score, row.key_rank = row.score, row.rank
+
+
+def _earlier_results(rounds: list[Round], regions, bounds) -> list[tuple]:
+    """(round id, code, score, rank, level pk) of the earlier rounds' overall results."""
+    if not rounds:
+        return []
+    return [
+        row
+        for row in Result.objects.filter(round__in=rounds, kind=ResultKind.OVERALL, **bounds)
+        .values_list("round_id", "region_id", "score", "rank", "level_id")
+        .order_by()
+        if row[1] in regions
+    ]
+
+
+def _distribution(history, everyone, earlier) -> list[tuple[Round, dict[int | None, int]]]:
+    """How many of the filtered regions reached each maturity level, per round."""
+    counts: dict[int, Counter] = {r.pk: Counter() for r in history}
+    for round_id, _, _, _, level_id in earlier:
+        counts[round_id][level_id] += 1
+    counts[history[-1].pk] = Counter(row.level.pk if row.level else None for row in everyone)
+    return [(r, dict(counts[r.pk])) for r in history]
+
+
+def _trends(result: Ranking, shown, everyone, earlier) -> list[Trend]:
+    """Score and rank over the rounds for the race's leaders and the chosen region."""
+    leaders = [row for row in shown if row.key_rank is not None][:TREND_LEADERS]
+    focus = result.query.focus
+    followed = {row.code: row for row in leaders}
+    by_code = {row.code: row for row in everyone}
+    if focus in by_code:
+        followed.setdefault(focus, by_code[focus])
+    if not followed:
+        return []
+    precisions = {r.pk: precision_of(r) for r in result.history[:-1]}
+    points: dict[str, dict[int, tuple[float | None, int | None]]] = {c: {} for c in followed}
+    for round_id, code, score, rank, _ in earlier:
+        if code in points:
+            points[code][round_id] = (published([score], precisions[round_id])[0], rank)
+    current = result.round
+    return [
+        Trend(
+            code=code,
+            label=row.label,
+            points=tuple(
+                TrendPoint(r, row.score, row.rank)
+                if r.pk == current.pk
+                else TrendPoint(r, *points[code].get(r.pk, (None, None)))
+                for r in result.history
+            ),
+            focus=code == focus,
+        )
+        for code, row in followed.items()
+    ]
+
+
+def dimension_scores(
+    *, round_: Round, codes: list[str], precision: int
+) -> dict[str, dict[int, float | None]]:
+    """code → dimension pk → published score, for the regions of one table page (one query)."""
+    if not codes:
+        return {}
+    rows = list(
+        Result.objects.filter(round=round_, kind=ResultKind.DIMENSION, region_id__in=codes)
+        .values_list("region_id", "indicator_id", "score")
+        .order_by()
+    )
+    scores = published((row[2] for row in rows), precision)
+    out: dict[str, dict[int, float | None]] = {code: {} for code in codes}
+    for (code, indicator, _), score in zip(rows, scores, strict=True):
+        out[code][indicator] = score
+    return out
+
+
+# --- Sorting -----------------------------------------------------------------------------------
+
+_SORT_KEYS = {
+    "rank": lambda row: row.key_rank,
+    "change_rank": lambda row: row.change_rank,
+    "region": lambda row: row.code,
+    "parent": lambda row: row.parent_name,
+    "score": lambda row: row.score,
+    "level": lambda row: row.level.order if row.level else None,
+    "previous_score": lambda row: row.previous_score,
+    "change": lambda row: row.change,
+    "rank_change": lambda row: row.rank_change,
+}
+AREA_PREFIX = "area_"
+
+
+def sort_key(name: str):
+    """The key function for a sortable column (None for an unknown column)."""
+    if name.startswith(AREA_PREFIX):
+        code = name.removeprefix(AREA_PREFIX)
+        return lambda row: row.areas.get(code)
+    return _SORT_KEYS.get(name)
+
+
+def sort_rows(rows: list[RankingRow], alias: str) -> list[RankingRow]:
+    """`rows` sorted by one column ("-" prefix: descending); regions without a value go last
+    either way, and equal values keep the race's order. Unknown columns change nothing."""
+    descending = alias.startswith("-")
+    key = sort_key(alias.lstrip("-"))
+    if key is None:
+        return rows
+    present = [row for row in rows if key(row) is not None]
+    absent = [row for row in rows if key(row) is None]
+    present.sort(key=key, reverse=descending)
+    return present + absent
+
+
+def as_race(result: Ranking, race: str) -> list[RankingRow]:
+    """The ranking's rows re-keyed and reordered for another race (the public display shows
+    both races from one read). The rows are copies: the original race keeps its keys."""
+    query = replace(result.query, race=race, sort="")
+    rows = [replace(row) for row in result.rows]
+    for row in rows:
+        _set_key(row, query)
+    rows.sort(key=lambda r: (r.key_rank is None, r.key_rank or 0, r.code))
+    return rows
