@@ -17,6 +17,7 @@ from assessment.selectors.ranking import AREA_PREFIX, RankingRow
 
 DASH = "–"
 WIDE_ONLY = "d-none d-md-table-cell"  # columns a phone leaves out (the profile has them)
+NUMERIC = {"th": {"class": "text-end"}, "td": {"class": "text-end"}}
 
 
 class PresortedData(tables.data.TableListData):
@@ -77,15 +78,12 @@ class RankingTable(tables.Table):
         attrs={"th": {"class": WIDE_ONLY}, "td": {"class": WIDE_ONLY}},
     )
     score = tables.Column(
-        verbose_name=_("Overall score"), attrs={"td": {"class": "text-end fw-semibold"}}
+        verbose_name=_("Overall score"),
+        attrs={"th": {"class": "text-end"}, "td": {"class": "text-end fw-semibold"}},
     )
     level = tables.Column(verbose_name=_("Maturity level"), accessor="code")
-    rank_change = tables.Column(
-        verbose_name=_("Rank change"), accessor="code", attrs={"td": {"class": "text-end"}}
-    )
-    change = tables.Column(
-        verbose_name=_("Score change"), attrs={"td": {"class": "text-end"}}, empty_values=()
-    )
+    rank_change = tables.Column(verbose_name=_("Rank change"), accessor="code", attrs=NUMERIC)
+    change = tables.Column(verbose_name=_("Score change"), attrs=NUMERIC, empty_values=())
 
     class Meta:
         attrs = {"class": "table table-sm table-hover align-middle ranking-table"}
@@ -203,9 +201,7 @@ class ProgressRaceTable(RankingTable):
     change_rank = tables.Column(
         verbose_name=_("Progress rank"), attrs={"td": {"class": "rank-cell fw-semibold"}}
     )
-    previous_score = tables.Column(
-        verbose_name=_("Previous score"), attrs={"td": {"class": "text-end"}}
-    )
+    previous_score = tables.Column(verbose_name=_("Previous score"), attrs=NUMERIC)
 
     class Meta(RankingTable.Meta):
         sequence = ("change_rank", "region", "parent", "previous_score", "score", "change",

@@ -15,6 +15,7 @@ from assessment.charts import (
     figure,
     layout,
     list_height,
+    narrow,
     rank_axis,
     short,
 )
@@ -34,6 +35,8 @@ def area_radar(
     """The region's area scores against the peer median and the best peer (highest overall)."""
     theta = [f"{a.node.code} {short(a.node.name, 6)}" for a in areas]
     closed = [*theta, theta[0]] if theta else []
+    names = [f"{a.node.code} {a.node.name}" for a in areas]
+    full = [*names, names[0]] if names else []
 
     def trace(name: str, values: list, colour: str, *, fill: bool, dash: str = "solid") -> dict:
         return {
@@ -45,7 +48,8 @@ def area_radar(
             "fill": "toself" if fill else "none",
             "opacity": 0.85,
             "line": {"color": colour, "dash": dash, "width": 2},
-            "hovertemplate": "%{theta}: %{r}<extra>%{fullData.name}</extra>",
+            "customdata": full,
+            "hovertemplate": "%{customdata}: %{r}<extra>%{fullData.name}</extra>",
         }
 
     data = [
@@ -57,7 +61,8 @@ def area_radar(
             trace(_("Best peer: %(name)s") % {"name": leader_name}, best, BEST_COLOR, fill=False)
         )
     data.append(trace(region_name, [a.score for a in areas], REGION_COLOR, fill=True))
-    return figure(
+    codes = [a.node.code for a in areas]
+    fig = figure(
         data,
         layout(
             title,
@@ -70,6 +75,8 @@ def area_radar(
             margin={"l": 56, "r": 56, "t": 64, "b": 72},
         ),
     )
+    # A phone has no room for the area names around the circle: codes only (names in hover).
+    return narrow(fig, traces={"theta": [*codes, codes[0]] if codes else []})
 
 
 def dimension_comparison(dimensions: Sequence[NodeScore], *, title: str) -> dict:
