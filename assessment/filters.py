@@ -12,6 +12,9 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.forms.utils import flatatt
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from assessment.models import Region, RegionLevel, Round
@@ -28,22 +31,44 @@ def default_level(round_: Round) -> str:
     return next((level for level in LEVEL_PREFERENCE if level in round_.levels), RegionLevel.CITY)
 
 
+class QuickSelect(forms.Select):
+    """A select rendered in one pass instead of one template per option: the parent filter of
+    a national ranking lists 333 cities, which Django's option template takes 15 ms to draw."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        chosen = {str(v) for v in (value if isinstance(value, list | tuple) else [value]) if v}
+        options = "".join(
+            [
+                f'<option value="{escape(key)}"{" selected" if str(key) in chosen else ""}>'
+                f"{escape(label)}</option>"
+                for key, label in self.choices
+            ]
+        )
+        return format_html(
+            "<select{}>{}</select>", flatatt(final), mark_safe(options)
+        )  # escaped above
+
+
 def _keep(queryset: QuerySet, name: str, value) -> QuerySet:
     """Result filters change the rows the selector returns, not the regions."""
     return queryset
 
 
 class RankingFilter(django_filters.FilterSet):
-    level = django_filters.ChoiceFilter(label=_("Level"), empty_label=None)
+    level = django_filters.ChoiceFilter(label=_("Level"), empty_label=None, widget=QuickSelect)
     parent = django_filters.ChoiceFilter(
-        field_name="parent_id", label=_("Parent region"), empty_label=_("All")
+        field_name="parent_id", label=_("Parent region"), empty_label=_("All"), widget=QuickSelect
     )
     maturity = django_filters.ChoiceFilter(
-        label=_("Maturity level"), empty_label=_("All"), method=_keep
+        label=_("Maturity level"), empty_label=_("All"), method=_keep, widget=QuickSelect
     )
-    rank_by = django_filters.ChoiceFilter(label=_("Rank by"), empty_label=None, method=_keep)
+    rank_by = django_filters.ChoiceFilter(
+        label=_("Rank by"), empty_label=None, method=_keep, widget=QuickSelect
+    )
     race = django_filters.ChoiceFilter(
-        label=_("Race"), choices=RACES, empty_label=None, method=_keep
+        label=_("Race"), choices=RACES, empty_label=None, method=_keep, widget=QuickSelect
     )
     focus = django_filters.CharFilter(
         label=_("Follow region"), method=_keep, widget=forms.HiddenInput

@@ -7,9 +7,14 @@ longer than reading them, so the table only paginates and draws the sort links.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.functional import cached_property
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from assessment.selectors.dashboards import NodeInfo
@@ -47,6 +52,11 @@ def places(value: int | None) -> str:
         return format_html('<span class="change-same">{}</span>', "0")
     arrow, css = ("↑", "up") if value > 0 else ("↓", "down")
     return format_html('<span class="change-{}">{}{}</span>', css, arrow, abs(value))
+
+
+def _plain(record: RankingRow, *, accessor: str) -> object:
+    value = getattr(record, accessor)
+    return DASH if value is None else value
 
 
 class AreaColumn(tables.Column):
@@ -89,7 +99,7 @@ class RankingTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle ranking-table"}
         empty_text = _("No region matches these filters.")
         default = DASH
-        template_name = "django_tables2/bootstrap5-responsive.html"
+        template_name = "assessment/_ranking_table.html"
 
     def __init__(
         self,
@@ -114,10 +124,50 @@ class RankingTable(tables.Table):
             PresortedData(rows), extra_columns=extra, order_by=order_by or None, **kwargs
         )
 
+    def body_html(self) -> str:
+        """The rows of this page as HTML, rendered in one pass.
+
+        django-tables2 renders each cell through a template with signature inspection per
+        call: 35 ms for a 50-row page, more than reading the national round. The header,
+        the sort links and the pagination stay django-tables2's (assessment/_ranking_table.html).
+        Every cell goes through conditional_escape.
+        """
+        rows = self.page.object_list if getattr(self, "page", None) else self.rows
+        cells = self._cell_renderers()
+        html = [
+            "<tr>"
+            + "".join(
+                [
+                    f"<td {attrs}>{conditional_escape(render(row.record))}</td>"
+                    for attrs, render in cells
+                ]
+            )
+            + "</tr>"
+            for row in rows
+        ]
+        return mark_safe("".join(html))  # every cell escaped above
+
+    def _cell_renderers(self) -> list[tuple[str, Callable[[RankingRow], object]]]:
+        """(td attributes, record → cell content) per visible column."""
+        renderers = []
+        for bound in self.columns:
+            render = getattr(self, f"render_{bound.name}", None)
+            if render is None and isinstance(bound.column, AreaColumn):
+                render = partial(bound.column.render, table=self)
+            if render is None:
+                render = partial(_plain, accessor=str(bound.accessor))
+            renderers.append((bound.attrs["td"].as_html(), render))
+        return renderers
+
+    @cached_property
+    def _profile_prefix(self) -> str:
+        """The profile URL up to the region code (reverse() once, not once per row)."""
+        return reverse("assessment:profile", args=[self.round_id, "000000"])[: -len("000000/")]
+
     def render_region(self, record: RankingRow) -> str:
         if not self.profile_links:
             return record.name
-        url = reverse("assessment:profile", args=[self.round_id, record.code])
+        url = f"{self._profile_prefix}{record.code}/"
         return format_html('<a href="{}">{}</a>', url, record.name)
 
     def render_score(self, record: RankingRow) -> str:

@@ -23,6 +23,7 @@ from assessment.selectors.ranking import (
 from assessment.tables import LevelRaceTable, ProgressRaceTable, RankingTable
 
 PER_PAGE = 50
+HEATMAP_LIMIT = 120  # regions: up to this many, the heatmap shows the whole filtered set
 
 
 def ranking_for_request(
@@ -121,14 +122,22 @@ def charts(
             result.trends, title=_("Rank over the rounds (bump chart)")
         )
     if heatmap:
+        # The whole filtered set while it stays readable (a province's 90 counties); beyond
+        # that, the regions on this page of the table (2,846 rows would be a texture).
+        whole = len(result.rows) <= HEATMAP_LIMIT
+        shown = result.rows if whole else rows
         scores = dimension_scores(
-            round_=result.round, codes=[row.code for row in rows], precision=result.precision
+            round_=result.round, codes=[row.code for row in shown], precision=result.precision
         )
+        title = (
+            _("Dimension scores of all %(n)s regions") if whole
+            else _("Dimension scores of the %(n)s regions on this page")
+        ) % {"n": len(shown)}  # fmt: skip
         figures["heatmap"] = ranking_charts.dimension_heatmap(
-            rows,
+            shown,
             result.nodes.dimensions,
             scores,
-            title=_("Dimension scores of the regions on this page"),
+            title=title,
         )
     return figures
 

@@ -81,15 +81,20 @@ def test_invalid_filters_fall_back_to_defaults(client, rounds, administrator):
     assert "杭州市" in response.content.decode()  # the default level: cities
 
 
-def test_pagination_and_show_all(client, administrator, default_system):
+def test_pagination_show_all_and_the_heatmap(client, administrator, default_system, monkeypatch):
     round_ = round_of_counties(default_system, 60)
     client.force_login(administrator)
     paged = client.get(url(round_, "?level=county")).content.decode()
     assert paged.count('class="rank-cell"') == 50
+    assert len(chart_data(paged, "race")["data"][0]["y"]) == 50  # the race: this page
+    heatmap = chart_data(paged, "heatmap")["data"][0]
+    assert len(heatmap["y"]) == 60 and len(heatmap["x"]) == 18  # the whole filtered set
     everything = client.get(url(round_, "?level=county&show=all")).content.decode()
     assert everything.count('class="rank-cell"') == 60
-    heatmap = chart_data(everything, "heatmap")
-    assert len(heatmap["data"][0]["y"]) == 60 and len(heatmap["data"][0]["x"]) == 18
+    # Beyond the heatmap's limit it follows the table's page instead.
+    monkeypatch.setattr("assessment.views.dashboards.HEATMAP_LIMIT", 40)
+    paged = client.get(url(round_, "?level=county&page=2")).content.decode()
+    assert len(chart_data(paged, "heatmap")["data"][0]["y"]) == 10
 
 
 @pytest.mark.parametrize("count", [2, 50])
