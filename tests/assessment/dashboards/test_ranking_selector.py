@@ -14,6 +14,7 @@ from assessment.selectors.ranking import (
     ranking,
     sort_rows,
 )
+from tests.assessment.builders import make_round
 from tests.assessment.dashboards.builders import hand_results, refresh_progress
 
 EVERYONE = Q()
@@ -155,3 +156,17 @@ def test_the_public_display_reads_both_races_from_one_ranking(rounds):
     assert [row.code for row in progress][:2] == ["330102", "330106"]
     assert codes(result)[:2] == ["330102", "330105"]  # the level race keeps its order
     assert result.rows[1].key_score == 66.0
+
+
+def test_a_city_round_ranks_only_its_own_regions(regions, default_system):
+    hangzhou = make_round(default_system, scope="330100")
+    hand_results(hangzhou, {"330102": (70.0, 1, "L3"), "330203": (90.0, 1, "L4")})
+    result = read(hangzhou, level="county")
+    assert codes(result) == ["330102"]
+    assert result.rows[0].parent_name == "杭州市"
+
+
+def test_parent_names_show_even_where_only_the_child_is_visible(rounds, supervisor_hangzhou):
+    _, second = rounds
+    result = read(second, level="city", visibility=ranking_visibility(supervisor_hangzhou))
+    assert [(row.code, row.parent_name) for row in result.rows] == [("330100", "浙江省")]

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from tests.assessment.builders import make_round
 from tests.assessment.dashboards.builders import round_of_counties
 
 
@@ -65,6 +66,19 @@ def test_staff_and_users_without_a_role_cannot_open_rankings(client, rounds, use
     client.force_login(request.getfixturevalue(user))
     # Staff see their own region's round but lack the role (403); nobody sees no round (404).
     assert client.get(url(second)).status_code == (403 if user == "staff_xihu" else 404)
+
+
+def test_staff_of_another_subtree_do_not_see_the_round(client, default_system, staff_haishu):
+    hangzhou = make_round(default_system, scope="330100")
+    client.force_login(staff_haishu)
+    assert client.get(url(hangzhou)).status_code == 404
+
+
+def test_a_round_without_results_says_so(client, default_system, supervisor_zhejiang):
+    round_ = make_round(default_system)
+    client.force_login(supervisor_zhejiang)
+    page = client.get(url(round_)).content.decode()
+    assert 'data-testid="not-computed"' in page
 
 
 def test_anonymous_users_are_sent_to_log_in(client, rounds):
