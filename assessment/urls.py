@@ -1,6 +1,19 @@
 from django.urls import path
 
-from assessment.views import compute, entry, home, imports, progress, review, rounds
+from assessment.views import (
+    compute,
+    entry,
+    home,
+    imports,
+    profile,
+    progress,
+    public,
+    publishing,
+    ranking,
+    results,
+    review,
+    rounds,
+)
 
 app_name = "assessment"
 
@@ -46,4 +59,13 @@ urlpatterns = [
     path("imports/<int:batch_id>/", imports.import_report, name="import_report"),
     path("imports/<int:batch_id>/apply/", imports.import_apply_view, name="import_apply"),
     path("imports/<int:batch_id>/problems.xlsx", imports.import_problems, name="import_problems"),
+    # Results: rankings (level and progress race), region profiles, publication
+    path("results/", results.results, name="results"),
+    path("results/<int:round_id>/", ranking.ranking, name="ranking"),
+    path("results/<int:round_id>/regions/<str:code>/", profile.profile, name="profile"),
+    path("results/<int:round_id>/publish/", publishing.round_publish, name="round_publish"),
+    path("results/<int:round_id>/unpublish/", publishing.round_unpublish, name="round_unpublish"),
+    # The public display (晾晒): published rounds only, no login
+    path("public/", public.public_index, name="public_index"),
+    path("public/<int:round_id>/", public.public_round, name="public_round"),
 ]

@@ -2,6 +2,7 @@
 
 from assessment.models.audit import AuditAction, AuditEntry, AuditSource
 from assessment.models.collection import Evidence, EvidenceKind, Extension, ReviewComment
+from assessment.models.dashboards import PeerStat, ScoreChange
 from assessment.models.imports import ImportBatch, ImportStatus
 from assessment.models.regions import Membership, Region, RegionLevel, Role
 from assessment.models.results import Result, ResultFlag, ResultKind
@@ -17,6 +18,7 @@ __all__ = [
     "ImportBatch",
     "ImportStatus",
     "Membership",
+    "PeerStat",
     "Region",
     "RegionLevel",
     "Result",
@@ -26,6 +28,7 @@ __all__ = [
     "Role",
     "Round",
     "RoundStatus",
+    "ScoreChange",
     "Submission",
     "SubmissionStatus",
     "Value",

@@ -17,6 +17,15 @@ from django.utils import timezone
 
 from assessment.models import Region, RegionLevel, Round, Submission, SubmissionStatus, Value
 from assessment.models.results import ResultKind
+from assessment.services.dashboard_stats import (
+    Standing,
+    change_rows,
+    comparable_previous,
+    peer_stat_rows,
+    replace_dashboard_rows,
+    stored_standing,
+    successor_changes,
+)
 from assessment.services.result_writer import ResultRows, write_results
 from indicators.engine import (
     OVERALL,
@@ -202,6 +211,9 @@ def compute_round(*, round_: Round, with_sensitivity: bool = True) -> ComputeRep
     if not regions:
         raise ComputeError("the round has no participating regions")
     raw, value_count = load_raw(round_, model.tree, regions)
+    # The progress race compares with the previous round's stored overall results.
+    previous = comparable_previous(round_)
+    previous_standing = stored_standing(previous) if previous else None
     read_done = clock()
 
     peers = np.array([PEER_GROUP[r.level] for r in regions])
@@ -217,15 +229,37 @@ def compute_round(*, round_: Round, with_sensitivity: bool = True) -> ComputeRep
     except ValueError as error:  # e.g. a rubric level of 2.5 slipped past entry validation
         raise ComputeError(str(error)) from error
     compute_done = clock()
+    codes = [r.code for r in regions]
     rows = ResultRows.from_outcome(
         round_id=round_.pk,
-        region_codes=[r.code for r in regions],
+        region_codes=codes,
         outcome=outcome,
         indicator_ids=model.indicator_ids,
         kinds=model.kinds,
         level_ids=model.level_ids,
     )
     outliers = [_outlier_note(record) for record in outcome.outliers]
+    peer_stats = peer_stat_rows(
+        round_id=round_.pk,
+        region_codes=codes,
+        peers=peers,
+        scores=outcome.scores,
+        indicator_ids=model.indicator_ids,
+        kinds=model.kinds,
+    )
+    standing = Standing(
+        round_id=round_.pk,
+        precision=options.precision,
+        codes=codes,
+        scores=outcome.overall,
+        ranks=outcome.ranks["peer"][:, -1],
+    )
+    changes = {
+        round_.pk: change_rows(current=standing, previous=previous_standing, peers=peers)
+        if previous_standing
+        else [],
+        **successor_changes(round_, standing),
+    }
     wanted = with_sensitivity and bool(np.isfinite(outcome.overall).any())
     # The Monte Carlo rank intervals (pure NumPy, mostly outside the GIL) run in a second
     # thread while this one writes the node rows; only the overall rows wait for them.
@@ -240,12 +274,14 @@ def compute_round(*, round_: Round, with_sensitivity: bool = True) -> ComputeRep
                 rows=rows,
                 intervals=(lambda: pending.result()) if pending else None,
             )
+            replace_dashboard_rows(round_id=round_.pk, peer_stats=peer_stats, changes=changes)
             round_.computed_at = timezone.now()
             round_.compute_notes = {
                 "regions": len(regions),
                 "values": value_count,
                 "outliers": outliers,
                 "sensitivity_draws": options.sensitivity_draws if pending else 0,
+                "compared_with": previous.pk if previous else None,
             }
             round_.save(update_fields=["computed_at", "compute_notes"])
     finished = clock()

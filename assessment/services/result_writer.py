@@ -176,6 +176,19 @@ def write_results(*, round_id: int, rows: ResultRows, intervals=None) -> int:
     return rows.count
 
 
+def write_rows(cursor, table: str, columns: Sequence[str], rows: list[tuple[str, ...]]) -> None:
+    """Insert ready-made text rows (NULL as \\N): COPY on PostgreSQL, executemany elsewhere.
+
+    For the compute step's other derived tables (assessment/services/dashboard_stats.py).
+    """
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        _copy(cursor, table, columns, rows)
+    else:
+        _insert(cursor, table, columns, rows)
+
+
 def _copy(cursor, table: str, columns: Sequence[str], rows) -> None:
     """COPY rows of ready-made text cells (NULL as \\N)."""
     # The raw psycopg cursor bypasses Django's error translation; restore it so callers see

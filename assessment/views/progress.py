@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from assessment.access import get_round_for_user, require_round_role
-from assessment.charts import progress_chart
+from assessment.charts.progress import progress_chart
 from assessment.models import Role
 from assessment.selectors.review import round_completeness
 

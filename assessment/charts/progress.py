@@ -1,13 +1,10 @@
-"""Chart data built from selector rows by pure functions, embedded in pages with json_script.
-
-The page's script (static/js/<page>.js) hands the dictionary to Plotly as it is: labels and
-titles are translated here, on the server, so the chart speaks the page's language.
-"""
+"""The completeness dashboard's chart: submissions by status per city (or province)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from assessment.charts import FONT
 from assessment.models import SubmissionStatus
 from assessment.selectors.review import STATUS_ORDER, GroupProgress
 
@@ -47,6 +44,6 @@ def progress_chart(groups: list[GroupProgress], *, group_level: str) -> dict:
             "legend": {"orientation": "h", "y": -0.15, "traceorder": "normal"},
             "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
             "height": max(320, 28 * len(groups) + 160),
-            "font": {"family": "Noto Sans CJK SC, Microsoft YaHei, sans-serif"},
+            "font": {"family": FONT},
         },
     }

@@ -1,0 +1,311 @@
+"""The horse-race rankings of a round: the level race (赛马, by score) and the progress race
+(进步榜, by the change since the previous round), for one level of regions at a time.
+
+Everything is read from what the compute step stored (Result, ScoreChange): a page ranks
+nothing itself. `ranking()` runs a fixed number of queries whatever the number of regions, and
+takes a `RankingQuery` (selectors/ranking_rows.py) so that an Excel export can ask for exactly
+what the page shows.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+
+from django.db import connection
+from django.db.models import Q
+
+from assessment.models import Region, Result, ResultKind, Round, ScoreChange
+from assessment.selectors.dashboards import (
+    LevelInfo,
+    SystemNodes,
+    bulk_read,
+    history_rounds,
+    maturity_levels,
+    precision_of,
+    published,
+    range_filter,
+    system_nodes,
+)
+from assessment.selectors.ranking_rows import (
+    AREA_PREFIX,
+    OVERALL,
+    RACE_PROGRESS,
+    RACE_SCORE,
+    TREND_LEADERS,
+    Comparison,
+    Ranking,
+    RankingQuery,
+    RankingRow,
+    Trend,
+    TrendPoint,
+    set_key,
+    sort_key,
+    sort_rows,
+)
+
+__all__ = [
+    "AREA_PREFIX",
+    "OVERALL",
+    "RACE_PROGRESS",
+    "RACE_SCORE",
+    "Comparison",
+    "Ranking",
+    "RankingQuery",
+    "RankingRow",
+    "Trend",
+    "TrendPoint",
+    "as_race",
+    "dimension_scores",
+    "ranking",
+    "sort_key",
+    "sort_rows",
+]
+
+
+def ranking(
+    *,
+    query: RankingQuery,
+    visibility: Q,
+    public: bool = False,
+    nodes: SystemNodes | None = None,
+    levels: list[LevelInfo] | None = None,
+) -> Ranking:
+    """The ranking `query` asks for, limited to the regions `visibility` lets the user see
+    (assessment.access.ranking_visibility). The public display passes `public`: every region
+    of the round, and no unpublished round in the history charts. `nodes` and `levels` may
+    be passed when the caller has them already (the filter form needs them too).
+
+    Queries (fixed): indicator tree, maturity levels, comparable rounds, the regions, overall
+    results, area results, score changes, and the earlier rounds' overall results.
+    """
+    round_ = query.round
+    nodes = nodes or system_nodes(round_.system)
+    levels = maturity_levels(round_.system) if levels is None else levels
+    history = history_rounds(round_, published_only=public)
+    with bulk_read():
+        return _read(query, visibility, nodes, levels, history)
+
+
+def _read(query, visibility, nodes, levels, history) -> Ranking:
+    round_ = query.round
+    regions = _regions(query, visibility)
+    bounds = range_filter(regions)
+    precision = precision_of(round_)
+    rows = _overall_rows(round_, regions, bounds, levels, precision)
+    _add_areas(rows, round_, bounds, nodes, precision)
+    previous = round_.previous
+    comparison, change_precision = _add_changes(rows, round_, previous, bounds, precision)
+    everyone = list(rows.values())
+    _label(everyone)
+    shown = [row for row in everyone if _has_level(row, query.maturity)]
+    for row in shown:
+        set_key(row, query)
+    shown.sort(key=lambda r: (r.key_rank is None, r.key_rank or 0, r.code))
+    earlier = _earlier_results(history[:-1], regions, bounds)
+    result = Ranking(
+        query=query,
+        precision=precision,
+        change_precision=change_precision,
+        nodes=nodes,
+        levels=levels,
+        rows=sort_rows(shown, query.sort) if query.sort else shown,
+        history=history,
+        distribution=_distribution(history, everyone, earlier),
+        trends=[],
+        comparison=comparison,
+        previous=previous if comparison == Comparison.OK else None,
+    )
+    result.trends = _trends(result, shown, everyone, earlier)
+    return result
+
+
+def _has_level(row: RankingRow, maturity: str | None) -> bool:
+    return not maturity or (row.level is not None and row.level.code == maturity)
+
+
+def _regions(query: RankingQuery, visibility: Q) -> dict[str, tuple[str, str]]:
+    """code → (name, parent name) of the regions in the ranking (one query).
+
+    The parents come in the same query rather than by a join: 30% faster for 2,846
+    counties, and a parent's name shows even where the user sees only the child.
+    """
+    round_ = query.round
+    if query.level not in round_.levels:
+        return {}
+    members = Q(visibility, level=query.level)
+    parents = Q(level__in=_PARENT_LEVELS[query.level])
+    if round_.scope_id:
+        members &= Q(code__startswith=round_.scope.subtree_prefix)
+        parents &= Q(code__startswith=round_.scope.code[:2])  # up to the province
+    if query.parent:
+        members &= Q(parent_id=query.parent)
+    regions = Region.objects.filter(members | parents)
+    found = list(regions.values_list("code", "name", "level", "parent_id"))
+    names = {code: name for code, name, level, _ in found if level != query.level}
+    return {
+        code: (name, names.get(parent, ""))
+        for code, name, level, parent in found
+        if level == query.level and (not query.parent or parent == query.parent)
+    }
+
+
+_PARENT_LEVELS = {"county": ("city", "province"), "city": ("province",), "province": ()}
+_OVERALL_FIELDS = ("region_id", "score", "rank", "rank_low", "rank_high", "level_id",
+                   "level_by_score_id", "flags")  # fmt: skip
+_CHANGE_FIELDS = ("region_id", "previous_id", "previous_score", "previous_rank", "change", "rank")
+
+
+def _fetch(queryset) -> list[tuple]:
+    """All rows of a values_list queryset in one fetch: the ORM iterates in chunks of 100
+    rows, which costs a tenth more than the query itself on the 26,000 rows of a national
+    ranking."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _overall_rows(round_, regions, bounds, levels, precision) -> dict[str, RankingRow]:
+    by_pk = {level.pk: level for level in levels}
+    results = Result.objects.filter(round=round_, kind=ResultKind.OVERALL, **bounds)
+    found = [row for row in _fetch(results.values_list(*_OVERALL_FIELDS)) if row[0] in regions]
+    scores = published([row[1] for row in found], precision)
+    rows = {}
+    for (code, _, rank, low, high, level_id, band_id, flags), score in zip(
+        found, scores, strict=True
+    ):
+        name, parent_name = regions[code]
+        level = by_pk.get(level_id)
+        band = level if band_id == level_id else by_pk.get(band_id)
+        rows[code] = RankingRow(
+            code, name, parent_name, name, score, rank, low, high, level, band, flags, {}, {}
+        )
+    return rows
+
+
+def _add_areas(rows, round_, bounds, nodes: SystemNodes, precision: int) -> None:
+    codes = {area.pk: area.code for area in nodes.areas}
+    results = Result.objects.filter(round=round_, kind=ResultKind.AREA, **bounds)
+    found = _fetch(results.values_list("region_id", "indicator_id", "score", "rank"))
+    found = [row for row in found if row[0] in rows and row[1] in codes]
+    scores = published([row[2] for row in found], precision)
+    for (region, indicator, _, rank), score in zip(found, scores, strict=True):
+        row = rows[region]
+        code = codes[indicator]
+        row.areas[code] = score
+        row.area_ranks[code] = rank
+
+
+def _add_changes(rows, round_, previous, bounds, precision) -> tuple[Comparison, int]:
+    """Fill the change columns from the stored progress race; say whether they can be shown."""
+    if previous is None:
+        return Comparison.NONE, precision
+    if previous.system_id != round_.system_id:
+        return Comparison.OTHER_SYSTEM, precision
+    if previous.computed_at is None:
+        return Comparison.NOT_COMPUTED, precision
+    found = _fetch(ScoreChange.objects.filter(round=round_, **bounds).values_list(*_CHANGE_FIELDS))
+    compared_with = {row[1] for row in found}
+    if compared_with != {previous.pk}:
+        return Comparison.STALE, precision
+    previous_precision = precision_of(previous)
+    found = [row for row in found if row[0] in rows]
+    before = published([row[2] for row in found], previous_precision)
+    for (code, _, _, previous_rank, change, rank), score in zip(found, before, strict=True):
+        row = rows[code]
+        row.previous_score = score
+        row.previous_rank = previous_rank
+        row.change = change
+        row.change_rank = rank
+    return Comparison.OK, max(precision, previous_precision)
+
+
+def _label(rows: list[RankingRow]) -> None:
+    """Chart labels must be unique (Plotly merges equal categories): 鼓楼区 exists in four
+    cities, so a repeated name gets its parent's name."""
+    counts = Counter(row.name for row in rows)
+    for row in rows:
+        if counts[row.name] > 1:
+            row.label = f"{row.name}（{row.parent_name or row.code}）"
+
+
+def _earlier_results(rounds: list[Round], regions, bounds) -> list[tuple]:
+    """(round id, code, score, rank, level pk) of the earlier rounds' overall results."""
+    if not rounds:
+        return []
+    results = Result.objects.filter(round__in=rounds, kind=ResultKind.OVERALL, **bounds)
+    fields = ("round_id", "region_id", "score", "rank", "level_id")
+    return [row for row in _fetch(results.values_list(*fields)) if row[1] in regions]
+
+
+def _distribution(history, everyone, earlier) -> list[tuple[Round, dict[int | None, int]]]:
+    """How many of the filtered regions reached each maturity level, per round."""
+    pairs = Counter((row[0], row[4]) for row in earlier)
+    current = history[-1].pk
+    pairs.update((current, row.level.pk if row.level else None) for row in everyone)
+    counts: dict[int, dict[int | None, int]] = {r.pk: {} for r in history}
+    for (round_id, level_id), n in pairs.items():
+        counts[round_id][level_id] = n
+    return [(r, counts[r.pk]) for r in history]
+
+
+def _trends(result: Ranking, shown, everyone, earlier) -> list[Trend]:
+    """Score and rank over the rounds for the race's leaders and the chosen region."""
+    leaders = [row for row in shown if row.key_rank is not None][:TREND_LEADERS]
+    focus = result.query.focus
+    followed = {row.code: row for row in leaders}
+    by_code = {row.code: row for row in everyone}
+    if focus in by_code:
+        followed.setdefault(focus, by_code[focus])
+    if not followed:
+        return []
+    precisions = {r.pk: precision_of(r) for r in result.history[:-1]}
+    points: dict[str, dict[int, tuple[float | None, int | None]]] = {c: {} for c in followed}
+    for round_id, code, score, rank, _ in earlier:
+        if code in points:
+            points[code][round_id] = (published([score], precisions[round_id])[0], rank)
+    current = result.round
+    return [
+        Trend(
+            code=code,
+            label=row.label,
+            points=tuple(
+                TrendPoint(r, row.score, row.rank)
+                if r.pk == current.pk
+                else TrendPoint(r, *points[code].get(r.pk, (None, None)))
+                for r in result.history
+            ),
+            focus=code == focus,
+        )
+        for code, row in followed.items()
+    ]
+
+
+def dimension_scores(
+    *, round_: Round, codes: list[str], precision: int
+) -> dict[str, dict[int, float | None]]:
+    """code → dimension pk → published score, for the regions of one table page (one query)."""
+    if not codes:
+        return {}
+    rows = list(
+        Result.objects.filter(round=round_, kind=ResultKind.DIMENSION, region_id__in=codes)
+        .values_list("region_id", "indicator_id", "score")
+        .order_by()
+    )
+    scores = published((row[2] for row in rows), precision)
+    out: dict[str, dict[int, float | None]] = {code: {} for code in codes}
+    for (code, indicator, _), score in zip(rows, scores, strict=True):
+        out[code][indicator] = score
+    return out
+
+
+def as_race(result: Ranking, race: str) -> list[RankingRow]:
+    """The ranking's rows re-keyed and reordered for another race (the public display shows
+    both races from one read). The rows are copies: the original race keeps its keys."""
+    query = replace(result.query, race=race, sort="")
+    rows = [replace(row) for row in result.rows]
+    for row in rows:
+        set_key(row, query)
+    rows.sort(key=lambda r: (r.key_rank is None, r.key_rank or 0, r.code))
+    return rows

@@ -1,0 +1,192 @@
+"""What a ranking is made of: the query, the rows, the race keys and their sort order.
+
+No queries here; `selectors/ranking.py` reads the rows. Split out so that both stay short and
+an export (issue 6) can import the types without the reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from assessment.models import ResultFlag, Round
+from assessment.selectors.dashboards import LevelInfo, NodeInfo, SystemNodes
+
+RACE_SCORE = "score"
+RACE_PROGRESS = "progress"
+OVERALL = ""  # `rank_by` for the overall score
+#: The trend and bump charts follow this many leaders of the race (plus a chosen region).
+TREND_LEADERS = 5
+
+
+class Comparison(StrEnum):
+    """Whether the progress race (and every change column) can be shown, and if not, why."""
+
+    OK = "ok"
+    NONE = "none"  # the round names no previous round
+    OTHER_SYSTEM = "other_system"  # ... or one scored with another indicator system
+    NOT_COMPUTED = "not_computed"  # ... or one without results
+    STALE = "stale"  # the previous round changed after this round was computed
+
+
+@dataclass(frozen=True)
+class RankingQuery:
+    """What a ranking shows: built from the filter form (assessment/filters.py).
+
+    level: peers are compared within one level only (city or county).
+    parent: only the regions directly below this region (code).
+    maturity: only regions at this maturity level (code).
+    rank_by: "" for the overall score, or an area code: the level race by that area.
+    race: "score" (level race) or "progress" (progress race).
+    focus: a region (code) the trend charts follow besides the leaders.
+    sort: a table column name, "-" prefixed for descending; "" keeps the race's order.
+    """
+
+    round: Round
+    level: str
+    parent: str | None = None
+    maturity: str | None = None
+    rank_by: str = OVERALL
+    race: str = RACE_SCORE
+    focus: str | None = None
+    sort: str = ""
+
+
+@dataclass(slots=True)
+class RankingRow:
+    """One region in a ranking; scores are as published (rounded to the round's precision)."""
+
+    code: str
+    name: str
+    parent_name: str
+    label: str  # unique among the rows: charts key their categories on it
+    score: float | None
+    rank: int | None
+    rank_low: int | None
+    rank_high: int | None
+    level: LevelInfo | None
+    level_by_score: LevelInfo | None
+    flags: int
+    areas: dict[str, float | None] = field(default_factory=dict)
+    area_ranks: dict[str, int | None] = field(default_factory=dict)
+    previous_score: float | None = None
+    previous_rank: int | None = None
+    change: float | None = None
+    change_rank: int | None = None
+    key_score: float | None = None  # what the race ranks: score, area score or change
+    key_rank: int | None = None
+
+    @property
+    def rank_change(self) -> int | None:
+        """Places gained since the previous round (positive = moved up)."""
+        if self.rank is None or self.previous_rank is None:
+            return None
+        return self.previous_rank - self.rank
+
+    @property
+    def held_back(self) -> bool:
+        """A gate kept the region below the level its score alone would reach."""
+        return self.level_by_score is not None and self.level != self.level_by_score
+
+    @property
+    def missing(self) -> bool:
+        return bool(self.flags & ResultFlag.MISSING)
+
+    @property
+    def imputed(self) -> bool:
+        return bool(self.flags & ResultFlag.IMPUTED)
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.flags & ResultFlag.PARTIAL)
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    round: Round
+    score: float | None
+    rank: int | None
+
+
+@dataclass(frozen=True)
+class Trend:
+    code: str
+    label: str
+    points: tuple[TrendPoint, ...]
+    focus: bool = False
+
+
+@dataclass
+class Ranking:
+    query: RankingQuery
+    precision: int
+    change_precision: int
+    nodes: SystemNodes
+    levels: list[LevelInfo]
+    rows: list[RankingRow]  # after every filter, in the requested order
+    history: list[Round]  # comparable rounds up to this one, oldest first
+    distribution: list[tuple[Round, dict[int | None, int]]]  # level pk (None: no score) → n
+    trends: list[Trend]
+    comparison: Comparison
+    previous: Round | None
+
+    @property
+    def round(self) -> Round:
+        return self.query.round
+
+    @property
+    def rank_by_node(self) -> NodeInfo | None:
+        return next((a for a in self.nodes.areas if a.code == self.query.rank_by), None)
+
+    @property
+    def shows_intervals(self) -> bool:
+        """Rank intervals exist for the overall score only."""
+        return self.query.race == RACE_SCORE and self.rank_by_node is None
+
+
+def set_key(row: RankingRow, query: RankingQuery) -> None:
+    """Point the row's race keys at what `query` ranks: the score, an area, or the change."""
+    if query.race == RACE_PROGRESS:
+        row.key_score, row.key_rank = row.change, row.change_rank
+    elif query.rank_by:
+        row.key_score = row.areas.get(query.rank_by)
+        row.key_rank = row.area_ranks.get(query.rank_by)
+    else:
+        row.key_score, row.key_rank = row.score, row.rank
+
+
+# --- Sorting -----------------------------------------------------------------------------------
+
+_SORT_KEYS = {
+    "rank": lambda row: row.key_rank,
+    "change_rank": lambda row: row.change_rank,
+    "region": lambda row: row.code,
+    "parent": lambda row: row.parent_name,
+    "score": lambda row: row.score,
+    "level": lambda row: row.level.order if row.level else None,
+    "previous_score": lambda row: row.previous_score,
+    "change": lambda row: row.change,
+    "rank_change": lambda row: row.rank_change,
+}
+AREA_PREFIX = "area_"
+
+
+def sort_key(name: str):
+    """The key function for a sortable column (None for an unknown column)."""
+    if name.startswith(AREA_PREFIX):
+        code = name.removeprefix(AREA_PREFIX)
+        return lambda row: row.areas.get(code)
+    return _SORT_KEYS.get(name)
+
+
+def sort_rows(rows: list[RankingRow], alias: str) -> list[RankingRow]:
+    """`rows` sorted by one column ("-" prefix: descending); regions without a value go last
+    either way, and equal values keep the race's order. Unknown columns change nothing."""
+    descending = alias.startswith("-")
+    key = sort_key(alias.lstrip("-"))
+    if key is None:
+        return rows
+    present = [row for row in rows if key(row) is not None]
+    absent = [row for row in rows if key(row) is None]
+    present.sort(key=key, reverse=descending)
+    return present + absent

@@ -1,0 +1,51 @@
+"""Publishing a round's results: the public display (晾晒) and staff profiles open up."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assessment.models import Round, RoundStatus
+
+NOT_COMPUTED = _("Compute the results of “%(round)s” before publishing them.")
+NOT_CLOSED = _("Only a closed round can be published: “%(round)s” is %(status)s.")
+ALREADY_PUBLISHED = _("“%(round)s” is already published.")
+NOT_PUBLISHED = _("“%(round)s” is not published.")
+
+
+class PublishError(ValueError):
+    """The round cannot change publication state as it stands (the message says why)."""
+
+
+def _locked(round_: Round) -> Round:
+    return Round.objects.select_for_update().get(pk=round_.pk)
+
+
+def publish_round(*, round_: Round) -> Round:
+    """closed → published, with `published_at` now. Results must have been computed."""
+    with transaction.atomic():
+        locked = _locked(round_)
+        params = {"round": locked, "status": locked.get_status_display()}
+        if locked.status == RoundStatus.PUBLISHED:
+            raise PublishError(ALREADY_PUBLISHED % params)
+        if locked.status != RoundStatus.CLOSED:
+            raise PublishError(NOT_CLOSED % params)
+        if locked.computed_at is None:
+            raise PublishError(NOT_COMPUTED % params)
+        locked.status = RoundStatus.PUBLISHED
+        locked.published_at = timezone.now()
+        locked.save(update_fields=["status", "published_at"])
+    return locked
+
+
+def unpublish_round(*, round_: Round) -> Round:
+    """published → closed: the public page and staff profiles disappear again (404)."""
+    with transaction.atomic():
+        locked = _locked(round_)
+        if locked.status != RoundStatus.PUBLISHED:
+            raise PublishError(NOT_PUBLISHED % {"round": locked})
+        locked.status = RoundStatus.CLOSED
+        locked.published_at = None
+        locked.save(update_fields=["status", "published_at"])
+    return locked

@@ -1,0 +1,151 @@
+"""What the ranking page and the public display share: the filter, the table, the charts."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+
+from assessment.charts import ranking as ranking_charts
+from assessment.filters import RankingFilter
+from assessment.models import RegionLevel, Round
+from assessment.selectors.dashboards import maturity_levels, system_nodes
+from assessment.selectors.methodology import methodology
+from assessment.selectors.ranking import (
+    RACE_PROGRESS,
+    Ranking,
+    RankingRow,
+    as_race,
+    dimension_scores,
+    ranking,
+)
+from assessment.tables import LevelRaceTable, ProgressRaceTable, RankingTable
+
+PER_PAGE = 50
+HEATMAP_LIMIT = 120  # regions: up to this many, the heatmap shows the whole filtered set
+
+
+def ranking_for_request(
+    request: HttpRequest, round_: Round, *, visibility: Q, public: bool = False
+) -> tuple[Ranking, RankingFilter]:
+    """Parse the filter, read the ranking (selectors only)."""
+    nodes = system_nodes(round_.system)
+    levels = maturity_levels(round_.system)
+    filters = RankingFilter(
+        request.GET, round_=round_, visibility=visibility, areas=nodes.areas, levels=levels
+    )
+    query = filters.to_query(sort=request.GET.get("sort", ""))
+    result = ranking(query=query, visibility=visibility, public=public, nodes=nodes, levels=levels)
+    return result, filters
+
+
+def ranking_table(
+    request: HttpRequest,
+    result: Ranking,
+    *,
+    race: str | None = None,
+    profile_links: bool = True,
+    **options,
+) -> RankingTable:
+    """The table of `race` (the query's by default), paginated, or everything with
+    ?show=all (for projection and printing)."""
+    race = race or result.query.race
+    progress = race == RACE_PROGRESS
+    table_class = ProgressRaceTable if progress else LevelRaceTable
+    own_race = race == result.query.race
+    table = table_class(
+        result.rows if own_race else as_race(result, race),
+        round_id=result.round.pk,
+        precision=result.precision,
+        change_precision=result.change_precision,
+        areas=[] if progress else result.nodes.areas,
+        intervals=result.shows_intervals,
+        profile_links=profile_links,
+        order_by=result.query.sort if own_race else "",
+        **options,
+    )
+    show_all = request.GET.get("show") == "all"
+    paginate = False if show_all else {"per_page": PER_PAGE}
+    RequestConfig(request, paginate=paginate).configure(table)
+    return table
+
+
+def page_rows(table: RankingTable) -> list[RankingRow]:
+    """The rows the reader sees on this page of the table."""
+    if getattr(table, "page", None) is None:
+        return [row.record for row in table.rows]
+    return [row.record for row in table.page.object_list]
+
+
+def race_chart(result: Ranking, rows: list[RankingRow], race: str) -> dict:
+    """The horse race (level race) or the progress race of the regions in `rows`."""
+    level = _level_name(result)
+    if race == RACE_PROGRESS:
+        period = result.previous.period if result.previous else "–"
+        return ranking_charts.progress_race(
+            rows,
+            title=_("Progress race: change since %(period)s (%(level)s)")
+            % {"period": period, "level": level},
+            precision=result.change_precision,
+        )
+    node = result.rank_by_node
+    what = f"{node.code} {node.name}" if node else _("overall score")
+    return ranking_charts.horse_race(
+        rows,
+        result.levels,
+        title=_("Level race: %(what)s (%(level)s)") % {"what": what, "level": level},
+        score_title=_("Score"),
+        intervals=result.shows_intervals,
+        precision=result.precision,
+    )
+
+
+def charts(
+    result: Ranking, rows: list[RankingRow], *, heatmap: bool = True, trends: bool = True
+) -> dict:
+    """The page's charts: the race and the heatmap of this table page's regions; the level
+    distribution and the trends of the whole filtered set."""
+    figures = {
+        "race": race_chart(result, rows, result.query.race),
+        "distribution": ranking_charts.level_distribution(
+            result.distribution,
+            result.levels,
+            title=_("Maturity levels per round (%(level)s)") % {"level": _level_name(result)},
+        ),
+    }
+    if trends:
+        figures["trend"] = ranking_charts.score_trend(
+            result.trends, title=_("Score over the rounds: leaders and chosen region")
+        )
+        figures["bump"] = ranking_charts.rank_bump(
+            result.trends, title=_("Rank over the rounds (bump chart)")
+        )
+    if heatmap:
+        # The whole filtered set while it stays readable (a province's 90 counties); beyond
+        # that, the regions on this page of the table (2,846 rows would be a texture).
+        whole = len(result.rows) <= HEATMAP_LIMIT
+        shown = result.rows if whole else rows
+        scores = dimension_scores(
+            round_=result.round, codes=[row.code for row in shown], precision=result.precision
+        )
+        title = (
+            _("Dimension scores of all %(n)s regions") if whole
+            else _("Dimension scores of the %(n)s regions on this page")
+        ) % {"n": len(shown)}  # fmt: skip
+        figures["heatmap"] = ranking_charts.dimension_heatmap(
+            shown,
+            result.nodes.dimensions,
+            scores,
+            title=title,
+        )
+    return figures
+
+
+def _level_name(result: Ranking) -> str:
+    return str(dict(RegionLevel.choices).get(result.query.level, ""))
+
+
+def panel(result: Ranking):
+    """The methodology panel of the ranking's round."""
+    return methodology(round_=result.round, nodes=result.nodes)

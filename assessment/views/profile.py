@@ -1,0 +1,55 @@
+"""A region's results page: scores against its peers, level and gates, strengths and
+weaknesses, history; later its open rectification tasks (issue 7)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from assessment.access import (
+    get_region_for_user,
+    get_round_for_user,
+    may_rank,
+    require_profile_access,
+    sees_unpublished_results,
+)
+from assessment.charts import profile as profile_charts
+from assessment.selectors.methodology import methodology
+from assessment.selectors.profile import region_profile
+
+
+@login_required
+def profile(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
+    user = request.user
+    round_ = get_round_for_user(user, round_id)
+    region = get_region_for_user(user, code)
+    require_profile_access(user, round_, region)
+    result = region_profile(
+        round_=round_, region=region, published_only=not sees_unpublished_results(user, region)
+    )
+    if result is None:  # the region takes no part in the round, or it has no results yet
+        raise Http404
+    leader = result.leader
+    charts = {
+        "radar": profile_charts.area_radar(
+            result.areas,
+            region_name=region.name,
+            leader_name=leader.name if leader else None,
+            leader_scores=result.leader_areas,
+            title=_("Areas against the peers"),
+        ),
+        "dimensions": profile_charts.dimension_comparison(
+            result.dimensions, title=_("Dimensions against the peer median and best")
+        ),
+        "history": profile_charts.history(result.history, title=_("Score and rank by round")),
+    }
+    context = {
+        "round": round_,
+        "profile": result,
+        "charts": charts,
+        "can_rank": may_rank(user, round_),
+        "methodology": methodology(round_=round_, nodes=result.nodes),
+    }
+    return render(request, "assessment/profile.html", context)

@@ -1,0 +1,175 @@
+"""What the compute step derives for the dashboards: peer statistics and the progress race."""
+
+from __future__ import annotations
+
+import statistics
+from itertools import pairwise
+
+import numpy as np
+import pytest
+
+from assessment.models import PeerStat, Result, ResultKind, ScoreChange, Value
+from assessment.services import result_writer
+from assessment.services.compute import compute_round
+from assessment.services.dashboard_stats import Standing, change_rows
+from indicators.services import system_new_version
+from tests.assessment.builders import fill_values, make_round
+
+HANGZHOU = ["330100", "330102", "330105", "330106", "330108", "330109", "330110"]
+NINGBO = ["330200", "330203", "330205"]
+
+
+def standing(round_id: int, scores: dict[str, float | None], precision: int = 2) -> Standing:
+    codes = list(scores)
+    return Standing(
+        round_id=round_id,
+        precision=precision,
+        codes=codes,
+        scores=np.array([np.nan if s is None else s for s in scores.values()]),
+        ranks=np.arange(1, len(codes) + 1, dtype=float),
+    )
+
+
+def as_dict(rows) -> dict[str, tuple]:
+    """region → (previous score, change, progress rank) from text rows."""
+
+    def value(cell: str):
+        return None if cell == result_writer.NULL else float(cell)
+
+    return {row[1]: (value(row[3]), value(row[5]), value(row[6])) for row in rows}
+
+
+def test_change_is_taken_between_published_scores_and_ranked_within_the_level():
+    # Two cities and three counties; the previous round has a county the new one lacks.
+    before = standing(1, {"330100": 80.004, "330200": 70.0, "330102": 50.0, "330105": 60.0,
+                          "330106": 60.0, "330108": 40.0})  # fmt: skip
+    now = standing(2, {"330100": 80.006, "330200": 75.5, "330102": 55.0, "330105": 65.0,
+                       "330106": 58.0, "330109": 90.0})  # fmt: skip
+    peers = np.array([1, 1, 2, 2, 2, 2])
+    rows = as_dict(change_rows(current=now, previous=before, peers=peers))
+    # 80.004 → 80.00 and 80.006 → 80.01: the published scores differ by 0.01.
+    assert rows["330100"] == (80.004, 0.01, 2)
+    assert rows["330200"] == (70.0, 5.5, 1)
+    # Counties: +5 and +5 share rank 1, −2 is third; a region new this round has no change.
+    assert rows["330102"][1:] == (5.0, 1)
+    assert rows["330105"][1:] == (5.0, 1)
+    assert rows["330106"][1:] == (-2.0, 3)
+    assert rows["330109"] == (None, None, None)
+
+
+def test_change_uses_each_rounds_own_precision():
+    before = standing(1, {"330102": 60.25}, precision=1)  # published as 60.3
+    now = standing(2, {"330102": 61.0}, precision=2)  # published as 61.00
+    rows = as_dict(change_rows(current=now, previous=before, peers=np.array([2])))
+    assert rows["330102"][1] == pytest.approx(0.7)
+
+
+@pytest.fixture
+def two_rounds(regions, default_system):
+    first = make_round(default_system, period="2024")
+    fill_values(first, HANGZHOU + NINGBO)
+    second = make_round(default_system, period="2025", previous=first)
+    fill_values(second, HANGZHOU + NINGBO)
+    return first, second
+
+
+def test_peer_statistics_match_the_stored_results(two_rounds):
+    _, round_ = two_rounds
+    compute_round(round_=round_, with_sensitivity=False)
+    for level in ("city", "county"):
+        rows = Result.objects.filter(
+            round=round_, kind=ResultKind.LEAF, region__level=level, score__isnull=False
+        )
+        by_node: dict[int, list[tuple[float, str]]] = {}
+        for result in rows:
+            by_node.setdefault(result.indicator_id, []).append((result.score, result.region_id))
+        stats = {s.indicator_id: s for s in PeerStat.objects.filter(round=round_, level=level)}
+        for node, scored in by_node.items():
+            scores = [score for score, _ in scored]
+            stat = stats[node]
+            assert stat.count == len(scores)
+            assert stat.median == pytest.approx(statistics.median(scores), abs=1e-6)
+            assert stat.mean == pytest.approx(statistics.fmean(scores), abs=1e-6)
+            assert stat.best == pytest.approx(max(scores), abs=1e-6)
+            best_codes = sorted(code for score, code in scored if score == max(scores))
+            assert stat.best_region_id == best_codes[0]
+    # One row per (level, node): 66 nodes (overall included) for cities and for counties.
+    assert PeerStat.objects.filter(round=round_).count() == 2 * 66
+    overall = PeerStat.objects.get(round=round_, level="county", indicator=None)
+    assert overall.kind == ResultKind.OVERALL and overall.count == 8  # 6 Hangzhou + 2 Ningbo
+
+
+def test_progress_race_is_stored_against_the_previous_round(two_rounds):
+    first, second = two_rounds
+    compute_round(round_=first, with_sensitivity=False)
+    compute_round(round_=second, with_sensitivity=False)
+    changes = {c.region_id: c for c in ScoreChange.objects.filter(round=second)}
+    before = {r.region_id: r for r in Result.objects.filter(round=first, kind=0)}
+    now = {r.region_id: r for r in Result.objects.filter(round=second, kind=0)}
+    for code in HANGZHOU + NINGBO:
+        change = changes[code]
+        assert change.previous_id == first.pk
+        assert change.previous_rank == before[code].rank
+        expected = round(round(now[code].score, 2) - round(before[code].score, 2), 2)
+        assert change.change == pytest.approx(expected, abs=1e-9)
+    counties = sorted(
+        (c for c in changes.values() if c.change is not None and c.region_id[4:] != "00"),
+        key=lambda c: -c.change,
+    )
+    assert counties[0].rank == 1
+    assert all(a.rank <= b.rank for a, b in pairwise(counties))
+    assert second.compute_notes["compared_with"] == first.pk
+
+
+def test_recomputing_the_previous_round_refreshes_the_progress_race(two_rounds):
+    first, second = two_rounds
+    compute_round(round_=second, with_sensitivity=False)  # the previous round has no results
+    assert not ScoreChange.objects.filter(round=second).exists()
+    compute_round(round_=first, with_sensitivity=False)
+    assert ScoreChange.objects.filter(round=second, change__isnull=False).count() == 10
+    Value.objects.filter(submission__round=first, submission__region_id="330106").update(value=0)
+    compute_round(round_=first, with_sensitivity=False)
+    worse_before = ScoreChange.objects.get(round=second, region_id="330106")
+    assert worse_before.change > 30  # from almost nothing to a normal score
+    assert ScoreChange.objects.filter(round=second).count() == 101  # replaced, not added
+
+
+def test_no_progress_race_without_a_comparable_previous_round(regions, default_system):
+    first = make_round(default_system, period="2024")
+    fill_values(first, HANGZHOU)
+    compute_round(round_=first, with_sensitivity=False)
+    other_system = system_new_version(system=default_system)
+    second = make_round(other_system, period="2025", previous=first)
+    fill_values(second, HANGZHOU)
+    compute_round(round_=second, with_sensitivity=False)
+    assert not ScoreChange.objects.filter(round=second).exists()
+    standalone = make_round(default_system, period="2026")
+    fill_values(standalone, HANGZHOU)
+    compute_round(round_=standalone, with_sensitivity=False)
+    assert not ScoreChange.objects.filter(round=standalone).exists()
+    assert standalone.compute_notes["compared_with"] is None
+
+
+def test_a_failed_computation_keeps_the_previous_dashboard_figures(two_rounds, monkeypatch):
+    first, second = two_rounds
+    compute_round(round_=first, with_sensitivity=False)
+    compute_round(round_=second, with_sensitivity=False)
+    stats_before = sorted(PeerStat.objects.filter(round=second).values_list("median", flat=True))
+    changes_before = sorted(
+        ScoreChange.objects.filter(round=second).values_list("region_id", "change")
+    )
+
+    def broken(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("assessment.services.compute.replace_dashboard_rows", broken)
+    Value.objects.filter(submission__round=second).update(value=1)
+    with pytest.raises(RuntimeError):
+        compute_round(round_=second, with_sensitivity=False)
+    assert sorted(PeerStat.objects.filter(round=second).values_list("median", flat=True)) == (
+        stats_before
+    )
+    assert (
+        sorted(ScoreChange.objects.filter(round=second).values_list("region_id", "change"))
+        == changes_before
+    )

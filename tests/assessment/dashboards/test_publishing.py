@@ -1,0 +1,87 @@
+"""Administrators publish and unpublish a round's results; nobody else can."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessment.models import Round, RoundStatus
+from assessment.services.publishing import PublishError, publish_round, unpublish_round
+from tests.assessment.builders import make_round
+
+
+@pytest.fixture
+def closed(regions, default_system) -> Round:
+    round_ = make_round(default_system, status=RoundStatus.CLOSED)
+    round_.computed_at = timezone.now()
+    round_.save()
+    return round_
+
+
+def publish_url(round_: Round) -> str:
+    return reverse("assessment:round_publish", args=[round_.pk])
+
+
+def unpublish_url(round_: Round) -> str:
+    return reverse("assessment:round_unpublish", args=[round_.pk])
+
+
+def test_publish_then_unpublish(client, closed, administrator):
+    client.force_login(administrator)
+    response = client.post(publish_url(closed), {"next": "/results/"})
+    assert response.status_code == 302 and response["Location"] == "/results/"
+    closed.refresh_from_db()
+    assert closed.status == RoundStatus.PUBLISHED and closed.published_at is not None
+    assert client.get(reverse("assessment:public_round", args=[closed.pk])).status_code == 200
+    client.post(unpublish_url(closed))
+    closed.refresh_from_db()
+    assert closed.status == RoundStatus.CLOSED and closed.published_at is None
+    assert client.get(reverse("assessment:public_round", args=[closed.pk])).status_code == 404
+
+
+def test_only_closed_computed_rounds_can_be_published(closed):
+    closed.computed_at = None
+    closed.save()
+    with pytest.raises(PublishError, match="计算"):
+        publish_round(round_=closed)
+    closed.status = RoundStatus.OPEN
+    closed.computed_at = timezone.now()
+    closed.save()
+    with pytest.raises(PublishError, match="已截止"):
+        publish_round(round_=closed)
+    with pytest.raises(PublishError, match="尚未发布"):
+        unpublish_round(round_=closed)
+
+
+def test_a_refused_publication_is_reported(client, closed, administrator):
+    closed.computed_at = None
+    closed.save()
+    client.force_login(administrator)
+    response = client.post(publish_url(closed), follow=True)
+    assert "请先计算" in response.content.decode()
+    closed.refresh_from_db()
+    assert closed.status == RoundStatus.CLOSED
+
+
+@pytest.mark.parametrize("view", [publish_url, unpublish_url])
+def test_supervisors_are_forbidden(client, closed, supervisor_zhejiang, view):
+    client.force_login(supervisor_zhejiang)
+    assert client.post(view(closed)).status_code == 403
+    closed.refresh_from_db()
+    assert closed.status == RoundStatus.CLOSED
+
+
+@pytest.mark.parametrize("view", [publish_url, unpublish_url])
+def test_another_subtrees_round_does_not_exist(client, default_system, supervisor_hangzhou, view):
+    ningbo = make_round(default_system, scope="330200")
+    client.force_login(supervisor_hangzhou)
+    assert client.post(view(ningbo)).status_code == 404
+
+
+@pytest.mark.parametrize("view", [publish_url, unpublish_url])
+def test_get_is_not_allowed_and_anonymous_users_log_in(client, closed, administrator, view):
+    response = client.post(view(closed))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    client.force_login(administrator)
+    assert client.get(view(closed)).status_code == 405
