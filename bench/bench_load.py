@@ -1,0 +1,331 @@
+"""Deadline-day load test (issue 8): gunicorn workers on PostgreSQL, many users at once.
+
+Starts its own throwaway PostgreSQL database and gunicorn (loopback only), logs in N staff
+users who keep saving drafts of their own region's submission and M supervisors who keep
+reading ranking pages, for a bounded time, then stops everything and checks that every value a
+staff user saved is in the database (no lost update). Reports requests/s and p50/p95/p99 per
+endpoint, and errors.
+
+Targets: 0 errors, save p95 ≤ 150 ms, ranking page p95 ≤ 300 ms.
+
+    .venv/bin/python bench/bench_load.py           # 50 staff + 10 supervisors, 60 s, 4 workers
+    .venv/bin/python bench/bench_load.py --smoke          # CI: 5 + 2 users, 5 s, 2 workers
+
+Users behave like people: each waits a random think time (mean `--think` seconds) between
+actions. With no think time every client hammers the server as fast as it answers, which
+measures queueing on this 2-core machine rather than response time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from decimal import Decimal
+
+from _setup import ROOT, bootstrap, machine, parser
+from yarl import URL
+
+VERSION_RE = re.compile(r'name="version" value="(\d+)"')
+PASSWORD = "demo-pass-2026"
+SAVE_TARGET_MS, RANKING_TARGET_MS = 150, 300
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prepare(supervisors: int) -> dict:
+    """Demo data plus extra supervisors; returns what the virtual users need."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    from assessment.models import Membership, Round, Submission
+    from assessment.services.demo import seed_demo
+
+    seed_demo()
+    User = get_user_model()
+    hashed = make_password(PASSWORD)
+    for i in range(supervisors):
+        user, _ = User.objects.get_or_create(
+            username=f"bench-supervisor-{i}", defaults={"password": hashed}
+        )
+        Membership.objects.get_or_create(user=user, region_id="330000", role="supervisor")
+    open_round = Round.objects.get(period="2026")
+    published = Round.objects.get(period="2025")
+    editable = Submission.objects.filter(
+        round=open_round, status__in=["not_started", "draft", "returned"]
+    ).order_by("region_id")
+    leaves = list(
+        open_round.system.indicators.filter(value_type="percent").values_list("code", flat=True)
+    )
+    return {
+        "open_round": open_round.pk,
+        "ranking_round": published.pk,
+        "staff": [f"staff-{s.region_id}" for s in editable],
+        "regions": [s.region_id for s in editable],
+        "leaves": leaves,
+    }
+
+
+def start_server(database_url: str, port: int, workers: int) -> subprocess.Popen:
+    static_root = tempfile.mkdtemp(prefix="bench-static-")
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "bench-" + "k" * 60,
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_COOKIES": "0",
+        "STATIC_ROOT": static_root,
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": str(workers),
+        "GUNICORN_ACCESS_LOG": "",  # no access log: it would cost as much as the requests
+        "LOGIN_FAILURE_LIMIT": "1000",
+    }
+    python = str(ROOT / ".venv" / "bin" / "python")
+    subprocess.run(
+        [python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    gunicorn = str(ROOT / ".venv" / "bin" / "gunicorn")
+    return subprocess.Popen(
+        [gunicorn, "-c", "config/gunicorn.py", "config.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+
+
+class Stats:
+    """Latencies per endpoint. Requests that start while users are still logging in (the
+    arrival ramp: each login hashes a password for most of a second of CPU) go to a separate
+    warm-up bucket, reported but not judged; errors count whenever they happen."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, list[float]] = defaultdict(list)
+        self.warmup: dict[str, list[float]] = defaultdict(list)
+        self.errors: dict[str, list[str]] = defaultdict(list)
+        self.steady_from = 0.0
+
+    def record(self, name: str, started: float, ok: bool, detail: str = "") -> None:
+        bucket = self.times if started >= self.steady_from or name == "log in" else self.warmup
+        bucket[name].append((time.perf_counter() - started) * 1000)
+        if not ok:
+            self.errors[name].append(detail)
+
+
+async def log_in(session, base: str, username: str, stats: Stats, ramp: float) -> str:
+    # Users arrive over the first `ramp` seconds, as they do in the morning, not all at once.
+    await asyncio.sleep(random.Random(username).uniform(0, ramp))
+    started = time.perf_counter()
+    async with session.get(f"{base}/accounts/login/") as response:
+        await response.read()
+    token = session.cookie_jar.filter_cookies(URL(base))["csrftoken"].value
+    async with session.post(
+        f"{base}/accounts/login/",
+        data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+        allow_redirects=False,
+    ) as response:
+        stats.record("log in", started, response.status == 302, str(response.status))
+        if response.status != 302:
+            raise RuntimeError(f"{username} could not log in ({response.status})")
+    return session.cookie_jar.filter_cookies(URL(base))["csrftoken"].value
+
+
+async def staff_user(base, username, region, ctx, deadline, think, stats, saved, aiohttp, ramp):
+    rng = random.Random(username)
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+        token = await log_in(session, base, username, stats, ramp)
+        url = f"{base}/rounds/{ctx['open_round']}/regions/{region}/"
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            async with session.get(url) as response:
+                page = await response.text()
+                stats.record("entry page", started, response.status == 200, str(response.status))
+            match = VERSION_RE.search(page)
+            if not match:
+                stats.errors["entry page"].append("no version in page")
+                break
+            await asyncio.sleep(rng.expovariate(1 / think))
+            changes = {
+                code: Decimal(rng.randint(0, 1000)) / 10 for code in rng.sample(ctx["leaves"], 5)
+            }
+            data = {"version": match.group(1), "action": "save", "csrfmiddlewaretoken": token}
+            data.update({f"value-{code}": str(value) for code, value in changes.items()})
+            started = time.perf_counter()
+            async with session.post(url, data=data, allow_redirects=False) as response:
+                await response.read()
+                ok = response.status == 302
+                stats.record("save draft", started, ok, str(response.status))
+            if ok:
+                saved[region].update(changes)
+            await asyncio.sleep(rng.expovariate(1 / think))
+
+
+async def supervisor_user(base, username, ctx, deadline, think, stats, aiohttp, ramp):
+    rng = random.Random(username)
+    pages = [
+        ("ranking (counties)", f"/results/{ctx['ranking_round']}/?level=county"),
+        ("ranking (cities)", f"/results/{ctx['ranking_round']}/?level=city"),
+        ("progress race", f"/results/{ctx['ranking_round']}/?level=county&race=progress"),
+    ]
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+        await log_in(session, base, username, stats, ramp)
+        while time.perf_counter() < deadline:
+            name, path = rng.choice(pages)
+            started = time.perf_counter()
+            async with session.get(base + path) as response:
+                await response.read()
+                stats.record(name, started, response.status == 200, str(response.status))
+            await asyncio.sleep(rng.expovariate(1 / think))
+
+
+async def drive(base, ctx, staff, supervisors, duration, think, stats, saved, ramp):
+    import aiohttp
+
+    deadline = time.perf_counter() + duration
+    stats.steady_from = time.perf_counter() + ramp + 5
+    tasks = [
+        staff_user(
+            base, f"staff-{region}", region, ctx, deadline, think, stats, saved, aiohttp, ramp
+        )
+        for region in ctx["regions"][:staff]
+    ]
+    tasks += [
+        supervisor_user(base, f"bench-supervisor-{i}", ctx, deadline, think, stats, aiohttp, ramp)
+        for i in range(supervisors)
+    ]
+    await asyncio.gather(*tasks)
+
+
+def lost_updates(ctx, saved) -> int:
+    """Values a user saved (and was told so) that are not in the database now."""
+    from assessment.models import Value
+
+    lost = 0
+    for region, changes in saved.items():
+        stored = dict(
+            Value.objects.filter(
+                submission__round_id=ctx["open_round"],
+                submission__region_id=region,
+                indicator__code__in=list(changes),
+            ).values_list("indicator__code", "value")
+        )
+        lost += sum(1 for code, value in changes.items() if stored.get(code) != value)
+    return lost
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> int:
+    p = parser(__doc__)
+    p.add_argument("--staff", type=int, default=50)
+    p.add_argument("--supervisors", type=int, default=10)
+    p.add_argument("--duration", type=float, default=60.0)
+    p.add_argument("--workers", type=int, default=4)
+    p.add_argument("--think", type=float, default=2.0, help="mean think time, seconds")
+    p.add_argument("--ramp", type=float, default=10.0, help="users arrive over this many seconds")
+    args = p.parse_args()
+    if args.smoke:
+        args.staff, args.supervisors, args.duration, args.workers, args.ramp = 5, 2, 5.0, 2, 1.0
+    url = args.database_url or "postgres://postgres@127.0.0.1:5432/postgres"
+    label = bootstrap(url)
+    ctx = prepare(args.supervisors)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_server(os.environ["DATABASE_URL"], port, args.workers)
+    stats, saved = Stats(), defaultdict(dict)
+    try:
+        import urllib.request
+
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("gunicorn did not start: " + server.stderr.read().decode()[-2000:])
+        started = time.perf_counter()
+        asyncio.run(
+            drive(
+                base,
+                ctx,
+                args.staff,
+                args.supervisors,
+                args.duration,
+                args.think,
+                stats,
+                saved,
+                args.ramp,
+            )
+        )
+        elapsed = time.perf_counter() - started
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    from django.db import connections
+
+    connections.close_all()
+    lost = lost_updates(ctx, saved)
+    total = sum(len(t) for t in stats.times.values())
+    errors = sum(len(e) for e in stats.errors.values())
+    print(
+        f"bench_load on {label} ({machine()}): {args.workers} gunicorn workers, "
+        f"{min(args.staff, len(ctx['regions']))} staff + {args.supervisors} supervisors, "
+        f"{elapsed:.0f} s, think time {args.think} s, arrivals over {args.ramp:.0f} s"
+    )
+    print(
+        f"  {'endpoint':<20} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'p99 ms':>8} {'errors':>6}"
+    )
+    for name, times in sorted(stats.times.items()):
+        print(
+            f"  {name:<20} {len(times):>8} {len(times) / elapsed:>7.1f} "
+            f"{statistics.median(times):>8.1f} {percentile(times, 0.95):>8.1f} "
+            f"{percentile(times, 0.99):>8.1f} {len(stats.errors[name]):>6}"
+        )
+    print(
+        f"  all: {total} requests, {total / elapsed:.1f} req/s, {errors} errors, "
+        f"{lost} lost updates"
+    )
+    saves = stats.times.get("save draft", [])
+    rankings = [
+        t for name, ts in stats.times.items() if "rank" in name or "race" in name for t in ts
+    ]
+    verdicts = {
+        "0 errors": errors == 0,
+        "0 lost updates": lost == 0,
+        f"save p95 ≤ {SAVE_TARGET_MS} ms": bool(saves)
+        and percentile(saves, 0.95) <= SAVE_TARGET_MS,
+        f"ranking p95 ≤ {RANKING_TARGET_MS} ms": bool(rankings)
+        and percentile(rankings, 0.95) <= RANKING_TARGET_MS,
+    }
+    for name, ok in verdicts.items():
+        print(f"  {name}: {'OK' if ok else 'NOT MET'}")
+    for name, details in stats.errors.items():
+        if details:
+            print(f"  errors on {name}: {sorted(set(details))[:5]}")
+    # A smoke run checks correctness (no errors, nothing lost), not speed.
+    must_hold = ["0 errors", "0 lost updates"] if args.smoke else list(verdicts)
+    return 0 if all(verdicts[name] for name in must_hold) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
