@@ -25,3 +25,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("assessment.urls")),
 ]
+
+# A database outage gets a 503 page instead of the generic error (assessment/views/errors.py).
+handler500 = "assessment.views.errors.server_error"

@@ -15,7 +15,6 @@ from django.db import OperationalError
 from django.test import RequestFactory
 from django.urls import reverse
 
-from assessment.middleware import DatabaseUnavailableMiddleware
 from assessment.security import client_ip
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,14 +135,38 @@ def test_sessions_expire_after_inactivity(settings):
     assert 0 < settings.SESSION_COOKIE_AGE <= 8 * 3600
 
 
-def test_database_errors_become_a_friendly_503():
-    middleware = DatabaseUnavailableMiddleware(lambda request: None)
-    request = RequestFactory().get("/")
-    response = middleware.process_exception(request, OperationalError("connection refused"))
+def test_database_errors_become_a_friendly_503(staff_xihu, monkeypatch):
+    """Wherever a database error is raised, the answer is the outage page, not a 500."""
+    from django.test import Client
+
+    from assessment.views import home
+
+    def unreachable(user):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(home, "rounds_for_user", unreachable)
+    quiet = Client(raise_request_exception=False)
+    quiet.force_login(staff_xihu)
+    response = quiet.get("/")
     assert response.status_code == 503
     assert "数据库暂时无法连接" in response.content.decode()
     assert response["Retry-After"] == "30"
-    assert middleware.process_exception(request, ValueError("other")) is None
+
+
+def test_other_errors_get_the_bilingual_500_page(staff_xihu, monkeypatch):
+    from django.test import Client
+
+    from assessment.views import home
+
+    def broken(user):
+        raise ValueError("bug")
+
+    monkeypatch.setattr(home, "rounds_for_user", broken)
+    quiet = Client(raise_request_exception=False)
+    quiet.force_login(staff_xihu)
+    response = quiet.get("/")
+    assert response.status_code == 500
+    assert "服务暂时不可用" in response.content.decode()
 
 
 def test_health_probe_answers_without_login(client, db):
