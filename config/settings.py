@@ -222,7 +222,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # django-axes logs every login and logout at INFO; lockouts are WARNING.
+        "axes": {"level": env_str("AXES_LOG_LEVEL", "WARNING")},
+    },
 }
 
 # Names shown in the page header and the admin.

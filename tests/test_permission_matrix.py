@@ -1,0 +1,246 @@
+"""Every URL of the project, requested by every kind of user, on objects of region A (西湖区).
+
+Users: anonymous; staff of region A (330106); staff of region B (海曙区 330203, another city);
+a supervisor of another subtree (宁波市 330200); the provincial evaluator; an administrator.
+Expected: anonymous → the login page; a region the user may not see → 404; a visible region
+with the wrong role → 403; otherwise the page or action works. The test fails when a URL of
+the project is missing from MATRIX, so a new page cannot ship without its access decision.
+
+To see what every cell currently answers: `PERMISSION_MATRIX_PRINT=1 pytest -s` on this file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from assessment.models import Evidence, ImportBatch, Membership, Round, Submission
+
+LOGIN, OK, NOT_FOUND, FORBIDDEN, NOT_ALLOWED = "login", "ok", 404, 403, 405
+USERS = ("anonymous", "staff_a", "staff_b", "supervisor_other", "evaluator", "admin")
+REGION_A, REGION_B = "330106", "330203"
+
+
+@dataclass(frozen=True)
+class World:
+    open_round: int
+    published_round: int
+    evidence: int
+    batch: int
+    media: object
+
+
+@dataclass(frozen=True)
+class Case:
+    method: str
+    args: Callable[[World], list]
+    expect: dict[str, object]  # user → LOGIN / OK / status code
+    data: Callable[[World], dict] | None = None
+
+
+def everyone(anonymous=LOGIN, staff_a=OK, staff_b=OK, supervisor_other=OK, evaluator=OK,
+             admin=OK) -> dict[str, object]:  # fmt: skip
+    return dict(zip(USERS, (anonymous, staff_a, staff_b, supervisor_other, evaluator, admin),
+                    strict=True))  # fmt: skip
+
+
+def admin_only(**overrides) -> dict[str, object]:
+    return everyone(**{"staff_a": FORBIDDEN, "staff_b": FORBIDDEN, "supervisor_other": FORBIDDEN,
+                       "evaluator": FORBIDDEN, **overrides})  # fmt: skip
+
+
+NONE = lambda world: []  # noqa: E731
+OPEN = lambda world: [world.open_round]  # noqa: E731
+PUBLISHED = lambda world: [world.published_round]  # noqa: E731
+OPEN_A = lambda world: [world.open_round, REGION_A]  # noqa: E731
+PUBLISHED_A = lambda world: [world.published_round, REGION_A]  # noqa: E731
+
+# fmt: off
+MATRIX: dict[str, Case] = {
+    # Public or account pages
+    "login": Case("GET", NONE, everyone(anonymous=OK)),
+    # Logging out ends on the login page, whoever asks.
+    "logout": Case("POST", NONE, dict.fromkeys(USERS, LOGIN)),
+    "password_change": Case("GET", NONE, everyone()),
+    "password_change_done": Case("GET", NONE, everyone()),
+    "set_language": Case("POST", NONE, everyone(anonymous=OK), lambda w: {"language": "en"}),
+    "healthz": Case("GET", NONE, everyone(anonymous=OK)),
+    "assessment:public_index": Case("GET", NONE, everyone(anonymous=OK)),
+    "assessment:public_round": Case("GET", PUBLISHED, everyone(anonymous=OK)),
+    "assessment:home": Case("GET", NONE, everyone()),
+    # Rounds
+    "assessment:round_list": Case("GET", NONE, everyone()),
+    "assessment:round_new": Case("GET", NONE, admin_only()),
+    "assessment:round_detail": Case("GET", OPEN, admin_only()),
+    "assessment:round_edit": Case("GET", OPEN, admin_only()),
+    "assessment:round_open": Case("POST", OPEN, admin_only()),
+    "assessment:round_close": Case("POST", OPEN, admin_only()),
+    "assessment:round_extend": Case(
+        "POST", OPEN, admin_only(), lambda w: {"region": REGION_A, "reason": "x"}
+    ),
+    "assessment:progress": Case(
+        "GET", OPEN, everyone(staff_a=FORBIDDEN, staff_b=FORBIDDEN, evaluator=FORBIDDEN)
+    ),
+    "assessment:round_compute": Case("POST", PUBLISHED, admin_only()),
+    # One region's submission
+    "assessment:entry": Case(
+        "GET", OPEN_A, everyone(staff_b=NOT_FOUND, supervisor_other=NOT_FOUND)
+    ),
+    "assessment:entry_history": Case(
+        "GET", OPEN_A, everyone(staff_b=NOT_FOUND, supervisor_other=NOT_FOUND)
+    ),
+    "assessment:submission_return": Case(
+        "POST",
+        OPEN_A,
+        everyone(
+            staff_a=FORBIDDEN, staff_b=NOT_FOUND, supervisor_other=NOT_FOUND, evaluator=FORBIDDEN
+        ),
+        lambda w: {"reason": "请补充说明"},
+    ),
+    "assessment:submission_approve": Case(
+        "POST",
+        OPEN_A,
+        everyone(
+            staff_a=FORBIDDEN, staff_b=NOT_FOUND, supervisor_other=NOT_FOUND, evaluator=FORBIDDEN
+        ),
+    ),
+    "assessment:submission_reopen": Case(
+        "POST",
+        OPEN_A,
+        admin_only(staff_b=NOT_FOUND, supervisor_other=NOT_FOUND),
+        lambda w: {"reason": "更正"},
+    ),
+    "assessment:evidence": Case(
+        "GET",
+        lambda w: [w.evidence],
+        everyone(staff_b=NOT_FOUND, supervisor_other=NOT_FOUND),
+    ),
+    "assessment:review_queue": Case(
+        "GET", NONE, everyone(staff_a=FORBIDDEN, staff_b=FORBIDDEN, evaluator=FORBIDDEN)
+    ),
+    # Bulk import and export
+    "assessment:export": Case("GET", OPEN, everyone(supervisor_other=FORBIDDEN)),
+    "assessment:import": Case("GET", OPEN, everyone(supervisor_other=FORBIDDEN)),
+    "assessment:import_report": Case(
+        "GET",
+        lambda w: [w.batch],
+        everyone(staff_b=NOT_FOUND, supervisor_other=NOT_FOUND, evaluator=NOT_FOUND),
+    ),
+    "assessment:import_apply": Case(
+        "POST",
+        lambda w: [w.batch],
+        everyone(staff_b=NOT_FOUND, supervisor_other=NOT_FOUND, evaluator=NOT_FOUND),
+    ),
+    "assessment:import_problems": Case(
+        "GET",
+        lambda w: [w.batch],
+        everyone(staff_b=NOT_FOUND, supervisor_other=NOT_FOUND, evaluator=NOT_FOUND),
+    ),
+    # Results and dashboards
+    "assessment:results": Case("GET", NONE, everyone()),
+    "assessment:ranking": Case("GET", PUBLISHED, everyone(staff_a=FORBIDDEN, staff_b=FORBIDDEN)),
+    "assessment:profile": Case(
+        "GET", PUBLISHED_A, everyone(staff_b=NOT_FOUND, supervisor_other=NOT_FOUND)
+    ),
+    "assessment:round_publish": Case("POST", PUBLISHED, admin_only()),
+    "assessment:round_unpublish": Case("POST", PUBLISHED, admin_only()),
+}
+# fmt: on
+
+
+def project_url_names() -> set[str]:
+    """Every named URL of the project, except Django's own admin site."""
+    names: set[str] = set()
+
+    def walk(patterns, namespace: str | None) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    continue
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def test_every_url_has_an_access_decision():
+    missing = project_url_names() - set(MATRIX)
+    stale = set(MATRIX) - project_url_names()
+    assert missing == set(), f"add these URLs to MATRIX: {sorted(missing)}"
+    assert stale == set(), f"these MATRIX entries match no URL: {sorted(stale)}"
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, built once for the module (each test's changes are rolled back)."""
+    from django.test import override_settings
+
+    media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        from assessment.services.demo import seed_demo
+
+        seed_demo()
+        User = get_user_model()
+        other, _ = User.objects.get_or_create(username="supervisor-330200")
+        Membership.objects.get_or_create(user=other, region_id="330200", role="supervisor")
+        open_round = Round.objects.get(period="2026")
+        published = Round.objects.get(period="2025")
+        submission = Submission.objects.get(round=open_round, region_id=REGION_A)
+        evidence = Evidence(submission=submission, indicator=open_round.system.indicators.get(
+            code="DS.5.1"), kind="file", original_name="制度.pdf", content_type="application/pdf",
+            size=20)  # fmt: skip
+        evidence.file.save("rules.pdf", ContentFile(b"%PDF-1.4 test evidence\n"), save=True)
+        batch = ImportBatch(round=open_round, uploaded_by=User.objects.get(username="staff-330106"),
+                            original_name="values.xlsx")  # fmt: skip
+        batch.file.save("values.xlsx", ContentFile(b"PK\x03\x04"), save=True)
+        yield World(open_round.pk, published.pk, evidence.pk, batch.pk, media)
+        call_command("flush", verbosity=0, interactive=False)
+
+
+def user_for(name: str):
+    usernames = {"staff_a": "staff-330106", "staff_b": "staff-330203",
+                 "supervisor_other": "supervisor-330200", "evaluator": "evaluator",
+                 "admin": "admin"}  # fmt: skip
+    return get_user_model().objects.get(username=usernames[name])
+
+
+def outcome(response) -> object:
+    if response.status_code == 302 and "/accounts/login/" in response.get("Location", ""):
+        return LOGIN
+    if response.status_code in (403, 404, 405):
+        return response.status_code
+    assert response.status_code < 500, response.status_code
+    return OK
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_access(name, world, db, client, settings):
+    settings.MEDIA_ROOT = world.media  # nothing an action writes lands in the project
+    case = MATRIX[name]
+    url = reverse(name, args=case.args(world))
+    seen = {}
+    for user in USERS:
+        client.logout()
+        if user != "anonymous":
+            client.force_login(user_for(user))
+        data = case.data(world) if case.data else {}
+        send = client.post if case.method == "POST" else client.get
+        seen[user] = outcome(send(url, data))
+    if os.environ.get("PERMISSION_MATRIX_PRINT"):
+        print(f"\n{name}: {seen}")
+    assert seen == case.expect
+    # The other method is refused where only one is allowed (GET where POST is required).
+    if case.method == "POST":
+        client.force_login(user_for("admin"))
+        refused = client.get(url)
+        # set_language answers a GET by redirecting back without changing anything.
+        assert refused.status_code == (302 if name == "set_language" else 405)
