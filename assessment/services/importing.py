@@ -31,6 +31,7 @@ __all__ = [
 IMPORT_MAX_BYTES = 30 * 1024 * 1024
 FILE_TOO_LARGE = _("The file is larger than %(limit)s MB.")
 HAS_PROBLEMS = _("The file has %(count)s problem(s); nothing was imported.")
+UPLOAD_GONE = _("The uploaded file is no longer on the server. Upload the workbook again.")
 ALREADY_APPLIED = _("This file was already imported.")
 
 
@@ -71,7 +72,11 @@ def import_apply(*, batch: ImportBatch, user, rules: ImportRules) -> ImportCheck
     if batch.status == ImportStatus.APPLIED:
         raise ValidationError(ALREADY_APPLIED, code="applied")
     with transaction.atomic():
-        with batch.file.open("rb") as source:
+        try:
+            source = batch.file.open("rb")
+        except OSError as error:  # the stored upload was cleaned away or the disk is gone
+            raise ValidationError(UPLOAD_GONE, code="gone") from error
+        with source:
             check = check_import(round=batch.round, source=source, rules=rules, lock=True)
         _record(batch, check)
         if not check.ok:

@@ -113,3 +113,18 @@ def test_only_administrators_may_overwrite_approved_work(client, open_round, eva
         {"workbook": upload_book(template(open_round)), "include_approved": "on"},
     )
     assert ImportBatch.objects.get().include_approved is False
+
+
+def test_applying_when_the_stored_upload_is_gone_explains_itself(
+    client, open_round, evaluator_zhejiang
+):
+    client.force_login(evaluator_zhejiang)
+    book = template(open_round)
+    put(book["填报数据"], "330203", "DS.1.1", 66)
+    client.post(reverse("assessment:import", args=[open_round.pk]), {"workbook": upload_book(book)})
+    batch = ImportBatch.objects.get()
+    batch.file.storage.delete(batch.file.name)  # e.g. cleaned away by an operator
+    response = client.post(reverse("assessment:import_apply", args=[batch.pk]), follow=True)
+    assert response.status_code == 200
+    assert "已不存在" in response.content.decode()
+    assert stored(open_round, "330203", "DS.1.1") is None
