@@ -22,6 +22,7 @@ from assessment.models import (
     ImportBatch,
     Membership,
     Region,
+    ReportJob,
     Role,
     Round,
     RoundStatus,
@@ -247,6 +248,26 @@ def may_rank(user, round_: Round) -> bool:
 def sees_unpublished_results(user, region: Region) -> bool:
     """Supervisors and evaluators of the region read results before they are published."""
     return is_administrator(user) or bool(roles_on(user, region) & RESULT_READERS)
+
+
+def get_ranking_round_for_user(user, round_id: int, params) -> Round:
+    """A round whose rankings the user may read (404 / 403 as above), with the regions named
+    in the filter (`parent`, `focus`) checked too: another subtree's region is a 404.
+    The ranking page and every export of it go through here."""
+    round_ = get_round_for_user(user, round_id)
+    require_ranking_access(user, round_)
+    for param in ("parent", "focus"):
+        if code := params.get(param):
+            get_region_for_user(user, code)
+    return round_
+
+
+def get_report_job_for_user(user, job_id: int) -> ReportJob:
+    """An export job is visible to whoever started it and to administrators; else 404."""
+    job = ReportJob.objects.select_related("round").filter(pk=job_id).first()
+    if job is None or not (is_administrator(user) or job.owner_id == user.pk):
+        raise Http404
+    return job
 
 
 def ranking_visibility(user) -> Q:

@@ -7,11 +7,12 @@ longer than reading them, so the table only paginates and draws the sort links.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial
 
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils.encoding import force_str
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -82,6 +83,8 @@ class RankingTable(tables.Table):
     """Shared columns and formatting; the subclasses say which columns a race shows."""
 
     region = tables.Column(verbose_name=_("Region"), accessor="code")
+    # Export only (CSV): the page links the name to the profile, whose URL holds the code.
+    code = tables.Column(verbose_name=_("Region code"), visible=False)
     parent = tables.Column(
         verbose_name=_("Parent region"),
         accessor="parent_name",
@@ -159,6 +162,45 @@ class RankingTable(tables.Table):
             renderers.append((bound.attrs["td"].as_html(), render))
         return renderers
 
+    def export_rows(self) -> Iterator[list]:
+        """The header and every row (not one page) as plain values, for the CSV download.
+
+        Columns as on the page, in the same order, plus the export-only ones (the region
+        code, the rank interval); numbers stay numbers (`value_<column>` methods), rendered in
+        one pass for the same reason as `body_html`.
+        """
+        columns = [c for c in self.columns.iterall() if not c.column.exclude_from_export]
+        yield [force_str(column.header) for column in columns]
+        getters = []
+        for bound in columns:
+            getter = getattr(self, f"value_{bound.name}", None)
+            if getter is None and isinstance(bound.column, AreaColumn):
+                code = bound.column.area.code
+                getter = partial(_rounded_area, code=code, decimals=self.precision)
+            if getter is None:
+                getter = partial(getattr_or_none, name=str(bound.accessor))
+            getters.append(getter)
+        for record in self.data.data:
+            yield [getter(record) for getter in getters]
+
+    def value_region(self, record: RankingRow) -> str:
+        return record.name
+
+    def value_score(self, record: RankingRow) -> float | None:
+        return _round(record.score, self.precision)
+
+    def value_level(self, record: RankingRow) -> str:
+        if record.level is None:
+            return ""
+        held = f" ({_('gate')}: {record.level_by_score.code})" if record.held_back else ""
+        return f"{record.level.label}{held}"
+
+    def value_rank_change(self, record: RankingRow) -> int | None:
+        return record.rank_change
+
+    def value_change(self, record: RankingRow) -> float | None:
+        return _round(record.change, self.change_precision)
+
     @cached_property
     def _profile_prefix(self) -> str:
         """The profile URL up to the region code (reverse() once, not once per row)."""
@@ -200,6 +242,32 @@ class RankingTable(tables.Table):
         return signed(record.change, self.change_precision)
 
 
+def _round(value: float | None, decimals: int) -> float | None:
+    """As published: the stored change may carry float noise (1.9200000000000017)."""
+    return None if value is None else round(value, decimals)
+
+
+def _rounded_area(record: RankingRow, *, code: str, decimals: int) -> float | None:
+    return _round(record.areas.get(code), decimals)
+
+
+def getattr_or_none(record: RankingRow, *, name: str):
+    return getattr(record, name)
+
+
+def _flag_words(record: RankingRow) -> str:
+    words = [
+        str(word)
+        for flag, word in (
+            (record.missing, _("no score")),
+            (record.imputed, _("imputed")),
+            (record.partial, _("partial")),
+        )
+        if flag
+    ]
+    return "; ".join(words)
+
+
 def _flags(record: RankingRow) -> str:
     """Small badges for scores that rest on incomplete data."""
     badges = []
@@ -226,10 +294,17 @@ class LevelRaceTable(RankingTable):
         orderable=False,
         attrs={"th": {"class": WIDE_ONLY}, "td": {"class": WIDE_ONLY}},
     )
+    # Export only (CSV): the page shows the interval inside the rank cell.
+    interval = tables.Column(verbose_name=_("Rank interval"), accessor="code", visible=False)
 
     class Meta(RankingTable.Meta):
-        sequence = ("rank", "region", "parent", "score", "level", "...", "rank_change",
-                    "change", "flags")  # fmt: skip
+        sequence = ("rank", "interval", "region", "code", "parent", "score", "level", "...",
+                    "rank_change", "change", "flags")  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.intervals:
+            self.columns["interval"].column.exclude_from_export = True
 
     def render_rank(self, record: RankingRow) -> str:
         if self.intervals and record.rank_low is not None:
@@ -244,6 +319,17 @@ class LevelRaceTable(RankingTable):
     def render_flags(self, record: RankingRow) -> str:
         return _flags(record)
 
+    def value_rank(self, record: RankingRow) -> int | None:
+        return record.key_rank
+
+    def value_interval(self, record: RankingRow) -> str:
+        if record.rank_low is None or record.rank_high is None:
+            return ""
+        return f"{record.rank_low}–{record.rank_high}"
+
+    def value_flags(self, record: RankingRow) -> str:
+        return _flag_words(record)
+
 
 class ProgressRaceTable(RankingTable):
     """The progress race: rank by the change of the published score since the last round."""
@@ -254,8 +340,11 @@ class ProgressRaceTable(RankingTable):
     previous_score = tables.Column(verbose_name=_("Previous score"), attrs=NUMERIC)
 
     class Meta(RankingTable.Meta):
-        sequence = ("change_rank", "region", "parent", "previous_score", "score", "change",
-                    "rank_change", "level")  # fmt: skip
+        sequence = ("change_rank", "region", "code", "parent", "previous_score", "score",
+                    "change", "rank_change", "level")  # fmt: skip
 
     def render_previous_score(self, record: RankingRow) -> str:
         return number(record.previous_score, self.precision)
+
+    def value_previous_score(self, record: RankingRow) -> float | None:
+        return _round(record.previous_score, self.precision)

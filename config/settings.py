@@ -231,3 +231,13 @@ LOGGING = {
 
 # Names shown in the page header and the admin.
 SITE_TITLE = _("Digital Government Maturity Assessment")
+
+# Excel reports (README "Excel reports"). Exports of up to EXPORT_DIRECT_MAX_REGIONS regions
+# are written in the request; larger ones run in a background thread of the web process
+# (at most EXPORT_THREADS at a time), which is marked abandoned once it has given no sign of
+# life for EXPORT_STALE_SECONDS. Files under MEDIA_ROOT/exports/ live EXPORT_KEEP_HOURS.
+EXPORT_DIRECT_MAX_REGIONS = env_int("EXPORT_DIRECT_MAX_REGIONS", 300)
+EXPORT_THREADS = env_int("EXPORT_THREADS", 2)
+EXPORT_STALE_SECONDS = env_int("EXPORT_STALE_SECONDS", 60)
+EXPORT_KEEP_HOURS = env_int("EXPORT_KEEP_HOURS", 24)
+EXPORT_JOBS_INLINE = env_bool("EXPORT_JOBS_INLINE", False)  # tests: run jobs in the request

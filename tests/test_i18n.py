@@ -14,22 +14,27 @@ LOCALE = Path(__file__).resolve().parent.parent / "locale" / "zh_Hans" / "LC_MES
 def read_po(path: Path) -> list[tuple[str, str, bool, bool]]:
     """(msgid, msgstr, fuzzy, plural) for every entry but the header; entries are blank-separated.
 
-    Chinese has one plural form, so a plural entry's translation is its msgstr[0].
+    Chinese has one plural form, so a plural entry's translation is its msgstr[0]. An entry
+    with a context (pgettext) gets the key GNU gettext files it under: "context\x04msgid".
     """
     entries = []
     for block in path.read_text(encoding="utf-8").split("\n\n"):
-        parts: dict[str, list[str]] = {"msgid": [], "msgstr": [], "msgid_plural": []}
+        parts: dict[str, list[str]] = {
+            "msgctxt": [], "msgid": [], "msgstr": [], "msgid_plural": []
+        }  # fmt: skip
         fuzzy, target = False, None
         for line in block.splitlines():
             if line.startswith("#,"):
                 fuzzy = fuzzy or "fuzzy" in line
-            elif line.startswith(("msgid ", "msgstr ", "msgid_plural ", "msgstr[0] ")):
+            elif line.startswith(("msgctxt ", "msgid ", "msgstr ", "msgid_plural ", "msgstr[0] ")):
                 keyword, _, literal = line.partition(" ")
                 target = "msgstr" if keyword == "msgstr[0]" else keyword
                 parts[target].append(ast.literal_eval(literal))
             elif line.startswith('"') and target:
                 parts[target].append(ast.literal_eval(line))
         msgid = "".join(parts["msgid"])
+        if msgid and parts["msgctxt"]:
+            msgid = "".join(parts["msgctxt"]) + "\x04" + msgid
         if msgid:
             plural = bool(parts["msgid_plural"])
             entries.append((msgid, "".join(parts["msgstr"]), fuzzy, plural))

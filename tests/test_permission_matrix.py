@@ -21,7 +21,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from assessment.models import Evidence, ImportBatch, Membership, Round, Submission
+from assessment.models import Evidence, ImportBatch, Membership, ReportJob, Round, Submission
 
 LOGIN, OK, NOT_FOUND, FORBIDDEN, NOT_ALLOWED = "login", "ok", 404, 403, 405
 USERS = ("anonymous", "staff_a", "staff_b", "supervisor_other", "evaluator", "admin")
@@ -34,6 +34,7 @@ class World:
     published_round: int
     evidence: int
     batch: int
+    job: int
     media: object
 
 
@@ -150,6 +151,20 @@ MATRIX: dict[str, Case] = {
         "GET", PUBLISHED_A, everyone(staff_b=NOT_FOUND, supervisor_other=NOT_FOUND)
     ),
     "assessment:round_publish": Case("POST", PUBLISHED, admin_only()),
+    # Excel reports (the export job belongs to region A's staff)
+    "assessment:round_report": Case("POST", PUBLISHED,
+                                    everyone(staff_a=FORBIDDEN, staff_b=FORBIDDEN)),
+    "assessment:ranking_csv": Case("GET", PUBLISHED,
+                                   everyone(staff_a=FORBIDDEN, staff_b=FORBIDDEN)),
+    "assessment:profile_report": Case(
+        "GET", PUBLISHED_A, everyone(staff_b=NOT_FOUND, supervisor_other=NOT_FOUND)
+    ),
+    "assessment:export_job": Case("GET", lambda w: [w.job], admin_only(
+        staff_a=OK, staff_b=NOT_FOUND, supervisor_other=NOT_FOUND, evaluator=NOT_FOUND)),
+    "assessment:export_status": Case("GET", lambda w: [w.job], admin_only(
+        staff_a=OK, staff_b=NOT_FOUND, supervisor_other=NOT_FOUND, evaluator=NOT_FOUND)),
+    "assessment:export_download": Case("GET", lambda w: [w.job], admin_only(
+        staff_a=OK, staff_b=NOT_FOUND, supervisor_other=NOT_FOUND, evaluator=NOT_FOUND)),
     "assessment:round_unpublish": Case("POST", PUBLISHED, admin_only()),
 }
 # fmt: on
@@ -202,7 +217,14 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         batch = ImportBatch(round=open_round, uploaded_by=User.objects.get(username="staff-330106"),
                             original_name="values.xlsx")  # fmt: skip
         batch.file.save("values.xlsx", ContentFile(b"PK\x03\x04"), save=True)
-        yield World(open_round.pk, published.pk, evidence.pk, batch.pk, media)
+        job = ReportJob.objects.create(
+            owner=User.objects.get(username="staff-330106"), round=published,
+            title="西湖区", filename="report.xlsx", status="done", progress=100,
+            file="exports/report.xlsx",
+        )  # fmt: skip
+        (media / "exports").mkdir()
+        (media / "exports" / "report.xlsx").write_bytes(b"PK\x03\x04 test")
+        yield World(open_round.pk, published.pk, evidence.pk, batch.pk, job.pk, media)
         call_command("flush", verbosity=0, interactive=False)
 
 

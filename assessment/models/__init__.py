@@ -5,6 +5,7 @@ from assessment.models.collection import Evidence, EvidenceKind, Extension, Revi
 from assessment.models.dashboards import PeerStat, ScoreChange
 from assessment.models.imports import ImportBatch, ImportStatus
 from assessment.models.regions import Membership, Region, RegionLevel, Role
+from assessment.models.reports import JobStatus, ReportJob
 from assessment.models.results import Result, ResultFlag, ResultKind
 from assessment.models.rounds import Round, RoundStatus, Submission, SubmissionStatus, Value
 
@@ -17,10 +18,12 @@ __all__ = [
     "Extension",
     "ImportBatch",
     "ImportStatus",
+    "JobStatus",
     "Membership",
     "PeerStat",
     "Region",
     "RegionLevel",
+    "ReportJob",
     "Result",
     "ResultFlag",
     "ResultKind",

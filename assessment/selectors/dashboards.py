@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils.translation import get_language
 
@@ -132,6 +133,16 @@ def history_rounds(round_: Round, *, published_only: bool = False) -> list[Round
         rounds = rounds.filter(status=RoundStatus.PUBLISHED)
     earlier = list(rounds.order_by("-period", "-id")[: HISTORY_ROUNDS - 1])
     return [*reversed(earlier), round_]
+
+
+def fetch_all(queryset) -> list[tuple]:
+    """All rows of a values_list queryset in one fetch: the ORM iterates in chunks of 100
+    rows, which costs a tenth more than the query itself on the 26,000 rows of a national
+    ranking."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def precision_of(round_: Round) -> int:

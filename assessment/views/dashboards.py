@@ -50,11 +50,22 @@ def ranking_table(
 ) -> RankingTable:
     """The table of `race` (the query's by default), paginated, or everything with
     ?show=all (for projection and printing)."""
+    table = build_table(result, race=race, profile_links=profile_links, **options)
+    show_all = request.GET.get("show") == "all"
+    paginate = False if show_all else {"per_page": PER_PAGE}
+    RequestConfig(request, paginate=paginate).configure(table)
+    return table
+
+
+def build_table(
+    result: Ranking, *, race: str | None = None, profile_links: bool = True, **options
+) -> RankingTable:
+    """The table of `race` over every row of the ranking (the CSV export uses it as is)."""
     race = race or result.query.race
     progress = race == RACE_PROGRESS
     table_class = ProgressRaceTable if progress else LevelRaceTable
     own_race = race == result.query.race
-    table = table_class(
+    return table_class(
         result.rows if own_race else as_race(result, race),
         round_id=result.round.pk,
         precision=result.precision,
@@ -65,10 +76,6 @@ def ranking_table(
         order_by=result.query.sort if own_race else "",
         **options,
     )
-    show_all = request.GET.get("show") == "all"
-    paginate = False if show_all else {"per_page": PER_PAGE}
-    RequestConfig(request, paginate=paginate).configure(table)
-    return table
 
 
 def page_rows(table: RankingTable) -> list[RankingRow]:

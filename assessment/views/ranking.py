@@ -6,24 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from assessment.access import (
-    get_region_for_user,
-    get_round_for_user,
-    is_administrator,
-    ranking_visibility,
-    require_ranking_access,
-)
+from assessment.access import get_ranking_round_for_user, is_administrator, ranking_visibility
 from assessment.views.dashboards import charts, page_rows, panel, ranking_for_request, ranking_table
 
 
 @login_required
 def ranking(request: HttpRequest, round_id: int) -> HttpResponse:
     user = request.user
-    round_ = get_round_for_user(user, round_id)
-    require_ranking_access(user, round_)
-    for param in ("parent", "focus"):  # another subtree's region does not exist (404)
-        if code := request.GET.get(param):
-            get_region_for_user(user, code)
+    round_ = get_ranking_round_for_user(user, round_id, request.GET)
     result, filters = ranking_for_request(request, round_, visibility=ranking_visibility(user))
     table = ranking_table(request, result, profile_links=True)
     rows = page_rows(table)

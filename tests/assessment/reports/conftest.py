@@ -1,0 +1,68 @@
+"""Two computed Zhejiang rounds (2024 → 2025) with approved demo values for every city and
+county, scored by the real compute step; hostile notes and names to check neutralisation.
+
+Exported files are written to a temporary MEDIA_ROOT; background jobs run inline unless a
+test asks for the thread.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from assessment.models import Region, RoundStatus, Value
+from assessment.services.compute import compute_round
+from tests.assessment.builders import fill_values, make_round
+from tests.assessment.dashboards.conftest import rounds  # noqa: F401 (hand-made results)
+
+HOSTILE = ['=HYPERLINK("http://evil.example/","点我")', "+1", "@SUM(A1:A9)", "-2+3"]
+
+
+@pytest.fixture(autouse=True)
+def _exports(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EXPORT_JOBS_INLINE = True
+
+
+@pytest.fixture
+def computed(regions, default_system):
+    """(2024, 2025): computed, 2025 compares with 2024; 2025 published."""
+    codes = list(
+        Region.objects.filter(code__startswith="33", level__in=["city", "county"]).values_list(
+            "code", flat=True
+        )
+    )
+    first = make_round(default_system, period="2024", status=RoundStatus.PUBLISHED)
+    fill_values(first, codes)
+    compute_round(round_=first, with_sensitivity=False)
+    second = make_round(default_system, period="2025", status=RoundStatus.PUBLISHED, previous=first)
+    fill_values(second, codes)
+    compute_round(round_=second)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    return first, second
+
+
+@pytest.fixture
+def hostile(computed):
+    """西湖区's notes and a county's name that a spreadsheet would run as formulas."""
+    _, second = computed
+    values = Value.objects.filter(submission__round=second, submission__region_id="330106")
+    for value, note in zip(values.order_by("indicator__order"), HOSTILE, strict=False):
+        value.note = note
+        value.save(update_fields=["note"])
+    Region.objects.filter(code="330108").update(name="=1+1")
+    return second
+
+
+def workbook(response):
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return load_workbook(io.BytesIO(content))
+
+
+def column_values(sheet, header: str) -> list:
+    headers = [cell.value for cell in sheet[1]]
+    index = headers.index(header) + 1
+    return [sheet.cell(row, index).value for row in range(2, sheet.max_row + 1)]
