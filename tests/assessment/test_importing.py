@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -212,6 +213,32 @@ def test_a_file_that_is_not_a_workbook_is_reported(open_round, content):
     result = check_import(round=open_round, source=io.BytesIO(content), rules=ImportRules())
     [problem] = result.problems
     assert problem.row is None
+
+
+def test_a_workbook_with_xml_entities_is_refused_unread(open_round):
+    # A "billion laughs" sheet: openpyxl parses uploads through defusedxml, which refuses
+    # entity declarations instead of expanding them in memory.
+    source = io.BytesIO()
+    template(open_round).save(source)
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol2;</t></is></c></row>'
+        "</sheetData></worksheet>"
+    )
+    hostile = io.BytesIO()
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(hostile, "w") as copy:
+        for item in original.infolist():
+            data = original.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = bomb.encode()
+            copy.writestr(item, data)
+    hostile.seek(0)
+    result = check_import(round=open_round, source=hostile, rules=ImportRules())
+    [problem] = result.problems
+    assert problem.row is None
+    assert not result.changes
 
 
 def test_ten_thousand_rows_are_all_checked(open_round):
