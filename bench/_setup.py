@@ -109,6 +109,17 @@ def traced_peak():
 
 
 def max_rss_mb() -> float:
+    """This process's peak resident memory, MB.
+
+    Linux's VmHWM where it exists: `ru_maxrss` survives exec, so a child started by a big
+    parent (subprocess forks, then execs) reports the parent's peak instead of its own."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
