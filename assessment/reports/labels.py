@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -86,10 +87,21 @@ def race_name(section: Ranking) -> str:
 
 def raw_value(value: Decimal | None, value_type: str):
     """A raw value as a reader expects it: 是/否, L0–L5, or the number."""
+    return raw_value_converter(value_type)(value)
+
+
+def raw_value_converter(value_type: str) -> Callable[[Decimal | None], object]:
+    """`raw_value` for one value type, its labels translated once: the raw-data sheet of a
+    national report converts 138,000 values."""
+    if value_type == ValueType.YESNO:
+        yes, no = _("Yes"), _("No")
+        return lambda value: None if value is None else yes if value else no
+    if value_type == ValueType.RUBRIC:
+        return lambda value: None if value is None else f"L{int(value)}"
+    return _number
+
+
+def _number(value: Decimal | None) -> int | float | None:
     if value is None:
         return None
-    if value_type == ValueType.YESNO:
-        return _("Yes") if value else _("No")
-    if value_type == ValueType.RUBRIC:
-        return f"L{int(value)}"
     return int(value) if value == value.to_integral_value() else float(value)

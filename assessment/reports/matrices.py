@@ -66,6 +66,10 @@ def write_raw_values(
     regions = {row.code: safe(row.name) for row in report.rows}
     names = [safe(leaf.name) for leaf in leaves]
     units = [safe(leaf.unit) for leaf in leaves]
+    converters = [labels.raw_value_converter(leaf.value_type) for leaf in leaves]
+    # The values come by region, then by indicator id; that is the system's order whenever
+    # the indicators were created in it (the usual case), and then no sort is needed.
+    in_id_order = list(position) == sorted(position)
     columns = [
         Col(_("Code"), 9),
         Col(_("Region"), styles.fit(regions.values(), minimum=10, maximum=30)),
@@ -85,7 +89,9 @@ def write_raw_values(
     values = raw_values(round_=report.round, codes=list(regions))
     for code, group in groupby(values, key=lambda row: row[0]):
         name = regions[code]
-        for _code, indicator, value, note in sorted(group, key=lambda r: position.get(r[1], -1)):
+        if not in_id_order:
+            group = sorted(group, key=lambda r: position.get(r[1], -1))
+        for _code, indicator, value, note in group:
             index = position.get(indicator)
             if index is None:
                 continue
@@ -98,7 +104,7 @@ def write_raw_values(
                     name,
                     leaf.code,
                     names[index],
-                    labels.raw_value(value, leaf.value_type),
+                    converters[index](value),
                     units[index],
                     note_cell if note else None,
                 ]
