@@ -1,7 +1,8 @@
-"""Security headers that Django 5.2 does not set itself."""
+"""Security headers that Django 5.2 does not set itself, and a cheaper session refresh."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -26,4 +27,31 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if self.policy:
             response.headers.setdefault("Content-Security-Policy", self.policy)
+        return response
+
+
+class SessionRefreshMiddleware:
+    """Keeps a session alive while it is used, with at most one database write a minute.
+
+    A session expires SESSION_COOKIE_AGE after it was last saved. Django's
+    SESSION_SAVE_EVERY_REQUEST would save it (an UPDATE and a transaction) on every request,
+    which on a deadline day is as many writes as page views. This saves it when it was last
+    refreshed more than SESSION_REFRESH_SECONDS ago instead: inactivity is measured to within
+    that. Requests without a session cookie never create one here.
+    """
+
+    KEY = "_refreshed"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key and not session.is_empty():
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+                session[self.KEY] = (
+                    now  # modified: SessionMiddleware saves it and resets the cookie
+                )
         return response

@@ -5,15 +5,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from assessment.security import client_ip
 
@@ -130,9 +133,48 @@ def test_password_change_page(client, alice):
     assert alice.check_password("Autumn-Leaf-2027")
 
 
-def test_sessions_expire_after_inactivity(settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
-    assert 0 < settings.SESSION_COOKIE_AGE <= 8 * 3600
+def _session_row(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.session.session_key)
+
+
+def test_a_used_session_is_kept_alive_by_a_refresh(client, staff_xihu, settings):
+    settings.SESSION_REFRESH_SECONDS = 0  # every request refreshes
+    client.force_login(staff_xihu)
+    assert client.get(reverse("assessment:home")).status_code == 200
+    first = _session_row(client).expire_date
+    assert client.get(reverse("assessment:home")).status_code == 200
+    assert _session_row(client).expire_date > first
+
+
+def test_a_recently_refreshed_session_is_not_written_again(client, staff_xihu, settings):
+    settings.SESSION_REFRESH_SECONDS = 3600
+    client.force_login(staff_xihu)
+    client.get(reverse("assessment:home"))  # the first use stamps the session
+    stamped = _session_row(client).expire_date
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("assessment:home")).status_code == 200
+    assert not [q for q in queries.captured_queries if "UPDATE" in q["sql"]]
+    assert _session_row(client).expire_date == stamped
+
+
+def test_a_session_unused_for_its_age_has_expired(client, staff_xihu):
+    client.force_login(staff_xihu)
+    row = _session_row(client)
+    row.expire_date = timezone.now() - timedelta(seconds=1)
+    row.save()
+    response = client.get(reverse("assessment:home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_anonymous_requests_get_no_session(client, db):
+    from django.contrib.sessions.models import Session
+
+    client.get(reverse("login"))
+    client.get("/healthz")
+    assert not Session.objects.exists()
 
 
 def test_database_errors_become_a_friendly_503(staff_xihu, monkeypatch):
