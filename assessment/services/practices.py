@@ -64,7 +64,7 @@ class Eligibility:
 
     @property
     def top(self) -> bool:
-        return self.rank is not None and self.rank <= top_cutoff(self.peers)
+        return bool(self.peers) and self.rank is not None and self.rank <= top_cutoff(self.peers)
 
 
 def eligible_leaves(*, round_: Round, region: Region) -> list[Eligibility]:
