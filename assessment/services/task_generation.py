@@ -8,7 +8,8 @@ may edit, and a due date 60 days after publication.
 
 National scale (3,213 regions × 43 indicators + 4 areas) is read in four queries whatever the
 number of regions: the tree, the peer medians, the low Results with the gate notes, and the
-tasks that already exist; the new tasks and their first log entries go in with `bulk_create`.
+tasks that already exist. The new tasks go in by COPY (PostgreSQL) or `executemany` (SQLite),
+their first log entries in one INSERT … SELECT (docs/BENCHMARKS.md).
 Publishing again adds only what is missing: existing (round, region, node) tasks are skipped,
 and a partial unique constraint on generated tasks backs that up.
 """
@@ -20,6 +21,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
@@ -43,11 +45,12 @@ from assessment.selectors.dashboards import (
     published,
     system_nodes,
 )
+from assessment.services.bulk_sql import table_columns
+from assessment.services.result_writer import NULL, write_rows
 from indicators.engine import GateFailure
 
 #: Days from publication to a generated task's due date.
 TASK_DUE_DAYS = 60
-BATCH = 2000
 #: The language findings are written in: they are data, read by Chinese officials.
 FINDING_LANGUAGE = "zh-hans"
 
@@ -64,6 +67,26 @@ GATE_MISSING = gettext_lazy(
     "maturity level back."
 )
 PLAN_BY = gettext_lazy("Draw up a rectification plan and report progress with evidence by %(due)s.")
+
+
+@dataclass(frozen=True)
+class FindingTexts:
+    """The sentences of a finding, translated into the active language once."""
+
+    below_line: str
+    scores: str
+    gate_failed: str
+    gate_missing: str
+    plan_by: str
+    separator: str  # Chinese sentences follow each other without a space
+
+    @classmethod
+    def active(cls) -> FindingTexts:
+        chinese = (translation.get_language() or "").startswith("zh")
+        return cls(
+            str(BELOW_LINE), str(SCORES), str(GATE_FAILED), str(GATE_MISSING), str(PLAN_BY),
+            "" if chinese else " ",
+        )  # fmt: skip
 
 
 @dataclass
@@ -95,27 +118,20 @@ def generate_tasks(*, round_: Round) -> int:
         if not findings:
             return 0
         existing = set(
-            RectificationTask.objects.filter(round=round_).values_list("region_id", "indicator_id")
+            fetch_all(
+                RectificationTask.objects.filter(round=round_).values_list(
+                    "region_id", "indicator_id"
+                )
+            )
         )
         medians = _peer_medians(round_, precision)
-        due = due_date_for(round_)
-        now = timezone.now()
-        tasks = [
-            _task(round_, finding, medians, due, precision, now)
-            for finding in findings
-            if (finding.region_id, finding.node.pk) not in existing
-        ]
-        created = RectificationTask.objects.bulk_create(tasks, batch_size=BATCH)
+        texts = FindingTexts.active()
         note = str(FOUND)
-    TaskEvent.objects.bulk_create(
-        [
-            TaskEvent(task=task, at=now, action=TaskAction.CREATED, to_status=TaskStatus.OPEN,
-                      text=note)
-            for task in created
-        ],
-        batch_size=BATCH,
-    )  # fmt: skip
-    return len(created)
+    now = timezone.now()
+    make = _RowMaker(round_, medians, precision, texts, now)
+    rows = [make(f) for f in findings if (f.region_id, f.node.pk) not in existing]
+    _insert(rows, round_=round_, stamp=make.stamp, note=note)
+    return len(rows)
 
 
 def _findings(round_: Round, nodes, precision: int) -> list[Finding]:
@@ -184,33 +200,86 @@ def _peer_medians(round_: Round, precision: int) -> dict[tuple[str, int], float 
     return {(level, pk): median for (level, pk, _), median in zip(rows, medians, strict=True)}
 
 
-def _task(round_, finding: Finding, medians, due: date, precision: int, now) -> RectificationTask:
-    node = finding.node
-    median = medians.get((level_for_code(finding.region_id), node.pk))
-    gate = "；".join(g.describe("zh", precision) for g in finding.gates)
-    return RectificationTask(
-        round=round_,
-        region_id=finding.region_id,
-        indicator_id=node.pk,
-        origin=TaskOrigin.GENERATED,
-        title=f"{node.code} {node.name}"[:200],
-        finding=finding_text(
+#: RectificationTask columns written by generation, in the order of `_RowMaker`'s cells.
+TASK_FIELDS = ("round", "region", "indicator", "origin", "title", "finding", "score",
+               "peer_median", "threshold", "gate", "due_date", "status", "plan", "progress",
+               "created_by", "created_at", "updated_at")  # fmt: skip
+
+
+class _RowMaker:
+    """Findings as ready-made text rows of the task table (NULL as \\N): COPY's text format
+    on PostgreSQL, plain values for executemany on SQLite."""
+
+    def __init__(self, round_: Round, medians, precision: int, texts, now) -> None:
+        self.copying = connection.vendor == "postgresql"
+        self.text = _copy_text if self.copying else str
+        self.stamp = (
+            now.isoformat() if self.copying else connection.ops.adapt_datetimefield_value(now)
+        )
+        self.due = due_date_for(round_)
+        self.round_ = round_
+        self.medians = medians
+        self.precision = precision
+        self.texts = texts
+        self.titles: dict[int, str] = {}
+        self.head = (str(round_.pk),)
+        self.tail = (_float(round_.task_threshold),)
+
+    def __call__(self, finding: Finding) -> tuple[str, ...]:
+        node, text = finding.node, self.text
+        median = self.medians.get((level_for_code(finding.region_id), node.pk))
+        title = self.titles.get(node.pk)
+        if title is None:
+            title = self.titles[node.pk] = text(f"{node.code} {node.name}"[:200])
+        gate = "；".join(g.describe("zh", self.precision) for g in finding.gates)
+        finding_ = finding_text(
             node=node,
             score=finding.score,
             median=median,
-            threshold=round_.task_threshold if finding.below else None,
+            threshold=self.round_.task_threshold if finding.below else None,
             gates=finding.gates,
-            due=due,
-            precision=precision,
-        ),
-        score=finding.score,
-        peer_median=median,
-        threshold=round_.task_threshold,
-        gate=gate[:200],
-        due_date=due,
-        status=TaskStatus.OPEN,
-        created_at=now,
+            due=self.due,
+            precision=self.precision,
+            texts=self.texts,
+        )
+        return (*self.head, finding.region_id, str(node.pk), TaskOrigin.GENERATED.value, title,
+                text(finding_), _float(finding.score), _float(median), *self.tail,
+                text(gate[:200]), self.due.isoformat(), TaskStatus.OPEN.value, "", NULL, NULL,
+                self.stamp, self.stamp)  # fmt: skip
+
+
+def _insert(rows: list[tuple], *, round_: Round, stamp: str, note: str) -> None:
+    """The tasks (COPY on PostgreSQL, executemany on SQLite: `bulk_create` compiled SQL per
+    task, 12 s for a national round), then each new task's first log entry in one
+    INSERT … SELECT."""
+    if not rows:
+        return
+    table, columns = table_columns(RectificationTask, TASK_FIELDS)
+    events, event_columns = table_columns(
+        TaskEvent, ["task", "at", "actor", "action", "from_status", "to_status", "text", "percent"]
     )
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        write_rows(cursor, table, columns, rows)
+        cursor.execute(
+            f"INSERT INTO {events} ({', '.join(event_columns)}) "
+            f"SELECT t.{quote('id')}, t.{quote('created_at')}, NULL, %s, '', %s, %s, NULL "
+            f"FROM {table} t WHERE t.{quote('round_id')} = %s AND NOT EXISTS "
+            f"(SELECT 1 FROM {events} e WHERE e.{quote('task_id')} = t.{quote('id')})",
+            [TaskAction.CREATED.value, TaskStatus.OPEN.value, note, round_.pk],
+        )
+
+
+def _float(value: float | None) -> str:
+    return NULL if value is None else repr(float(value))
+
+
+def _copy_text(value: str) -> str:
+    """A cell in COPY's text format: backslash, tab and line breaks escaped."""
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        value = (value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+                 .replace("\r", "\\r"))  # fmt: skip
+    return value
 
 
 def _number(value: float | None, precision: int) -> str:
@@ -226,8 +295,13 @@ def finding_text(
     gates: tuple[GateFailure, ...] = (),
     due: date,
     precision: int = 2,
+    texts: FindingTexts | None = None,
 ) -> str:
-    """The finding in the active language (Chinese when generated at publication)."""
+    """The finding in the active language (Chinese when generated at publication).
+
+    `texts`: the sentences already translated (generation passes them: translating them
+    anew for each of 90,000 tasks would cost seconds)."""
+    texts = texts or FindingTexts.active()
     params = {
         "node": f"{node.code} {node.name}",
         "score": _number(score, precision),
@@ -235,10 +309,9 @@ def finding_text(
         "line": "" if threshold is None else f"{threshold:g}",
         "due": due.isoformat(),
     }
-    parts = [(BELOW_LINE if threshold is not None else SCORES) % params]
+    parts = [(texts.below_line if threshold is not None else texts.scores) % params]
     for gate in gates:
-        message = GATE_MISSING if math.isnan(gate.actual) else GATE_FAILED
+        message = texts.gate_missing if math.isnan(gate.actual) else texts.gate_failed
         parts.append(message % {"level": gate.level, "required": f"{gate.required:g}"})
-    parts.append(PLAN_BY % params)
-    separator = "" if translation.get_language() == FINDING_LANGUAGE else " "
-    return separator.join(str(part) for part in parts)
+    parts.append(texts.plan_by % params)
+    return texts.separator.join(parts)
