@@ -318,18 +318,30 @@ def public_visibility() -> Q:
 # --- Rectification tasks and shared practices (issue 7) ---------------------------------------
 #
 # A task belongs to its region: whoever may see the region sees its tasks (staff their own,
-# supervisors and evaluators their subtree). The region's staff answer it; supervisors over
-# the region verify, reopen, edit and create tasks. A practice is visible to everyone once
-# approved; before that only to its region's staff and the supervisors over it.
+# supervisors and evaluators their subtree), staff only while the round is published (a task
+# shows scores, which staff do not see before publication). The region's staff answer it;
+# supervisors over the region verify, reopen, edit and create tasks. A practice is visible to
+# everyone once approved; before that only to its region's staff and the supervisors over it.
 
 
-def tasks_visibility(user) -> Q:
-    """Which tasks a user may see (a Q on RectificationTask)."""
-    return visibility_filter(user, field="region__code")
+def tasks_visibility(user, *, field: str = "") -> Q:
+    """Which tasks a user may see (a Q on RectificationTask, or on a model reaching it through
+    `field`, e.g. "task__")."""
+    if is_administrator(user):
+        return Q()
+    readers = visibility_filter(user, field=f"{field}region__code", roles=RESULT_READERS)
+    staff = visibility_filter(user, field=f"{field}region__code", roles=[Role.STAFF])
+    return readers | (staff & Q(**{f"{field}round__status": RoundStatus.PUBLISHED}))
+
+
+def can_see_task(user, task: RectificationTask) -> bool:
+    if sees_unpublished_results(user, task.region):
+        return True
+    return task.round.status == RoundStatus.PUBLISHED and can_see_region(user, task.region)
 
 
 def get_task_for_user(user, task_id: int) -> RectificationTask:
-    """A task of a region the user may see; otherwise 404."""
+    """A task the user may see; otherwise 404."""
     task = (
         RectificationTask.objects.select_related(
             "round__system", "round__scope", "region", "indicator"
@@ -337,7 +349,7 @@ def get_task_for_user(user, task_id: int) -> RectificationTask:
         .filter(pk=task_id)
         .first()
     )
-    if task is None or not can_see_region(user, task.region):
+    if task is None or not can_see_task(user, task):
         raise Http404
     return task
 
@@ -367,8 +379,12 @@ def require_region_supervisor(user, region: Region) -> None:
 
 def get_task_evidence_for_user(user, evidence_id: int) -> TaskEvidence:
     """Evidence of a task the user may see; otherwise 404 (never 403: it must not leak)."""
-    item = TaskEvidence.objects.select_related("task__region").filter(pk=evidence_id).first()
-    if item is None or not can_see_region(user, item.task.region):
+    item = (
+        TaskEvidence.objects.select_related("task__region", "task__round")
+        .filter(pk=evidence_id)
+        .first()
+    )
+    if item is None or not can_see_task(user, item.task):
         raise Http404
     return item
 

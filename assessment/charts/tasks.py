@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from django.utils.translation import gettext as _
 
@@ -51,8 +52,26 @@ def completion_timeline(points: Sequence[TimelinePoint], *, total: int, title: s
         layout(
             title,
             height=340,
-            xaxis=axis(_("Date"), type="date"),
+            xaxis=axis(_("Date"), **_day_axis(points)),
             yaxis=axis(_("Share of all tasks (%)"), range=[0, 100], ticksuffix="%"),
         ),
     )
     return narrow(result, layout={"font": {"size": 10}, "title": {"font": {"size": 13}}})
+
+
+DAY_MS = 86_400_000
+
+
+def _day_axis(points: Sequence[TimelinePoint]) -> dict:
+    """Whole days on the axis, a day of margin either side, at most about six ticks (a
+    single day would otherwise be labelled in milliseconds)."""
+    if not points:
+        return {"type": "date"}
+    first, last = points[0].day, points[-1].day
+    span = (last - first).days + 2
+    return {
+        "type": "date",
+        "tickformat": "%m-%d",
+        "dtick": DAY_MS * max(1, -(-span // 6)),
+        "range": [(first - timedelta(days=1)).isoformat(), (last + timedelta(days=1)).isoformat()],
+    }

@@ -21,6 +21,7 @@ from assessment.models import (
     Region,
     Role,
     Round,
+    RoundStatus,
     TaskEvent,
     TaskEvidence,
     TaskStatus,
@@ -173,7 +174,9 @@ def staff_task_summary(*, user, today: date | None = None) -> TaskSummary:
     """The user's own regions' tasks for the home page (one query)."""
     own = [g.region_code for g in grants_for(user) if g.role == Role.STAFF]
     late = Q(due_date__lt=today_or(today)) & ~Q(status__in=COMPLETE)
-    counts = RectificationTask.objects.filter(region_id__in=own).aggregate(
+    counts = RectificationTask.objects.filter(
+        region_id__in=own, round__status=RoundStatus.PUBLISHED
+    ).aggregate(
         unfinished=Count("id", filter=~Q(status__in=COMPLETE)),
         overdue=Count("id", filter=late),
         done=Count("id", filter=Q(status=TaskStatus.DONE)),

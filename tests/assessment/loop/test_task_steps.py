@@ -180,3 +180,16 @@ def test_two_supervisors_cannot_both_move_the_task(xihu_task, staff_xihu, superv
     with pytest.raises(ValidationError):
         task_verify(task=stale, user=supervisor_hangzhou)  # it is reopened by now
     assert status_of(xihu_task) == TaskStatus.REOPENED
+
+
+def test_staff_lose_sight_of_tasks_when_the_round_is_unpublished(
+    client, published, xihu_task, staff_xihu, supervisor_hangzhou
+):
+    from assessment.services.publishing import unpublish_round
+
+    unpublish_round(round_=published)
+    client.force_login(staff_xihu)  # the scores are not public any more
+    assert client.get(url("task_detail", xihu_task)).status_code == 404
+    assert client.get(reverse("assessment:task_list")).context["page"].paginator.count == 0
+    client.force_login(supervisor_hangzhou)
+    assert client.get(url("task_detail", xihu_task)).status_code == 200
