@@ -43,7 +43,7 @@ class RectificationTask(models.Model):
 
     # Publication writes a national round's 90,000 tasks at once: the composite indexes in
     # Meta serve every query, so the single-column key indexes are left out (each one costs
-    # on that insert).
+    # on that insert; deleting a user or an indicator scans the tasks instead, rarely).
     round = models.ForeignKey(
         Round,
         verbose_name=_("round"),
@@ -63,6 +63,7 @@ class RectificationTask(models.Model):
         verbose_name=_("indicator or area"),
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # only ever read with its round and region (unique_generated_task)
     )
     origin = models.CharField(
         _("origin"), max_length=10, choices=TaskOrigin.choices, default=TaskOrigin.MANUAL
