@@ -5,6 +5,7 @@ from assessment.views import (
     entry,
     home,
     imports,
+    practices,
     profile,
     progress,
     public,
@@ -14,6 +15,9 @@ from assessment.views import (
     results,
     review,
     rounds,
+    task_actions,
+    task_progress,
+    tasks,
 )
 
 app_name = "assessment"
@@ -77,6 +81,46 @@ urlpatterns = [
     path("exports/<int:job_id>/download/", reports.export_job_download, name="export_download"),
     path("results/<int:round_id>/publish/", publishing.round_publish, name="round_publish"),
     path("results/<int:round_id>/unpublish/", publishing.round_unpublish, name="round_unpublish"),
+    # Rectification (整改, issue 7): tasks found at publication, answered, verified
+    path("tasks/", tasks.task_list, name="task_list"),
+    path("tasks/<int:task_id>/", tasks.task_detail_view, name="task_detail"),
+    path("tasks/<int:task_id>/answer/", task_actions.task_answer, name="task_answer"),
+    path("tasks/<int:task_id>/done/", task_actions.task_done, name="task_done"),
+    path("tasks/<int:task_id>/verify/", task_actions.task_verify, name="task_verify"),
+    path("tasks/<int:task_id>/reopen/", task_actions.task_reopen, name="task_reopen"),
+    path("tasks/<int:task_id>/edit/", task_actions.task_edit, name="task_edit"),
+    path("tasks/evidence/<int:evidence_id>/", tasks.task_evidence, name="task_evidence"),
+    path(
+        "results/<int:round_id>/regions/<str:code>/tasks/new/",
+        task_actions.task_new,
+        name="task_new",
+    ),
+    path("rounds/<int:round_id>/tasks/", task_progress.task_progress_view, name="task_progress"),
+    # Shared practices (典型案例, 一地创新、多地复用)
+    path("practices/", practices.practice_library, name="practice_library"),
+    path("practices/<int:practice_id>/", practices.practice_detail, name="practice_detail"),
+    path("practices/<int:practice_id>/edit/", practices.practice_edit, name="practice_edit"),
+    path(
+        "practices/<int:practice_id>/approve/",
+        practices.practice_approve,
+        name="practice_approve",
+    ),
+    path("practices/<int:practice_id>/return/", practices.practice_return, name="practice_return"),
+    path(
+        "practices/evidence/<int:evidence_id>/",
+        practices.practice_evidence_download,
+        name="practice_evidence",
+    ),
+    path(
+        "results/<int:round_id>/regions/<str:code>/practices/new/",
+        practices.practice_new,
+        name="practice_new",
+    ),
+    path(
+        "results/<int:round_id>/regions/<str:code>/invite/",
+        practices.practice_invite,
+        name="practice_invite",
+    ),
     # The public display (晾晒): published rounds only, no login
     path("public/", public.public_index, name="public_index"),
     path("public/<int:round_id>/", public.public_round, name="public_round"),

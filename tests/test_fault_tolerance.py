@@ -181,7 +181,7 @@ def test_killing_an_import_half_way_writes_nothing(database_url, tmp_path):
                     time.sleep(600)
                 return wrapper
 
-            import_write._execute_many = pause_after(import_write._execute_many)
+            import_write.execute_many = pause_after(import_write.execute_many)
             import_write._copy_upsert = pause_after(import_write._copy_upsert)
             from assessment.models import Round
             call_command("import_values", Round.objects.get(period="2026").pk, {str(workbook)!r})

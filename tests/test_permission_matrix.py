@@ -21,7 +21,18 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from assessment.models import Evidence, ImportBatch, Membership, ReportJob, Round, Submission
+from assessment.models import (
+    Evidence,
+    ImportBatch,
+    Membership,
+    Practice,
+    PracticeEvidence,
+    RectificationTask,
+    ReportJob,
+    Round,
+    Submission,
+    TaskEvidence,
+)
 
 LOGIN, OK, NOT_FOUND, FORBIDDEN, NOT_ALLOWED = "login", "ok", 404, 403, 405
 USERS = ("anonymous", "staff_a", "staff_b", "supervisor_other", "evaluator", "admin")
@@ -36,6 +47,11 @@ class World:
     batch: int
     job: int
     media: object
+    task: int = 0  # an open rectification task of region A in the published round
+    task_evidence: int = 0
+    practice: int = 0  # a practice of region A waiting for approval
+    practice_evidence: int = 0
+    leaf: int = 0  # an indicator of the published round's system
 
 
 @dataclass(frozen=True)
@@ -62,6 +78,16 @@ OPEN = lambda world: [world.open_round]  # noqa: E731
 PUBLISHED = lambda world: [world.published_round]  # noqa: E731
 OPEN_A = lambda world: [world.open_round, REGION_A]  # noqa: E731
 PUBLISHED_A = lambda world: [world.published_round, REGION_A]  # noqa: E731
+TASK = lambda world: [world.task]  # noqa: E731
+PRACTICE = lambda world: [world.practice]  # noqa: E731
+# Steps of region A's own staff: others who see the task are refused (403).
+STAFF_STEP = everyone(staff_b=NOT_FOUND, supervisor_other=NOT_FOUND, evaluator=FORBIDDEN,
+                      admin=FORBIDDEN)  # fmt: skip
+# Steps of the supervisors over region A (and administrators).
+SUPERVISOR_STEP = everyone(staff_a=FORBIDDEN, staff_b=NOT_FOUND, supervisor_other=NOT_FOUND,
+                           evaluator=FORBIDDEN)  # fmt: skip
+# A practice waiting for approval: only region A's staff and the supervisors over it see it.
+PENDING_PRACTICE = everyone(staff_b=NOT_FOUND, supervisor_other=NOT_FOUND, evaluator=NOT_FOUND)
 
 # fmt: off
 MATRIX: dict[str, Case] = {
@@ -166,6 +192,41 @@ MATRIX: dict[str, Case] = {
     "assessment:export_download": Case("GET", lambda w: [w.job], admin_only(
         staff_a=OK, staff_b=NOT_FOUND, supervisor_other=NOT_FOUND, evaluator=NOT_FOUND)),
     "assessment:round_unpublish": Case("POST", PUBLISHED, admin_only()),
+    # Rectification tasks (issue 7)
+    "assessment:task_list": Case("GET", NONE, everyone()),
+    "assessment:task_detail": Case(
+        "GET", TASK, everyone(staff_b=NOT_FOUND, supervisor_other=NOT_FOUND)
+    ),
+    "assessment:task_answer": Case("POST", TASK, STAFF_STEP, lambda w: {"plan": "整改方案"}),
+    "assessment:task_done": Case("POST", TASK, STAFF_STEP),
+    "assessment:task_verify": Case("POST", TASK, SUPERVISOR_STEP),
+    "assessment:task_reopen": Case("POST", TASK, SUPERVISOR_STEP, lambda w: {"reason": "补充"}),
+    "assessment:task_edit": Case("POST", TASK, SUPERVISOR_STEP, lambda w: {
+        "title": "DS.1.1", "finding": "问题", "due_date": "2030-01-01"}),
+    "assessment:task_evidence": Case(
+        "GET", lambda w: [w.task_evidence], everyone(staff_b=NOT_FOUND, supervisor_other=NOT_FOUND)
+    ),
+    "assessment:task_new": Case("GET", PUBLISHED_A, SUPERVISOR_STEP),
+    "assessment:task_progress": Case(
+        "GET", PUBLISHED, everyone(staff_a=FORBIDDEN, staff_b=FORBIDDEN)
+    ),
+    # Shared practices
+    "assessment:practice_library": Case("GET", NONE, everyone()),
+    "assessment:practice_detail": Case("GET", PRACTICE, PENDING_PRACTICE),
+    "assessment:practice_evidence": Case(
+        "GET", lambda w: [w.practice_evidence], PENDING_PRACTICE
+    ),
+    "assessment:practice_edit": Case("GET", PRACTICE, {**PENDING_PRACTICE, "admin": FORBIDDEN}),
+    "assessment:practice_approve": Case(
+        "POST", PRACTICE, {**PENDING_PRACTICE, "staff_a": FORBIDDEN}
+    ),
+    "assessment:practice_return": Case(
+        "POST", PRACTICE, {**PENDING_PRACTICE, "staff_a": FORBIDDEN}, lambda w: {"note": "补充"}
+    ),
+    "assessment:practice_new": Case("GET", PUBLISHED_A, STAFF_STEP),
+    "assessment:practice_invite": Case(
+        "POST", PUBLISHED_A, SUPERVISOR_STEP, lambda w: {"indicator": w.leaf}
+    ),
 }
 # fmt: on
 
@@ -224,7 +285,24 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         )  # fmt: skip
         (media / "exports").mkdir()
         (media / "exports" / "report.xlsx").write_bytes(b"PK\x03\x04 test")
-        yield World(open_round.pk, published.pk, evidence.pk, batch.pk, job.pk, media)
+        leaf = published.system.indicators.get(code="DS.1.1")
+        task = RectificationTask.objects.create(
+            round=published, region_id=REGION_A, indicator=leaf, title="DS.1.1",
+            finding="问题", due_date=published.published_at.date(),
+        )  # fmt: skip
+        task_file = TaskEvidence(task=task, kind="file", original_name="整改.pdf",
+                                 content_type="application/pdf", size=20)  # fmt: skip
+        task_file.file.save("fix.pdf", ContentFile(b"%PDF-1.4 task evidence\n"), save=True)
+        practice = Practice.objects.create(
+            round=published, region_id=REGION_A, indicator=leaf, title="做法", description="做法",
+            results="成效", contacts="联系人",
+        )  # fmt: skip
+        practice_file = PracticeEvidence(practice=practice, kind="file", original_name="案例.pdf",
+                                         content_type="application/pdf", size=20)  # fmt: skip
+        practice_file.file.save("case.pdf", ContentFile(b"%PDF-1.4 practice\n"), save=True)
+        yield World(open_round.pk, published.pk, evidence.pk, batch.pk, job.pk, media,
+                    task=task.pk, task_evidence=task_file.pk, practice=practice.pk,
+                    practice_evidence=practice_file.pk, leaf=leaf.pk)  # fmt: skip
         call_command("flush", verbosity=0, interactive=False)
 
 

@@ -9,6 +9,7 @@ from assessment.models import Region, RegionLevel, Round
 from indicators.models import IndicatorSystem, SystemStatus
 
 UNKNOWN_REGION = _("No region has this code.")
+DEFAULT_TASK_THRESHOLD = 60.0
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 
 
@@ -66,6 +67,20 @@ class RoundForm(forms.Form):
     previous = forms.ModelChoiceField(
         label=_("Previous round (for changes)"), queryset=Round.objects.all(), required=False
     )
+    task_threshold = forms.FloatField(
+        label=_("Rectification line"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text=_(
+            "When the results are published, indicators and areas scoring below it become "
+            "rectification tasks. Empty: 60."
+        ),
+    )
+
+    def clean_task_threshold(self) -> float:
+        value = self.cleaned_data.get("task_threshold")
+        return DEFAULT_TASK_THRESHOLD if value is None else value
 
     @classmethod
     def for_round(cls, round_: Round, data=None) -> RoundForm:
@@ -78,6 +93,7 @@ class RoundForm(forms.Form):
             "opens_at": round_.opens_at,
             "closes_at": round_.closes_at,
             "previous": round_.previous_id,
+            "task_threshold": round_.task_threshold,
         }
         form = cls(data, initial=initial)
         form.fields["previous"].queryset = Round.objects.exclude(pk=round_.pk)

@@ -4,6 +4,20 @@ from assessment.models.audit import AuditAction, AuditEntry, AuditSource
 from assessment.models.collection import Evidence, EvidenceKind, Extension, ReviewComment
 from assessment.models.dashboards import PeerStat, ScoreChange
 from assessment.models.imports import ImportBatch, ImportStatus
+from assessment.models.practices import (
+    Practice,
+    PracticeEvidence,
+    PracticeInvitation,
+    PracticeStatus,
+)
+from assessment.models.rectification import (
+    RectificationTask,
+    TaskAction,
+    TaskEvent,
+    TaskEvidence,
+    TaskOrigin,
+    TaskStatus,
+)
 from assessment.models.regions import Membership, Region, RegionLevel, Role
 from assessment.models.reports import JobStatus, ReportJob
 from assessment.models.results import Result, ResultFlag, ResultKind
@@ -21,6 +35,11 @@ __all__ = [
     "JobStatus",
     "Membership",
     "PeerStat",
+    "Practice",
+    "PracticeEvidence",
+    "PracticeInvitation",
+    "PracticeStatus",
+    "RectificationTask",
     "Region",
     "RegionLevel",
     "ReportJob",
@@ -34,5 +53,10 @@ __all__ = [
     "ScoreChange",
     "Submission",
     "SubmissionStatus",
+    "TaskAction",
+    "TaskEvent",
+    "TaskEvidence",
+    "TaskOrigin",
+    "TaskStatus",
     "Value",
 ]

@@ -25,6 +25,7 @@ class AuditSource(models.TextChoices):
     IMPORT = "import", _("Excel import")
     REVIEW = "review", _("Review")
     ADMIN = "admin", _("Administration")
+    TASKS = "tasks", _("Rectification completion rate")
 
 
 class AuditEntry(models.Model):

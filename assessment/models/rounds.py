@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -71,6 +72,15 @@ class Round(models.Model):
         help_text=_("Written by the compute step: counts, outlier treatments, sensitivity draws."),
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    task_threshold = models.FloatField(
+        _("rectification threshold"),
+        default=60,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_(
+            "When the results are published, every indicator and area of a region scoring "
+            "below this becomes a rectification task."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

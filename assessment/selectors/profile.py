@@ -9,9 +9,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Count
 from django.utils.translation import get_language
 
-from assessment.models import PeerStat, Region, Result, ResultFlag, ResultKind, Round, ScoreChange
+from assessment.models import (
+    PeerStat,
+    Practice,
+    PracticeStatus,
+    RectificationTask,
+    Region,
+    Result,
+    ResultFlag,
+    ResultKind,
+    Round,
+    ScoreChange,
+)
 from assessment.selectors.dashboards import (
     LevelInfo,
     NodeInfo,
@@ -23,6 +35,7 @@ from assessment.selectors.dashboards import (
     published,
     system_nodes,
 )
+from assessment.selectors.tasks import open_tasks
 from indicators.engine import GateFailure
 
 #: How many strongest and weakest indicators the profile lists.
@@ -100,8 +113,12 @@ class RegionProfile:
     history: list[HistoryEntry]  # oldest first, this round last
     leader: Region | None  # the best peer (highest overall score)
     leader_areas: dict[str, float | None] = field(default_factory=dict)
-    #: Open rectification tasks (整改) of this region: issue 7 fills this in.
-    rectification_tasks: list | None = None
+    #: Rectification tasks (整改) of this region in the round that are not verified yet.
+    rectification_tasks: list[RectificationTask] | None = None
+    #: Indicator code → approved practices of other regions on it (for the open tasks).
+    task_practices: dict[str, int] = field(default_factory=dict)
+    #: Approved practices this region shared (典型案例), in any round.
+    shared_practices: list[Practice] = field(default_factory=list)
 
     @property
     def current(self) -> HistoryEntry:
@@ -125,7 +142,7 @@ def region_profile(
     `published_only` (regional staff) keeps unpublished rounds out of the history.
     Queries (fixed): tree, levels, comparable rounds, peer statistics with the best peer,
     the region's and the best peer's results, the region's earlier overall results and its
-    score changes.
+    score changes, its open tasks, the practices on their indicators and its own practices.
     """
     nodes = system_nodes(round_.system)
     levels = maturity_levels(round_.system)
@@ -186,7 +203,28 @@ def region_profile(
         history=_history(region, history, overall, by_pk, precision),
         leader=leader,
         leader_areas=leader_areas,
+        **_loop(round_, region),
     )
+
+
+def _loop(round_: Round, region: Region) -> dict:
+    """Open tasks, practices of other regions on their indicators, and the region's own
+    approved practices (three queries)."""
+    tasks = open_tasks(round_=round_, region=region)
+    codes = {task.indicator.code for task in tasks}
+    counts = dict(
+        Practice.objects.filter(status=PracticeStatus.APPROVED, indicator__code__in=codes)
+        .exclude(region=region)
+        .values_list("indicator__code")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    shared = list(
+        Practice.objects.filter(region=region, status=PracticeStatus.APPROVED)
+        .select_related("indicator", "round")
+        .order_by("-created_at", "-id")
+    )
+    return {"rectification_tasks": tasks, "task_practices": counts, "shared_practices": shared}
 
 
 OVERALL_NODE = NodeInfo(pk=0, code="", name="", kind=ResultKind.OVERALL, parent_id=None, points=100)

@@ -31,6 +31,7 @@ from assessment.models import (
     Value,
 )
 from assessment.services.compute import compute_round
+from assessment.services.demo_loop import ensure_loop
 from assessment.services.regions import load_regions
 from indicators.models import Indicator, IndicatorSystem, ScoringRule, ValueType
 from indicators.services import load_system_file
@@ -39,6 +40,8 @@ DEMO_PASSWORD = "demo-pass-2026"
 PROVINCE = "330000"
 HANGZHOU = "330100"
 SHANGHAI_TZ = ZoneInfo("Asia/Shanghai")
+#: The published round whose findings are the demo's rectification tasks.
+LOOP_PERIOD = "2025"
 
 # Regions whose 2026 submission is already under way in the demo.
 DRAFT_REGIONS_2026 = ("330102", "330108", "330200", "330302", "330681")
@@ -80,6 +83,9 @@ def seed_demo() -> list[DemoLogin]:
         # Published demo rounds come with results, so the dashboards have something to show.
         if round_.status == RoundStatus.PUBLISHED and round_.computed_at is None:
             compute_round(round_=round_)
+    # The latest published round's findings are rectification tasks in several states, and
+    # strong counties share practices (issue 7).
+    ensure_loop(next(r for r in rounds if r.period == LOOP_PERIOD))
     return logins
 
 

@@ -1,13 +1,12 @@
 """Writing an import's changes fast: values, one audit entry per change, version bumps.
 
 Not `bulk_create`: at 138,159 values Django's per-object SQL compilation took most of the time.
-SQLite gets `executemany` on plain tuples, PostgreSQL gets COPY (docs/BENCHMARKS.md).
+SQLite gets `executemany` on plain tuples, PostgreSQL gets COPY (`bulk_sql`, docs/BENCHMARKS.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import islice
 
 from django.db import connection
 from django.db.models import F
@@ -21,10 +20,9 @@ from assessment.models import (
     SubmissionStatus,
     Value,
 )
+from assessment.services.bulk_sql import copy_rows, execute_many, table_columns
 from assessment.services.import_check import ImportCheck
 from assessment.services.values import canonical
-
-WRITE_BATCH = 2000
 
 
 def write_changes(check: ImportCheck, *, user) -> None:
@@ -44,10 +42,10 @@ def write_changes(check: ImportCheck, *, user) -> None:
          canonical(value), "", check.versions[sid][0] + 1)
         for sid, iid, old, value in check.changes
     )  # fmt: skip
-    value_table, value_columns = _table(
+    value_table, value_columns = table_columns(
         Value, ["submission", "indicator", "value", "note", "updated_at", "updated_by"]
     )
-    audit_table, audit_columns = _table(
+    audit_table, audit_columns = table_columns(
         AuditEntry,
         ["submission", "at", "actor", "action", "source", "indicator", "old", "new", "reason",
          "version"],
@@ -58,11 +56,11 @@ def write_changes(check: ImportCheck, *, user) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             _copy_upsert(cursor, value_table, value_columns, value_rows, upsert)
-            _copy(cursor, audit_table, audit_columns, audit_rows)
+            copy_rows(cursor, audit_table, audit_columns, audit_rows)
             return
         decimal = Value._meta.get_field("value")
         stamp = connection.ops.adapt_datetimefield_value(now)
-        _execute_many(
+        execute_many(
             cursor,
             f"INSERT INTO {value_table} ({', '.join(value_columns)}) "
             f"VALUES ({', '.join(['%s'] * 6)}) {upsert}",
@@ -71,32 +69,12 @@ def write_changes(check: ImportCheck, *, user) -> None:
                 for sid, iid, value, note, _at, uid in value_rows
             ),
         )
-        _execute_many(
+        execute_many(
             cursor,
             f"INSERT INTO {audit_table} ({', '.join(audit_columns)}) "
             f"VALUES ({', '.join(['%s'] * 10)})",
             ((row[0], stamp, *row[2:]) for row in audit_rows),
         )
-
-
-def _table(model, fields: list[str]) -> tuple[str, list[str]]:
-    quote = connection.ops.quote_name
-    columns = [quote(model._meta.get_field(name).column) for name in fields]
-    return quote(model._meta.db_table), columns
-
-
-def _execute_many(cursor, sql: str, rows) -> None:
-    """SQLite: `executemany` loops in C, far faster than building model objects."""
-    rows = iter(rows)
-    while batch := list(islice(rows, WRITE_BATCH)):
-        cursor.executemany(sql, batch)
-
-
-def _copy(cursor, table: str, columns: list[str], rows) -> None:
-    """PostgreSQL: COPY streams the rows in one command (psycopg adapts each value)."""
-    with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
 
 
 def _copy_upsert(cursor, table: str, columns: list[str], rows, upsert: str) -> None:
@@ -106,7 +84,7 @@ def _copy_upsert(cursor, table: str, columns: list[str], rows, upsert: str) -> N
         f"CREATE TEMPORARY TABLE import_values ON COMMIT DROP AS "
         f"SELECT {names} FROM {table} WITH NO DATA"
     )
-    _copy(cursor, "import_values", columns, rows)
+    copy_rows(cursor, "import_values", columns, rows)
     cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM import_values {upsert}")
     cursor.execute("DROP TABLE import_values")
 

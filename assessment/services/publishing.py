@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessment.models import Round, RoundStatus
+from assessment.services.task_generation import generate_tasks
 
 NOT_COMPUTED = _("Compute the results of “%(round)s” before publishing them.")
 NOT_CLOSED = _("Only a closed round can be published: “%(round)s” is %(status)s.")
@@ -23,7 +24,12 @@ def _locked(round_: Round) -> Round:
 
 
 def publish_round(*, round_: Round) -> Round:
-    """closed → published, with `published_at` now. Results must have been computed."""
+    """closed → published, with `published_at` now. Results must have been computed.
+
+    In the same transaction the round's findings become rectification tasks (issue 7):
+    publishing again (after unpublishing or recomputing) adds only the missing ones.
+    `locked.tasks_created` says how many were added.
+    """
     with transaction.atomic():
         locked = _locked(round_)
         params = {"round": locked, "status": locked.get_status_display()}
@@ -36,6 +42,7 @@ def publish_round(*, round_: Round) -> Round:
         locked.status = RoundStatus.PUBLISHED
         locked.published_at = timezone.now()
         locked.save(update_fields=["status", "published_at"])
+        locked.tasks_created = generate_tasks(round_=locked)
     return locked
 
 

@@ -55,6 +55,7 @@ def round_create(
     opens_at: datetime | None,
     closes_at: datetime | None,
     previous: Round | None = None,
+    task_threshold: float = 60.0,
 ) -> Round:
     """A draft round; submissions are created when it opens."""
     _check(system=system, levels=levels, opens_at=opens_at, closes_at=closes_at)
@@ -67,6 +68,7 @@ def round_create(
         opens_at=opens_at,
         closes_at=closes_at,
         previous=previous,
+        task_threshold=task_threshold,
     )
 
 

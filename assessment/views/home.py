@@ -7,13 +7,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from assessment.access import home_roles, is_administrator
-from assessment.models import Role
+from assessment.models import Role, RoundStatus
 from assessment.selectors.rounds import (
     round_progress,
     rounds_for_user,
     staff_regions,
     staff_submissions,
 )
+from assessment.selectors.tasks import staff_task_summary
 
 
 @login_required
@@ -29,7 +30,10 @@ def home(request: HttpRequest) -> HttpResponse:
     if Role.STAFF in roles:
         context["my_regions"] = staff_regions(user)
         context["my_submissions"] = staff_submissions(user=user, rounds=rounds)
+        context["my_tasks"] = staff_task_summary(user=user)
     if Role.SUPERVISOR in roles or is_administrator(user):
         supervised = {Role.SUPERVISOR} if not is_administrator(user) else None
         context["progress"] = round_progress(user=user, rounds=rounds, roles=supervised)
+    if Role.SUPERVISOR in roles or Role.EVALUATOR in roles or is_administrator(user):
+        context["loop_rounds"] = [r for r in rounds if r.status == RoundStatus.PUBLISHED]
     return render(request, "assessment/home.html", context)

@@ -1,5 +1,5 @@
 """A region's results page: scores against its peers, level and gates, strengths and
-weaknesses, history; later its open rectification tasks (issue 7)."""
+weaknesses, history, its open rectification tasks and shared practices (issue 7)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,13 @@ from assessment.access import (
     get_region_for_user,
     get_round_for_user,
     may_rank,
+    may_supervise_region,
     require_profile_access,
+    roles_on,
     sees_unpublished_results,
 )
 from assessment.charts import profile as profile_charts
+from assessment.models import Role, RoundStatus
 from assessment.selectors.methodology import methodology
 from assessment.selectors.profile import region_profile
 
@@ -50,6 +53,9 @@ def profile(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
         "profile": result,
         "charts": charts,
         "can_rank": may_rank(user, round_),
+        "may_supervise": may_supervise_region(user, region),
+        "may_share": Role.STAFF in roles_on(user, region)
+        and round_.status == RoundStatus.PUBLISHED,
         "methodology": methodology(round_=round_, nodes=result.nodes),
     }
     return render(request, "assessment/profile.html", context)

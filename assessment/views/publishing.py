@@ -20,11 +20,15 @@ def round_publish(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = get_round_for_user(request.user, round_id)
     require_administrator(request.user)
     try:
-        publish_round(round_=round_)
+        published = publish_round(round_=round_)
     except PublishError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("%(round)s is published.") % {"round": round_})
+        messages.success(
+            request,
+            _("%(round)s is published: %(count)s new rectification task(s).")
+            % {"round": round_, "count": published.tasks_created},
+        )
     return redirect(safe_next(request, "assessment:results"))
 
 

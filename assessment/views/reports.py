@@ -36,6 +36,7 @@ from assessment.selectors.dashboards import maturity_levels, system_nodes
 from assessment.selectors.profile import region_profile
 from assessment.selectors.ranking import ranking
 from assessment.selectors.reports import round_report as round_report_data
+from assessment.selectors.tasks import report_tasks
 from assessment.views.dashboards import build_table
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -105,9 +106,11 @@ def profile_report(request: HttpRequest, round_id: int, code: str) -> HttpRespon
         raise Http404
     name = f"{round_.name}-{region.name}-{region.code}.xlsx"
     fallback = f"round-{round_.pk}-{round_.period}-region-{region.code}.xlsx"
-    # Issue 7: pass the region's rectification tasks as `tasks=[TaskRow(...), ...]`.
+    tasks = report_tasks(round_=round_, region=region)  # the 整改任务 sheet (issue 7)
     return _workbook(
-        lambda target: write_region_report(profile, target, exported_by=user.get_username()),
+        lambda target: write_region_report(
+            profile, target, tasks=tasks, exported_by=user.get_username()
+        ),
         name,
         fallback,
     )

@@ -7,7 +7,15 @@ from collections import Counter
 import pytest
 from django.contrib.auth import get_user_model
 
-from assessment.models import Membership, Round, Submission, Value
+from assessment.models import (
+    Membership,
+    Practice,
+    RectificationTask,
+    Round,
+    Submission,
+    TaskEvent,
+    Value,
+)
 from assessment.services.demo import DEMO_PASSWORD, seed_demo
 
 
@@ -18,6 +26,9 @@ def snapshot() -> dict[str, int]:
         "rounds": Round.objects.count(),
         "submissions": Submission.objects.count(),
         "values": Value.objects.count(),
+        "tasks": RectificationTask.objects.count(),
+        "task_events": TaskEvent.objects.count(),
+        "practices": Practice.objects.count(),
     }
 
 
@@ -79,3 +90,18 @@ def test_a_nationwide_round_takes_every_region_of_its_levels(regions, default_sy
     )
     assert national.participating_regions().count() == 3213
     assert national.scope_name == "全国"
+
+
+@pytest.mark.django_db
+def test_the_2025_round_has_tasks_in_several_states_and_shared_practices():
+    seed_demo()
+    round_ = Round.objects.get(period="2025")
+    statuses = Counter(
+        RectificationTask.objects.filter(round=round_).values_list("status", flat=True)
+    )
+    assert set(statuses) == {"open", "in_progress", "done", "verified", "reopened"}
+    assert statuses["open"] > 1000  # every weak node of 101 regions
+    practices = Counter(Practice.objects.filter(round=round_).values_list("status", flat=True))
+    assert practices == {"approved": 2, "pending": 1}
+    # 西湖区's staff (a named demo login) has tasks to look at
+    assert RectificationTask.objects.filter(round=round_, region_id="330106").exists()

@@ -61,7 +61,8 @@ def test_home_query_count_is_fixed(client, demo, username, django_assert_max_num
     from django.contrib.auth import get_user_model
 
     client.force_login(get_user_model().objects.get(username=username))
-    # session, user, memberships, rounds, own regions + own submissions (staff) or grouped
-    # counts (supervisor), then the session save (savepoint, update, release)
-    with django_assert_max_num_queries(9):
+    # session, user, memberships, rounds, own regions + own submissions + own task counts
+    # (staff) or grouped counts (supervisor), then the session save (savepoint, update,
+    # release)
+    with django_assert_max_num_queries(10):
         client.get(reverse("assessment:home"))

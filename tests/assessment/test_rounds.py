@@ -248,3 +248,16 @@ def test_round_page_queries_do_not_grow_with_extended_regions(
     with django_assert_num_queries(9):
         response = client.get(reverse("assessment:round_detail", args=[open_round.pk]))
     assert len(response.context["extensions"]) == size
+
+
+def test_the_rectification_line_is_set_with_the_round(client, administrator, default_system):
+    client.force_login(administrator)
+    post_round(client, default_system)
+    assert Round.objects.get(period="2027").task_threshold == 60  # empty: the default
+    round_ = Round.objects.get(period="2027")
+    page = client.get(reverse("assessment:round_edit", args=[round_.pk])).content.decode()
+    assert "整改线" in page
+    post_round(client, default_system, period="2028", task_threshold="55.5")
+    assert Round.objects.get(period="2028").task_threshold == 55.5
+    response = post_round(client, default_system, period="2029", task_threshold="120")
+    assert response.status_code == 200 and not Round.objects.filter(period="2029").exists()

@@ -87,7 +87,8 @@ def test_the_profile_workbook(client, hostile, evaluator_zhejiang):
     response = client.get(profile_url(hostile, "330106"))
     assert response.status_code == 200
     book = workbook(response)
-    assert book.sheetnames == ["概览", "同级对比", "优势与短板", "历史", "原始数据"]
+    # The 整改任务 sheet is always there (issue 7); empty here: nothing was published.
+    assert book.sheetnames == ["概览", "同级对比", "优势与短板", "历史", "原始数据", "整改任务"]
     peers = book["同级对比"]
     assert [c.value for c in peers[1]][:4] == ["代码", "名称", "得分", "名次"]
     assert peers.max_row == 1 + 4 + 18 + 43 and peers.freeze_panes == "C2"

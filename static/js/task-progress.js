@@ -1,0 +1,5 @@
+/* Rectification progress: draw the completion-over-time chart. */
+(function () {
+  "use strict";
+  window.DashboardCharts.drawAll();
+})();

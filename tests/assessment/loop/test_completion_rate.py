@@ -1,0 +1,88 @@
+"""The completion rate feeds the next round: written into its drafts through the entry
+form's saving service (audited, versioned), never into submitted or approved ones."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+
+from assessment.models import AuditEntry, AuditSource, Submission, SubmissionStatus, Value
+from assessment.services.completion_rate import completion_rates, fill_completion_rate
+from assessment.services.rectification import TaskAnswer, task_answer, task_mark_done
+from tests.assessment.conftest import make_round
+
+INDICATOR = "DS.1.1"  # a percentage, 0–100
+
+
+@pytest.fixture
+def next_round(published, default_system):
+    """The next round, open for entry: 西湖区 has a draft, 海曙区 has submitted."""
+    round_ = make_round(default_system, period="2026", name="2026")
+    Submission.objects.filter(round=round_, region_id="330203").update(
+        status=SubmissionStatus.SUBMITTED
+    )
+    return round_
+
+
+def test_rates_are_done_and_verified_over_all_tasks(published, xihu_task, staff_xihu):
+    assert completion_rates(round_=published) == {"330106": Decimal("0.00"),
+                                                  "330203": Decimal("0.00")}  # fmt: skip
+    task_answer(task=xihu_task, user=staff_xihu, answer=TaskAnswer(plan="方案"))
+    task_mark_done(task=xihu_task, user=staff_xihu)
+    assert completion_rates(round_=published)["330106"] == Decimal("33.33")
+
+
+def test_the_rate_is_written_to_drafts_and_locked_ones_are_reported(
+    published, next_round, xihu_task, staff_xihu, administrator
+):
+    task_answer(task=xihu_task, user=staff_xihu, answer=TaskAnswer(plan="方案"))
+    task_mark_done(task=xihu_task, user=staff_xihu)
+    xihu = Submission.objects.get(round=next_round, region_id="330106")
+    before = xihu.version
+    report = fill_completion_rate(from_round=published, to_round=next_round,
+                                  indicator_code=INDICATOR, user=administrator)  # fmt: skip
+    assert report.written == {"330106": Decimal("33.33")}
+    assert report.locked == {"330203": "已提交"}
+    assert report.without_tasks == next_round.participating_regions().count() - 2
+    xihu.refresh_from_db()
+    assert xihu.version == before + 1 and xihu.status == SubmissionStatus.DRAFT
+    value = Value.objects.get(submission=xihu, indicator__code=INDICATOR)
+    assert value.value == Decimal("33.33") and value.updated_by == administrator
+    entry = AuditEntry.objects.get(submission=xihu, indicator__code=INDICATOR)
+    assert (entry.source, entry.old, entry.new, entry.actor) == (
+        AuditSource.TASKS,
+        "",
+        "33.33",
+        administrator,
+    )
+    assert not Value.objects.filter(submission__round=next_round, submission__region_id="330203")
+    again = fill_completion_rate(from_round=published, to_round=next_round,
+                                 indicator_code=INDICATOR)  # fmt: skip
+    assert again.written == {} and again.unchanged == ["330106"]
+
+
+def test_a_closed_window_is_reported_not_forced(published, next_round):
+    next_round.status = "closed"
+    next_round.save()
+    report = fill_completion_rate(from_round=published, to_round=next_round,
+                                  indicator_code=INDICATOR)  # fmt: skip
+    assert report.written == {} and "330106" in report.locked
+
+
+def test_the_indicator_must_be_one_of_the_next_round(published, next_round):
+    with pytest.raises(ValidationError, match="不是"):
+        fill_completion_rate(from_round=published, to_round=next_round, indicator_code="DS")
+    with pytest.raises(ValidationError):
+        fill_completion_rate(from_round=published, to_round=published, indicator_code=INDICATOR)
+
+
+def test_the_command(published, next_round, administrator, capsys):
+    call_command("fill_completion_rate", "--from-round", str(published.pk), "--to-round",
+                 str(next_round.pk), "--indicator", INDICATOR, "--user", "admin")  # fmt: skip
+    out = capsys.readouterr().out
+    assert "DS.1.1" in out and "1 region(s)" in out and "skipped 330203" in out
+    assert Value.objects.get(submission__round=next_round, submission__region_id="330106",
+                             indicator__code=INDICATOR).value == Decimal("0")  # fmt: skip
