@@ -368,6 +368,14 @@ def require_task_supervisor(user, task: RectificationTask) -> None:
     require_role(user, task.region, [Role.SUPERVISOR])
 
 
+def supervised_prefixes(user) -> tuple[str, ...]:
+    """Code prefixes of the regions the user supervises ("" for administrators: all), for
+    per-row links such as "create a task" on the ranking page (no query per row)."""
+    if is_administrator(user):
+        return ("",)
+    return tuple(g.prefix for g in grants_for(user) if g.role == Role.SUPERVISOR)
+
+
 def may_supervise_region(user, region: Region) -> bool:
     return is_administrator(user) or Role.SUPERVISOR in roles_on(user, region)
 

@@ -114,6 +114,7 @@ class RankingTable(tables.Table):
         areas: list[NodeInfo] = (),
         intervals: bool = False,
         profile_links: bool = True,
+        task_prefixes: tuple[str, ...] = (),
         order_by: str = "",
         **kwargs,
     ):
@@ -122,6 +123,7 @@ class RankingTable(tables.Table):
         self.change_precision = change_precision
         self.intervals = intervals
         self.profile_links = profile_links
+        self.task_prefixes = task_prefixes  # rows under these codes get a "new task" link
         extra = [(f"{AREA_PREFIX}{area.code}", AreaColumn(area)) for area in areas]
         super().__init__(
             PresortedData(rows), extra_columns=extra, order_by=order_by or None, **kwargs
@@ -210,7 +212,17 @@ class RankingTable(tables.Table):
         if not self.profile_links:
             return record.name
         url = f"{self._profile_prefix}{record.code}/"
-        return format_html('<a href="{}">{}</a>', url, record.name)
+        link = format_html('<a href="{}">{}</a>', url, record.name)
+        if not record.code.startswith(self.task_prefixes):
+            return link
+        return format_html(
+            '{} <a class="task-link d-print-none" href="{}tasks/new/" title="{}" '
+            'data-testid="ranking-new-task">＋{}</a>',
+            link,
+            url,
+            _("Create a rectification task for this region"),
+            _("task"),
+        )
 
     def render_score(self, record: RankingRow) -> str:
         return number(record.score, self.precision)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from assessment.models import Membership, Region, Role
 from assessment.services.regions import load_regions
@@ -23,6 +24,10 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Every test starts in the default language: a request in English (the language switch)
+    # leaves English active in this thread, which code outside a request would then speak.
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture

@@ -6,7 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from assessment.access import get_ranking_round_for_user, is_administrator, ranking_visibility
+from assessment.access import (
+    get_ranking_round_for_user,
+    is_administrator,
+    ranking_visibility,
+    supervised_prefixes,
+)
 from assessment.views.dashboards import charts, page_rows, panel, ranking_for_request, ranking_table
 
 
@@ -15,7 +20,9 @@ def ranking(request: HttpRequest, round_id: int) -> HttpResponse:
     user = request.user
     round_ = get_ranking_round_for_user(user, round_id, request.GET)
     result, filters = ranking_for_request(request, round_, visibility=ranking_visibility(user))
-    table = ranking_table(request, result, profile_links=True)
+    table = ranking_table(
+        request, result, profile_links=True, task_prefixes=supervised_prefixes(user)
+    )
     rows = page_rows(table)
     context = {
         "round": round_,

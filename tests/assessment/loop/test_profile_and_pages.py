@@ -131,3 +131,20 @@ def test_only_supervisors_over_the_region_create_tasks(
         client.force_login(user)
         assert client.get(url).status_code == status
         assert client.post(url, {}).status_code == status
+
+
+def test_the_ranking_offers_a_new_task_only_where_the_user_supervises(
+    client, published, supervisor_hangzhou, evaluator_zhejiang
+):
+    url = reverse("assessment:ranking", args=[published.pk]) + "?level=county&show=all"
+    client.force_login(supervisor_hangzhou)
+    response = client.get(url)
+    page = response.content.decode()
+    new_task = reverse("assessment:task_new", args=[published.pk, "330106"])
+    assert f'href="{new_task}"' in page
+    rows = response.context["result"].rows
+    assert rows and all(row.code.startswith("3301") for row in rows)
+    assert page.count('data-testid="ranking-new-task"') == len(rows)  # one per row
+    assert client.get(new_task).status_code == 200
+    client.force_login(evaluator_zhejiang)
+    assert 'data-testid="ranking-new-task"' not in client.get(url).content.decode()
