@@ -21,12 +21,21 @@ HOSTILE_TEXT = [
     "<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "' OR 1=1 --",
     "=HYPERLINK(\"http://evil\")", "+1", "@SUM(A1)", "\x00", "\u202e12", "😀" * 20, " ", "",
 ]  # fmt: skip
+
+
+def fenced(text: str) -> str:
+    """Text with markup in it, between brackets no page contains: so that finding it raw in a
+    page means it was echoed unescaped, not that it happens to be part of the page's own HTML
+    (a lone "<" or "<div>" is in every page)."""
+    return f"⟦{text}⟧" if "<" in text else text
+
+
 hostile = st.one_of(
     st.sampled_from(HOSTILE_TEXT),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
     st.integers(min_value=-(10**40), max_value=10**40).map(str),
     st.text(max_size=80),
-)
+).map(fenced)
 FUZZ = settings(
     max_examples=40,
     deadline=None,
@@ -37,7 +46,7 @@ PERCENT, RUBRIC, YESNO = "DS.1.1", "DS.5.1", "PP.2.3"
 
 def assert_no_raw_markup(content: str, typed: str) -> None:
     """What the user typed may come back, but only HTML-escaped."""
-    if "<" in typed and typed.strip():
+    if "<" in typed:
         assert typed not in content, "typed markup echoed unescaped"
 
 
