@@ -18,14 +18,14 @@ from assessment.access import (
     sees_unpublished_results,
 )
 from assessment.charts import profile as profile_charts
-from assessment.models import Role, RoundStatus
+from assessment.models import Region, Role, Round, RoundStatus
 from assessment.selectors.methodology import methodology
-from assessment.selectors.profile import region_profile
+from assessment.selectors.profile import RegionProfile, region_profile
 
 
-@login_required
-def profile(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
-    user = request.user
+def visible_profile(user, round_id: int, code: str) -> tuple[Round, Region, RegionProfile]:
+    """The round, region and profile the user asked for, as the user may see them: 404 for a
+    round or region out of reach or a region without results, 403 for a role that may not."""
     round_ = get_round_for_user(user, round_id)
     region = get_region_for_user(user, code)
     require_profile_access(user, round_, region)
@@ -34,6 +34,13 @@ def profile(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
     )
     if result is None:  # the region takes no part in the round, or it has no results yet
         raise Http404
+    return round_, region, result
+
+
+@login_required
+def profile(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
+    user = request.user
+    round_, region, result = visible_profile(user, round_id, code)
     leader = result.leader
     charts = {
         "radar": profile_charts.area_radar(

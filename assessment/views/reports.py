@@ -18,12 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessment.access import (
     get_ranking_round_for_user,
-    get_region_for_user,
     get_report_job_for_user,
-    get_round_for_user,
     ranking_visibility,
-    require_profile_access,
-    sees_unpublished_results,
 )
 from assessment.models import JobStatus
 from assessment.reports import build
@@ -33,11 +29,11 @@ from assessment.reports.ranking_csv import ranking_csv
 from assessment.reports.region_report import write_region_report
 from assessment.reports.round_report import write_round_report
 from assessment.selectors.dashboards import maturity_levels, system_nodes
-from assessment.selectors.profile import region_profile
 from assessment.selectors.ranking import ranking
 from assessment.selectors.reports import round_report as round_report_data
 from assessment.selectors.tasks import report_tasks
 from assessment.views.dashboards import build_table
+from assessment.views.profile import visible_profile
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -96,14 +92,7 @@ def ranking_csv_view(request: HttpRequest, round_id: int) -> HttpResponse:
 def profile_report(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
     """One region's profile as a workbook, for whoever may open the profile page."""
     user = request.user
-    round_ = get_round_for_user(user, round_id)
-    region = get_region_for_user(user, code)
-    require_profile_access(user, round_, region)
-    profile = region_profile(
-        round_=round_, region=region, published_only=not sees_unpublished_results(user, region)
-    )
-    if profile is None:
-        raise Http404
+    round_, region, profile = visible_profile(user, round_id, code)
     name = f"{round_.name}-{region.name}-{region.code}.xlsx"
     fallback = f"round-{round_.pk}-{round_.period}-region-{region.code}.xlsx"
     tasks = report_tasks(round_=round_, region=region)  # the 整改任务 sheet (issue 7)
