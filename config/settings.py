@@ -119,6 +119,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Only for templates rendered once per indicator (config/jinja2.py says why).
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "config.jinja2.environment"},
+    },
 ]
 
 # SQLite by default ("check out, migrate, run"); PostgreSQL in production via DATABASE_URL.

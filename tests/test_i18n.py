@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import gettext
+import re
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,19 @@ def test_compiled_catalogue_matches_the_po_file():
         if (compiled.ngettext(msgid, msgid, 1) if plural else compiled.gettext(msgid)) != msgstr
     ]
     assert stale == [], "run `make messages` to recompile django.mo"
+
+
+def test_every_text_of_the_jinja_templates_is_in_the_catalogue():
+    """The Jinja2 templates (config/jinja2.py) say `_("…")`; `make messages` must have picked
+    each text up, or the entry form would show English in the Chinese interface."""
+    catalogue = {msgid: msgstr for msgid, msgstr, _, _ in read_po(LOCALE / "django.po")}
+    templates = sorted((LOCALE.parents[2] / "templates" / "jinja2").rglob("*.html"))
+    texts = set()
+    for path in templates:
+        for double, single in re.findall(r"""_\((?:"([^"]+)"|'([^']+)')\)""", path.read_text()):
+            texts.add(double or single)
+    assert templates and len(texts) > 20
+    assert sorted(text for text in texts if not catalogue.get(text)) == []
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -32,6 +33,15 @@ YES = _("Yes")
 NO = _("No")
 
 
+class Absent(dict):
+    """A dict that answers a missing key with "": the entry template asks every row for errors
+    and conflicts of every field, and a plain dict would make Django's template engine raise
+    and catch three exceptions per absent key (a third of the page's render time)."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
 @dataclass
 class EntryRow:
     """One leaf indicator with what is stored for it (and, on a re-rendered form, what was
@@ -48,8 +58,8 @@ class EntryRow:
     input_note: str = ""
     comment_draft: str = ""
     link_draft: str = ""
-    errors: dict[str, list[str]] = field(default_factory=dict)
-    conflicts: dict[str, object] = field(default_factory=dict)
+    errors: dict[str, list[str]] = field(default_factory=lambda: Absent())
+    conflicts: dict[str, object] = field(default_factory=lambda: Absent())
 
     @property
     def code(self) -> str:
@@ -59,9 +69,10 @@ class EntryRow:
     def value_text(self) -> str:
         return canonical(self.value)
 
-    @property
+    @cached_property
     def limits(self) -> dict[str, str]:
-        """Bounds and review thresholds as plain text (100, not 1E+2) for the page and its JS."""
+        """Bounds and review thresholds as plain text (100, not 1E+2) for the page and its JS;
+        "" where the indicator has none."""
         ind = self.indicator
         fields = {
             "min": ind.min_value,
@@ -69,9 +80,9 @@ class EntryRow:
             "below": ind.review_below,
             "above": ind.review_above,
         }
-        return {key: canonical(value) for key, value in fields.items() if value is not None}
+        return {key: "" if value is None else canonical(value) for key, value in fields.items()}
 
-    @property
+    @cached_property
     def flag(self) -> str | None:
         return review_flag(self.indicator, self.value)
 
@@ -83,7 +94,7 @@ class EntryRow:
     def missing_evidence(self) -> bool:
         return self.indicator.evidence_required and not self.evidence
 
-    @property
+    @cached_property
     def rubric_levels(self) -> list[tuple[str, str]]:
         english = (get_language() or "").startswith("en")
         levels = []

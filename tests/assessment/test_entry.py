@@ -146,6 +146,7 @@ def test_review_thresholds_are_flagged_next_to_values(client, staff_xihu, xihu):
     sv43 = page.split('data-testid="flag-SV.4.3"')[1].split("</div>")[0]
     assert "flag-below" in ds13 and "30" in ds13
     assert "flag-above" in sv43 and "99.9" in sv43
+    assert "低于 30：需重点审核" in ds13 and "高于 99.9：需抽查核实" in sv43  # in Chinese
     # Browser-side checks get the same thresholds.
     assert 'data-review-below="30"' in page and 'data-review-above="99.9"' in page
 
