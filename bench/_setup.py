@@ -124,4 +124,19 @@ def max_rss_mb() -> float:
 
 
 def machine() -> str:
-    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    """The machine, with a reference speed: shared machines differ by a factor of 3 from day to
+    day, so figures measured on different days are only comparable next to this number."""
+    return (
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"reference loop {reference_loop_ms():.0f} ms"
+    )
+
+
+def reference_loop_ms() -> float:
+    """Best of 5 of `sum(range(10**6))`: about 10-15 ms on a current desktop core."""
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        sum(range(10**6))
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
