@@ -33,6 +33,11 @@ urlpatterns = [
     path("rounds/<int:round_id>/close/", rounds.close_round, name="round_close"),
     path("rounds/<int:round_id>/extensions/", rounds.grant_extension, name="round_extend"),
     path("rounds/<int:round_id>/progress/", progress.progress, name="progress"),
+    path(
+        "rounds/<int:round_id>/completion-rate/",
+        rounds.fill_completion,
+        name="round_fill_completion",
+    ),
     path("rounds/<int:round_id>/compute/", compute.round_compute, name="round_compute"),
     # Entry and review of one region's submission
     path("rounds/<int:round_id>/regions/<str:code>/", entry.entry, name="entry"),

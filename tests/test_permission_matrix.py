@@ -116,6 +116,10 @@ MATRIX: dict[str, Case] = {
         "GET", OPEN, everyone(staff_a=FORBIDDEN, staff_b=FORBIDDEN, evaluator=FORBIDDEN)
     ),
     "assessment:round_compute": Case("POST", PUBLISHED, admin_only()),
+    "assessment:round_fill_completion": Case(
+        "POST", OPEN, admin_only(),
+        lambda w: {"source": w.published_round, "indicator": "DS.1.1"},
+    ),
     # One region's submission
     "assessment:entry": Case(
         "GET", OPEN_A, everyone(staff_b=NOT_FOUND, supervisor_other=NOT_FOUND)

@@ -1,4 +1,5 @@
-"""Forms for administrators: a round's set-up and a region's deadline extension."""
+"""Forms for administrators: a round's set-up, a region's deadline extension, and filling an
+indicator with the rectification completion rate of an earlier round."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assessment.models import Region, RegionLevel, Round
-from indicators.models import IndicatorSystem, SystemStatus
+from indicators.models import Indicator, IndicatorSystem, SystemStatus, ValueType
 
 UNKNOWN_REGION = _("No region has this code.")
 DEFAULT_TASK_THRESHOLD = 60.0
@@ -104,3 +105,33 @@ class ExtensionForm(forms.Form):
     region = RegionCodeField(label=_("Region code"))
     closes_at = _datetime_field(_("New deadline"), required=True)
     reason = forms.CharField(label=_("Reason"), max_length=1000)
+
+
+class CompletionRateForm(forms.Form):
+    """Which earlier round's tasks, and which indicator of this round receives the rate.
+
+    Only percentages and numbers are offered: the rate is a percentage (0–100)."""
+
+    source = forms.ModelChoiceField(
+        label=_("Rectification tasks of"),
+        queryset=Round.objects.none(),
+        empty_label=None,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    indicator = forms.ChoiceField(
+        label=_("Indicator to fill"),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+
+    def __init__(self, *args, round_: Round, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = (
+            Round.objects.exclude(pk=round_.pk)
+            .filter(tasks__isnull=False)
+            .distinct()
+            .order_by("-opens_at", "-pk")
+        )
+        leaves = Indicator.objects.filter(
+            system_id=round_.system_id, value_type__in=[ValueType.PERCENT, ValueType.NUMBER]
+        ).order_by("code")
+        self.fields["indicator"].choices = [(leaf.code, str(leaf)) for leaf in leaves]

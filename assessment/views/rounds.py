@@ -1,4 +1,5 @@
-"""Rounds for administrators: list, create, change, open, close, and deadline extensions."""
+"""Rounds for administrators: list, create, change, open, close, deadline extensions, and the
+rectification completion rate of an earlier round written into this one."""
 
 from __future__ import annotations
 
@@ -18,10 +19,11 @@ from assessment.access import (
     require_administrator,
     round_roles,
 )
-from assessment.forms.rounds import ExtensionForm, RoundForm
-from assessment.models import RegionLevel, Submission
+from assessment.forms.rounds import CompletionRateForm, ExtensionForm, RoundForm
+from assessment.models import Region, RegionLevel, Submission
 from assessment.selectors.collection import round_extensions
 from assessment.selectors.rounds import round_progress, rounds_for_user
+from assessment.services.completion_rate import fill_completion_rate
 from assessment.services.rounds import (
     extension_grant,
     round_close,
@@ -36,6 +38,12 @@ OPENED = _("Round opened: %(count)s new submission(s) created.")
 CLOSED = _("Round closed: entry is locked for every region.")
 EXTENDED = _("Deadline for %(region)s extended to %(date)s.")
 NOT_IN_ROUND = _("This region does not take part in the round.")
+FILLED = _(
+    "%(indicator)s filled with the completion rate of %(source)s: %(written)s region(s) "
+    "written, %(unchanged)s already had that value."
+)
+FILL_SKIPPED = _("Not written (submitted, approved or entry closed): %(regions)s.")
+FILL_REFUSED = _("Refused by the indicator's bounds: %(regions)s.")
 
 
 @login_required
@@ -105,6 +113,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         "progress": round_progress(user=request.user, rounds=[round_])[0],
         "extensions": list(round_extensions(round=round_)),
         "extension_form": ExtensionForm(),
+        "completion_form": CompletionRateForm(round_=round_),
     }
     return render(request, "assessment/round_detail.html", context)
 
@@ -162,3 +171,46 @@ def grant_extension(request: HttpRequest, round_id: int) -> HttpResponse:
         messages.success(request, EXTENDED % {"region": region.name, "date": date})
 
     return _round_action(request, round_id, action)
+
+
+@login_required
+@require_POST
+def fill_completion(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Write each region's rectification completion rate in an earlier round into its draft
+    of this round (the `fill_completion_rate` command, as a button)."""
+
+    def action(round_):
+        form = CompletionRateForm(request.POST, round_=round_)
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        report = fill_completion_rate(
+            from_round=form.cleaned_data["source"],
+            to_round=round_,
+            indicator_code=form.cleaned_data["indicator"],
+            user=request.user,
+        )
+        messages.success(
+            request,
+            FILLED
+            % {
+                "indicator": report.indicator,
+                "source": form.cleaned_data["source"],
+                "written": len(report.written),
+                "unchanged": len(report.unchanged),
+            },
+        )
+        if report.locked:
+            messages.warning(request, FILL_SKIPPED % {"regions": _region_list(report.locked)})
+        if report.invalid:
+            messages.warning(request, FILL_REFUSED % {"regions": _region_list(report.invalid)})
+
+    return _round_action(request, round_id, action)
+
+
+def _region_list(reasons: dict[str, str], shown: int = 20) -> str:
+    """'西湖区 330106（已提交）、… +5': long lists cut so that a message stays readable."""
+    codes = sorted(reasons)
+    names = dict(Region.objects.filter(code__in=codes[:shown]).values_list("code", "name"))
+    items = [f"{names.get(code, '')} {code}（{reasons[code]}）" for code in codes[:shown]]
+    more = f" … +{len(codes) - shown}" if len(codes) > shown else ""
+    return "、".join(items) + more

@@ -8,10 +8,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.urls import reverse
 
 from assessment.models import AuditEntry, AuditSource, Submission, SubmissionStatus, Value
 from assessment.services.completion_rate import completion_rates, fill_completion_rate
 from assessment.services.rectification import TaskAnswer, task_answer, task_mark_done
+from indicators.models import Indicator
 from tests.assessment.conftest import make_round
 
 INDICATOR = "DS.1.1"  # a percentage, 0–100
@@ -86,3 +88,62 @@ def test_the_command(published, next_round, administrator, capsys):
     assert "DS.1.1" in out and "1 region(s)" in out and "skipped 330203" in out
     assert Value.objects.get(submission__round=next_round, submission__region_id="330106",
                              indicator__code=INDICATOR).value == Decimal("0")  # fmt: skip
+
+
+# The same, as a button on the round's page (administrators only).
+
+
+def fill_url(round_):
+    return reverse("assessment:round_fill_completion", args=[round_.pk])
+
+
+def test_the_round_page_offers_rounds_with_tasks_and_number_indicators(
+    client, published, next_round, administrator
+):
+    client.force_login(administrator)
+    page = client.get(reverse("assessment:round_detail", args=[next_round.pk]))
+    form = page.context["completion_form"]
+    assert list(form.fields["source"].queryset) == [published]
+    codes = [code for code, _label in form.fields["indicator"].choices]
+    assert "DS.1.1" in codes and "DS" not in codes  # leaves only
+    assert all(
+        leaf.value_type in ("percent", "number")
+        for leaf in Indicator.objects.filter(system=next_round.system, code__in=codes)
+    )
+    assert 'data-testid="completion-form"' in page.content.decode()
+
+
+def test_the_button_writes_the_rates_and_lists_what_it_left_alone(
+    client, published, next_round, xihu_task, staff_xihu, administrator
+):
+    task_answer(task=xihu_task, user=staff_xihu, answer=TaskAnswer(plan="方案"))
+    task_mark_done(task=xihu_task, user=staff_xihu)
+    client.force_login(administrator)
+    response = client.post(
+        fill_url(next_round), {"source": published.pk, "indicator": INDICATOR}, follow=True
+    )
+    texts = [str(m) for m in response.context["messages"]]
+    assert any("写入 1 个地区" in text for text in texts), texts
+    assert any("海曙区 330203（已提交）" in text for text in texts), texts
+    value = Value.objects.get(submission__round=next_round, submission__region_id="330106",
+                              indicator__code=INDICATOR)  # fmt: skip
+    assert value.value == Decimal("33.33") and value.updated_by == administrator
+
+
+def test_a_bad_choice_is_reported_and_writes_nothing(client, published, next_round, administrator):
+    client.force_login(administrator)
+    response = client.post(
+        fill_url(next_round), {"source": published.pk, "indicator": "DS"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("assessment:round_detail",
+                                                    args=[next_round.pk])  # fmt: skip
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert not Value.objects.filter(submission__round=next_round)
+
+
+def test_only_administrators_may_fill(client, published, next_round, supervisor_hangzhou):
+    client.force_login(supervisor_hangzhou)
+    response = client.post(fill_url(next_round), {"source": published.pk, "indicator": INDICATOR})
+    assert response.status_code == 403
+    assert not Value.objects.filter(submission__round=next_round)
+    assert client.get(fill_url(next_round)).status_code == 405
