@@ -80,22 +80,37 @@ class LinkField(forms.CharField):
         return check_link(text) if text else ""
 
 
+FIELD_KINDS = ("value", "note", "link", "file", f"resolve-{VALUE}", f"resolve-{NOTE}")
+
+
+def _field(kind: str, leaf: Indicator) -> forms.Field:
+    if kind == "value":
+        return ValueField(indicator=leaf)
+    if kind == "note":
+        return forms.CharField(required=False, max_length=NOTE_MAX)
+    if kind == "link":
+        return LinkField()
+    if kind == "file":
+        return EvidenceFilesField()
+    return forms.ChoiceField(required=False, choices=[(MINE, MINE), (THEIRS, THEIRS)])
+
+
 class EntryForm(forms.Form):
+    """Bound to a POST only. Fields exist for the names that were posted: an absent input is
+    left alone by the save anyway, and building all six fields of 43 indicators (the conflict
+    choices and file inputs that are rarely posted among them) was a third of a save's time."""
+
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
-    def __init__(self, data=None, files=None, *, leaves: list[Indicator]):
+    def __init__(self, data, files=None, *, leaves: list[Indicator]):
         super().__init__(data, files)
         self.leaves = leaves
+        posted = set(data) | set(files or ())
         for leaf in leaves:
-            code = leaf.code
-            self.fields[f"value-{code}"] = ValueField(indicator=leaf)
-            self.fields[f"note-{code}"] = forms.CharField(required=False, max_length=NOTE_MAX)
-            self.fields[f"link-{code}"] = LinkField()
-            self.fields[f"file-{code}"] = EvidenceFilesField()
-            for kind in (VALUE, NOTE):
-                self.fields[f"resolve-{kind}-{code}"] = forms.ChoiceField(
-                    required=False, choices=[(MINE, MINE), (THEIRS, THEIRS)]
-                )
+            for kind in FIELD_KINDS:
+                name = f"{kind}-{leaf.code}"
+                if name in posted:
+                    self.fields[name] = _field(kind, leaf)
         self.fields["remove-evidence"] = IdListField()
 
     @property

@@ -83,7 +83,16 @@
   if (form) {
     form.addEventListener("input", function () { dirty = true; });
     form.addEventListener("change", function () { dirty = true; });
-    form.addEventListener("submit", function () { dirty = false; });
+    form.addEventListener("submit", function () {
+      dirty = false;
+      // With no file chosen the form goes URL-encoded: the server reads that in a fraction of
+      // the time multipart takes (docs/BENCHMARKS.md, "Deadline-day load").
+      var chosen = Array.prototype.some.call(
+        form.querySelectorAll("input[type=file]"),
+        function (input) { return input.files && input.files.length > 0; }
+      );
+      form.enctype = chosen ? "multipart/form-data" : "application/x-www-form-urlencoded";
+    });
   }
   window.addEventListener("beforeunload", function (event) {
     if (dirty) {

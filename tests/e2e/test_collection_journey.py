@@ -75,7 +75,10 @@ def test_collection_journey(browser, page, accept_dialogs, demo_server, tmp_path
     assert "flag-below" in page.inner_html("[data-testid='flag-DS.1.3']")
     page.fill("textarea[name='note-DS.1.1']", "来自目录系统导出")
     shot(page, "collect-01-staff-typing")
-    page.click("[data-testid=save-draft]")
+    with page.expect_request(lambda request: request.method == "POST") as posted:
+        page.click("[data-testid=save-draft]")
+    # No file chosen: the cheaper URL-encoded body (the JS switches the form's enctype).
+    assert posted.value.headers["content-type"] == "application/x-www-form-urlencoded"
     page.wait_for_selector("[data-testid=form-alert]")
     assert page.input_value("input[name='value-DS.1.2']") == "120"  # kept as typed
     assert "不能大于 100" in page.inner_text("[data-testid='error-DS.1.2']")
@@ -93,7 +96,9 @@ def test_collection_journey(browser, page, accept_dialogs, demo_server, tmp_path
     page.set_input_files("input[name='file-DS.5.1']", str(pdf))
     for leaf in required[1:]:
         page.fill(f"input[name='link-{leaf.code}']", f"https://data.zj.gov.cn/{leaf.code}")
-    page.click("[data-testid=save-draft]")
+    with page.expect_request(lambda request: request.method == "POST") as posted:
+        page.click("[data-testid=save-draft]")
+    assert posted.value.headers["content-type"].startswith("multipart/form-data")  # a file
     page.wait_for_selector("text=草稿已保存")
     assert "已填写完整" in page.inner_text("[data-testid=completeness]")
     shot(page, "collect-03-complete-draft")
