@@ -14,7 +14,7 @@ from datetime import datetime
 from django.template.defaultfilters import filesizeformat, linebreaksbr, slugify, truncatechars
 from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from jinja2 import Environment
 
 
@@ -27,13 +27,26 @@ def date(value: datetime | None, fmt: str) -> str:
     return dateformat.format(value, fmt)
 
 
+_translations: dict[tuple[str | None, str], str] = {}
+
+
+def cached_gettext(message: str) -> str:
+    """Django's gettext, remembered per language: the entry form's block asks for the same
+    dozen texts 43 times per page, and catalogues do not change while the process runs."""
+    key = (get_language(), message)
+    try:
+        return _translations[key]
+    except KeyError:
+        return _translations.setdefault(key, gettext(message))
+
+
 def url(name: str, *args) -> str:
     return reverse(name, args=args)
 
 
 def environment(**options) -> Environment:
     env = Environment(extensions=["jinja2.ext.i18n"], **options)
-    env.install_gettext_callables(gettext, ngettext, newstyle=False)
+    env.install_gettext_callables(cached_gettext, ngettext, newstyle=False)
     env.globals["url"] = url
     env.filters.update(
         date=date,

@@ -28,7 +28,7 @@ from assessment.rules import Completeness, completeness, deadline_for, entry_loc
 from assessment.services.values import canonical, review_flag
 from indicators.models import Indicator, ValueType
 
-HISTORY_ON_PAGE = 30
+HISTORY_ON_PAGE = 10  # the latest changes; the full history is one link away
 YES = _("Yes")
 NO = _("No")
 

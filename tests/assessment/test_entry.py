@@ -260,6 +260,19 @@ def test_history_lists_every_change(client, staff_xihu, xihu, staff_binjiang):
     assert client.get(url).status_code == 404
 
 
+def test_the_form_shows_the_latest_changes_and_the_history_page_all(client, staff_xihu, xihu):
+    client.force_login(staff_xihu)
+    for value in range(51, 63):  # twelve changes
+        client.post(entry_url(xihu), form_data(xihu, {"value-DS.1.1": str(value)}))
+    form_page = client.get(entry_url(xihu))
+    shown = [entry.new for entry in form_page.context["page"].history]
+    assert shown == [str(value) for value in range(62, 52, -1)]  # the latest ten, newest first
+    history = reverse("assessment:entry_history", args=[xihu.round_id, "330106"])
+    assert history in form_page.content.decode()
+    page = client.get(history).content.decode()
+    assert all(f">{value}<" in page for value in range(51, 63))
+
+
 def test_entry_page_runs_a_fixed_number_of_queries(
     client, staff_xihu, xihu, django_assert_max_num_queries
 ):
