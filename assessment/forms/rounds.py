@@ -110,12 +110,13 @@ class ExtensionForm(forms.Form):
 class CompletionRateForm(forms.Form):
     """Which earlier round's tasks, and which indicator of this round receives the rate.
 
-    Only percentages and numbers are offered: the rate is a percentage (0–100)."""
+    Only percentages and numbers are offered: the rate is a percentage (0–100). Choices are
+    read once (two queries), so the round page can test and render them without reading again.
+    """
 
-    source = forms.ModelChoiceField(
+    source = forms.TypedChoiceField(
         label=_("Rectification tasks of"),
-        queryset=Round.objects.none(),
-        empty_label=None,
+        coerce=int,
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
     indicator = forms.ChoiceField(
@@ -125,12 +126,13 @@ class CompletionRateForm(forms.Form):
 
     def __init__(self, *args, round_: Round, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["source"].queryset = (
+        sources = (
             Round.objects.exclude(pk=round_.pk)
             .filter(tasks__isnull=False)
             .distinct()
             .order_by("-opens_at", "-pk")
         )
+        self.fields["source"].choices = [(source.pk, str(source)) for source in sources]
         leaves = Indicator.objects.filter(
             system_id=round_.system_id, value_type__in=[ValueType.PERCENT, ValueType.NUMBER]
         ).order_by("code")

@@ -20,7 +20,7 @@ from assessment.access import (
     round_roles,
 )
 from assessment.forms.rounds import CompletionRateForm, ExtensionForm, RoundForm
-from assessment.models import Region, RegionLevel, Submission
+from assessment.models import Region, RegionLevel, Round, RoundStatus, Submission
 from assessment.selectors.collection import round_extensions
 from assessment.selectors.rounds import round_progress, rounds_for_user
 from assessment.services.completion_rate import fill_completion_rate
@@ -113,7 +113,9 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         "progress": round_progress(user=request.user, rounds=[round_])[0],
         "extensions": list(round_extensions(round=round_)),
         "extension_form": ExtensionForm(),
-        "completion_form": CompletionRateForm(round_=round_),
+        "completion_form": (
+            CompletionRateForm(round_=round_) if round_.status == RoundStatus.OPEN else None
+        ),
     }
     return render(request, "assessment/round_detail.html", context)
 
@@ -183,8 +185,9 @@ def fill_completion(request: HttpRequest, round_id: int) -> HttpResponse:
         form = CompletionRateForm(request.POST, round_=round_)
         if not form.is_valid():
             raise ValidationError([e for errors in form.errors.values() for e in errors])
+        source = Round.objects.get(pk=form.cleaned_data["source"])
         report = fill_completion_rate(
-            from_round=form.cleaned_data["source"],
+            from_round=source,
             to_round=round_,
             indicator_code=form.cleaned_data["indicator"],
             user=request.user,
@@ -194,7 +197,7 @@ def fill_completion(request: HttpRequest, round_id: int) -> HttpResponse:
             FILLED
             % {
                 "indicator": report.indicator,
-                "source": form.cleaned_data["source"],
+                "source": source,
                 "written": len(report.written),
                 "unchanged": len(report.unchanged),
             },
