@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 from decimal import Decimal
+
+from django.utils import timezone
 
 from assessment.models import Region, Round, RoundStatus, Submission, SubmissionStatus, Value
 from assessment.services.demo import demo_value
+from assessment.services.rounds import round_create, round_open
 from indicators.models import Indicator, IndicatorSystem
 
 
@@ -34,6 +38,32 @@ def make_round(
         previous=previous,
         method=method or {},
     )
+
+
+def make_open_round(
+    system: IndicatorSystem,
+    *,
+    scope: str | None = "330000",
+    levels: Iterable[str] = ("city", "county"),
+    days_left: int = 30,
+    name: str = "浙江省2026年度数字政府成熟度评估",
+    period: str = "2026",
+) -> Round:
+    """A round created and opened through the services, as an administrator does it: a
+    submission per participating region, entry open for `days_left` more days. (`make_round`
+    above writes a bare Round row in any status, for results.)"""
+    now = timezone.now()
+    round_ = round_create(
+        system=system,
+        name=name,
+        period=period,
+        scope=Region.objects.get(code=scope) if scope else None,
+        levels=list(levels),
+        opens_at=now - timedelta(days=10),
+        closes_at=now + timedelta(days=days_left),
+    )
+    round_open(round=round_, user=None)
+    return round_
 
 
 ValueFn = Callable[[Region, Indicator], Decimal | None]

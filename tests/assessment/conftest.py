@@ -7,19 +7,17 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
-from assessment.models import Region, Round, Submission, Value
+from assessment.models import Round, Submission, Value
 from assessment.services.entry import EntryInput, submission_save
-from assessment.services.rounds import round_create, round_open
 from assessment.services.values import canonical
 from indicators.models import ValueType
+from tests.assessment.builders import make_open_round
 from tests.conftest import make_user
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -33,25 +31,10 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def make_round(system, *, scope="330000", levels=("city", "county"), days_left=30, **extra):
-    now = timezone.now()
-    round_ = round_create(
-        system=system,
-        name=extra.pop("name", "浙江省2026年度数字政府成熟度评估"),
-        period=extra.pop("period", "2026"),
-        scope=Region.objects.get(code=scope) if scope else None,
-        levels=list(levels),
-        opens_at=now - timedelta(days=10),
-        closes_at=now + timedelta(days=days_left),
-    )
-    round_open(round=round_, user=None)
-    return round_
-
-
 @pytest.fixture
 def open_round(default_system, regions) -> Round:
     """Zhejiang's cities and counties (101 submissions), open for another 30 days."""
-    return make_round(default_system)
+    return make_open_round(default_system)
 
 
 @pytest.fixture

@@ -124,9 +124,9 @@ def test_the_version_moves_on_with_each_save(xihu, staff_xihu):
 def test_two_connections_saving_at_once_on_postgresql(default_system, regions):
     """Two threads, each on its own connection, save from the same version at the same
     moment, again and again: one wins each time, the other gets a conflict, nothing is lost."""
-    from tests.assessment.conftest import make_round
+    from tests.assessment.builders import make_open_round
 
-    round_ = make_round(default_system)
+    round_ = make_open_round(default_system)
     submission = Submission.objects.select_related("round__system").get(
         round=round_, region_id="330106"
     )

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessment.models import Extension, Submission
-from tests.assessment.conftest import make_round
+from tests.assessment.builders import make_open_round
 
 
 def progress_url(round_) -> str:
@@ -94,7 +94,7 @@ def test_the_dashboard_is_for_supervisors(client, open_round, user, status, requ
 
 
 def test_a_nationwide_round_is_grouped_by_province(client, default_system, regions, administrator):
-    round_ = make_round(default_system, scope=None, levels=("province", "city", "county"))
+    round_ = make_open_round(default_system, scope=None, levels=("province", "city", "county"))
     client.force_login(administrator)
     response = client.get(progress_url(round_))
     groups = response.context["page"].groups
@@ -106,7 +106,7 @@ def test_a_nationwide_round_is_grouped_by_province(client, default_system, regio
 def test_the_same_queries_for_2_or_50_regions(
     client, default_system, regions, supervisor_zhejiang, size, django_assert_num_queries
 ):
-    round_ = make_round(default_system)
+    round_ = make_open_round(default_system)
     keep = Submission.objects.filter(round=round_).order_by("region_id")[:size]
     Submission.objects.filter(round=round_).exclude(
         pk__in=list(keep.values_list("pk", flat=True))

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from assessment.models import AuditEntry, ReviewComment, Submission
 from assessment.services.submissions import submission_submit
-from tests.assessment.conftest import fill, form_data, make_round
+from tests.assessment.builders import make_open_round
+from tests.assessment.conftest import fill, form_data
 
 
 def url(name: str, submission) -> str:
@@ -190,7 +191,7 @@ def test_every_transition_is_in_the_history(client, submitted, supervisor_hangzh
 def test_the_queue_runs_the_same_queries_for_2_or_50_regions(
     client, default_system, regions, supervisor_zhejiang, size, django_assert_num_queries
 ):
-    round_ = make_round(default_system)
+    round_ = make_open_round(default_system)
     codes = list(
         Submission.objects.filter(round=round_)
         .order_by("region_id")[:size]

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from assessment.models import AuditEntry, Extension, Round, Submission
 from assessment.services.rounds import round_create, round_open
-from tests.assessment.conftest import make_round
+from tests.assessment.builders import make_open_round
 
 
 def post_round(client, system, **changes):
@@ -223,7 +223,7 @@ def test_round_list_queries_do_not_grow_with_rounds(
 ):
     for number in range(size):
         Round.objects.create(system=default_system, name=f"r{number}", period=str(2000 + number))
-    make_round(default_system)
+    make_open_round(default_system)
     client.force_login(administrator)
     # session, user, grants, rounds, grouped counts, session save (savepoint, update, release)
     with django_assert_num_queries(8):

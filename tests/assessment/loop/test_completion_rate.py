@@ -14,7 +14,7 @@ from assessment.models import AuditEntry, AuditSource, Submission, SubmissionSta
 from assessment.services.completion_rate import completion_rates, fill_completion_rate
 from assessment.services.rectification import TaskAnswer, task_answer, task_mark_done
 from indicators.models import Indicator
-from tests.assessment.conftest import make_round
+from tests.assessment.builders import make_open_round
 
 INDICATOR = "DS.1.1"  # a percentage, 0–100
 
@@ -22,7 +22,7 @@ INDICATOR = "DS.1.1"  # a percentage, 0–100
 @pytest.fixture
 def next_round(published, default_system):
     """The next round, open for entry: 西湖区 has a draft, 海曙区 has submitted."""
-    round_ = make_round(default_system, period="2026", name="2026")
+    round_ = make_open_round(default_system, period="2026", name="2026")
     Submission.objects.filter(round=round_, region_id="330203").update(
         status=SubmissionStatus.SUBMITTED
     )
