@@ -17,6 +17,7 @@ from assessment.access import (
     require_administrator,
     require_reviewer,
 )
+from assessment.forms import require_valid
 from assessment.forms.review import ReopenForm, ReviewForm
 from assessment.models import Role, Submission
 from assessment.selectors.entry import entry_page, system_leaves
@@ -48,8 +49,7 @@ def _decide(request: HttpRequest, round_id: int, code: str, service, done) -> Ht
     require_reviewer(request.user, submission)
     form = ReviewForm(request.POST, leaves=system_leaves(submission.round.system_id))
     try:
-        if not form.is_valid():
-            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        require_valid(form)
         service(
             submission=submission,
             user=request.user,

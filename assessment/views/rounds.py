@@ -19,6 +19,7 @@ from assessment.access import (
     require_administrator,
     round_roles,
 )
+from assessment.forms import require_valid
 from assessment.forms.rounds import CompletionRateForm, ExtensionForm, RoundForm
 from assessment.models import Region, RegionLevel, Round, RoundStatus, Submission
 from assessment.selectors.collection import round_extensions
@@ -156,8 +157,7 @@ def grant_extension(request: HttpRequest, round_id: int) -> HttpResponse:
     form = ExtensionForm(request.POST)
 
     def action(round_):
-        if not form.is_valid():
-            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        require_valid(form)
         region = form.cleaned_data["region"]
         submission = Submission.objects.filter(round=round_, region=region).first()
         if submission is None:
@@ -183,8 +183,7 @@ def fill_completion(request: HttpRequest, round_id: int) -> HttpResponse:
 
     def action(round_):
         form = CompletionRateForm(request.POST, round_=round_)
-        if not form.is_valid():
-            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        require_valid(form)
         source = Round.objects.get(pk=form.cleaned_data["source"])
         report = fill_completion_rate(
             from_round=source,

@@ -22,6 +22,7 @@ from assessment.access import (
     require_task_staff,
     require_task_supervisor,
 )
+from assessment.forms import require_valid
 from assessment.forms.tasks import (
     TaskAnswerForm,
     TaskCreateForm,
@@ -67,8 +68,7 @@ def task_answer(request: HttpRequest, task_id: int) -> HttpResponse:
 def _decide(request: HttpRequest, task, service, done, form_class=TaskNoteForm, **extra):
     form = form_class(request.POST)
     try:
-        if not form.is_valid():
-            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        require_valid(form)
         service(task=task, user=request.user, **{**form.cleaned_data, **extra})
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
