@@ -292,7 +292,7 @@ def write_ranking(workbook: Workbook, report: RoundReport, header: str) -> None:
                     *([level] if several else []),
                     _cached_level(sheet, level_cells, row),
                     row.score,
-                    *(row.areas.get(a.code) for a in areas),
+                    *(row.area_score(a.code) for a in areas),
                     row.rank_change,
                     _rounded(row.change, section.change_precision),
                     labels.interval(row),

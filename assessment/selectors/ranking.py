@@ -11,7 +11,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
+from itertools import repeat
+from operator import itemgetter
+from types import MappingProxyType
 
+import numpy as np
 from django.db.models import Q
 
 from assessment.models import Region, Result, ResultKind, Round, ScoreChange
@@ -43,6 +47,7 @@ from assessment.selectors.ranking_rows import (
     sort_key,
     sort_rows,
 )
+from indicators.engine import round_score
 
 __all__ = [
     "AREA_PREFIX",
@@ -141,7 +146,7 @@ def _regions(query: RankingQuery, visibility: Q) -> dict[str, tuple[str, str]]:
     if query.parent:
         members &= Q(parent_id=query.parent)
     regions = Region.objects.filter(members | parents)
-    found = list(regions.values_list("code", "name", "level", "parent_id"))
+    found = fetch_all(regions.values_list("code", "name", "level", "parent_id"))
     names = {code: name for code, name, level, _ in found if level != query.level}
     return {
         code: (name, names.get(parent, ""))
@@ -157,34 +162,67 @@ _CHANGE_FIELDS = ("region_id", "previous_id", "previous_score", "previous_rank",
 
 
 def _overall_rows(round_, regions, bounds, levels, precision) -> dict[str, RankingRow]:
-    by_pk = {level.pk: level for level in levels}
+    """A row per region with a result (the range `bounds` may hold regions of other levels,
+    which `regions` leaves out). The loops over the national round's rows below are written
+    for speed: one pass, local names, no intermediate lists (docs/BENCHMARKS.md)."""
+    by_pk: dict = {level.pk: level for level in levels}
     results = Result.objects.filter(round=round_, kind=ResultKind.OVERALL, **bounds)
-    found = [row for row in fetch_all(results.values_list(*_OVERALL_FIELDS)) if row[0] in regions]
+    found = fetch_all(results.values_list(*_OVERALL_FIELDS))
     scores = published([row[1] for row in found], precision)
     rows = {}
-    for (code, _, rank, low, high, level_id, band_id, flags), score in zip(
-        found, scores, strict=True
-    ):
-        name, parent_name = regions[code]
-        level = by_pk.get(level_id)
-        band = level if band_id == level_id else by_pk.get(band_id)
+    in_ranking = regions.get
+    level_of = by_pk.get
+    for row, score in zip(found, scores, strict=True):
+        code, _, rank, low, high, level_id, band_id, flags = row
+        names = in_ranking(code)
+        if names is None:
+            continue
+        level = level_of(level_id)
+        band = level if band_id == level_id else level_of(band_id)
         rows[code] = RankingRow(
-            code, name, parent_name, name, score, rank, low, high, level, band, flags, {}, {}
+            code, names[0], names[1], names[0], score, rank, low, high, level, band, flags
         )
     return rows
 
 
 def _add_areas(rows, round_, bounds, nodes: SystemNodes, precision: int) -> None:
-    codes = {area.pk: area.code for area in nodes.areas}
+    """Every area's score and rank per region. The national round has 12,852 area rows: they
+    are placed into a regions × areas matrix by NumPy rather than one by one in Python, and
+    each region gets its row of the matrix (docs/BENCHMARKS.md). A region without a result
+    for an area reads None there."""
+    areas = nodes.areas
+    if not rows or not areas:
+        return
     results = Result.objects.filter(round=round_, kind=ResultKind.AREA, **bounds)
     found = fetch_all(results.values_list("region_id", "indicator_id", "score", "rank"))
-    found = [row for row in found if row[0] in rows and row[1] in codes]
-    scores = published([row[2] for row in found], precision)
-    for (region, indicator, _, rank), score in zip(found, scores, strict=True):
-        row = rows[region]
-        code = codes[indicator]
-        row.areas[code] = score
-        row.area_ranks[code] = rank
+    codes = [area.code for area in areas]
+    scores = np.full((len(rows), len(codes)), np.nan)
+    ranks = np.full((len(rows), len(codes)), -1, dtype=np.int64)
+    if found:
+        region_ids, indicator_ids, values, places = zip(*found, strict=True)
+        position = {code: i for i, code in enumerate(rows)}  # -1: a region not in the ranking
+        column = {area.pk: j for j, area in enumerate(areas)}
+        i = np.fromiter(map(position.get, region_ids, repeat(-1)), np.intp, len(found))
+        j = np.fromiter(map(column.get, indicator_ids, repeat(-1)), np.intp, len(found))
+        kept = (i >= 0) & (j >= 0)
+        scores[i[kept], j[kept]] = np.array(values, dtype=float)[kept]  # None → NaN
+        given = np.array([-1 if r is None else r for r in places], dtype=np.int64)
+        ranks[i[kept], j[kept]] = given[kept]
+    index = MappingProxyType({code: j for j, code in enumerate(codes)})
+    published_scores = _with_none(round_score(scores, precision), np.isnan(scores))
+    for row, area_scores, area_places in zip(
+        rows.values(), published_scores, _with_none(ranks, ranks < 0), strict=True
+    ):
+        row.area_index = index
+        row.area_scores = area_scores
+        row.area_places = area_places
+
+
+def _with_none(matrix: np.ndarray, missing: np.ndarray) -> list[list]:
+    """The matrix as nested lists of Python numbers, None where `missing`."""
+    cells = matrix.astype(object)
+    cells[missing] = None
+    return cells.tolist()
 
 
 def _add_changes(rows, round_, previous, bounds, precision) -> tuple[Comparison, int]:
@@ -202,10 +240,12 @@ def _add_changes(rows, round_, previous, bounds, precision) -> tuple[Comparison,
     if compared_with != {previous.pk}:
         return Comparison.STALE, precision
     previous_precision = precision_of(previous)
-    found = [row for row in found if row[0] in rows]
     before = published([row[2] for row in found], previous_precision)
+    row_of = rows.get
     for (code, _, _, previous_rank, change, rank), score in zip(found, before, strict=True):
-        row = rows[code]
+        row = row_of(code)
+        if row is None:
+            continue
         row.previous_score = score
         row.previous_rank = previous_rank
         row.change = change
@@ -233,7 +273,7 @@ def _earlier_results(rounds: list[Round], regions, bounds) -> list[tuple]:
 
 def _distribution(history, everyone, earlier) -> list[tuple[Round, dict[int | None, int]]]:
     """How many of the filtered regions reached each maturity level, per round."""
-    pairs = Counter((row[0], row[4]) for row in earlier)
+    pairs = Counter(map(itemgetter(0, 4), earlier))  # (round, level): C-level, 9,639 rows
     current = history[-1].pk
     pairs.update((current, row.level.pk if row.level else None) for row in everyone)
     counts: dict[int, dict[int | None, int]] = {r.pk: {} for r in history}
@@ -254,9 +294,8 @@ def _trends(result: Ranking, shown, everyone, earlier) -> list[Trend]:
         return []
     precisions = {r.pk: precision_of(r) for r in result.history[:-1]}
     points: dict[str, dict[int, tuple[float | None, int | None]]] = {c: {} for c in followed}
-    for round_id, code, score, rank, _ in earlier:
-        if code in points:
-            points[code][round_id] = (published([score], precisions[round_id])[0], rank)
+    for round_id, code, score, rank, _ in [row for row in earlier if row[1] in points]:
+        points[code][round_id] = (published([score], precisions[round_id])[0], rank)
     current = result.round
     return [
         Trend(

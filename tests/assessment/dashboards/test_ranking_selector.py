@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from assessment.access import ranking_visibility
-from assessment.models import Round
+from assessment.models import Result, ResultKind, Round
 from assessment.selectors.ranking import (
     RACE_PROGRESS,
     Comparison,
@@ -105,6 +105,28 @@ def test_sorting_any_column_keeps_regions_without_a_value_last(rounds):
     assert sort_rows(rows, "no_such_column") == rows
     sorted_by_query = read(second, level="county", sort="-area_SV")
     assert codes(sorted_by_query)[0] == "330105"
+
+
+def test_area_scores_and_ranks_per_region_with_gaps(rounds):
+    """Area results are placed per region and area; a missing one reads as None, and a
+    region's results never land on another region (cities share the counties' code range)."""
+    _, second = rounds
+    sv = Result.objects.get(
+        round=second, region_id="330102", kind=ResultKind.AREA, indicator__code="SV"
+    )
+    Result.objects.filter(pk=sv.pk).delete()
+    Result.objects.filter(
+        round=second, region_id="330105", kind=ResultKind.AREA, indicator__code="DS"
+    ).update(score=49.996, rank=3)
+    by_code = {row.code: row for row in read(second, level="county", rank_by="SV").rows}
+    assert by_code["330102"].areas == {"DS": 90.0, "SV": None, "BL": 70.0, "PP": 55.0}
+    assert by_code["330102"].area_ranks["SV"] is None and by_code["330102"].key_rank is None
+    assert by_code["330105"].areas["DS"] == 50.0  # rounded as published
+    assert by_code["330105"].area_ranks["DS"] == 3
+    assert by_code["330203"].areas == {"DS": 40.0, "SV": 45.0, "BL": 50.0, "PP": 48.0}
+    assert set(by_code["330108"].areas.values()) == {None}  # no results at all
+    cities = {row.code: row for row in read(second, level="city").rows}
+    assert set(cities["330100"].areas.values()) == {None}
 
 
 def test_a_supervisor_sees_only_their_subtree(rounds, supervisor_hangzhou):
