@@ -12,9 +12,11 @@ from assessment.views.dashboards import (
     charts,
     page_rows,
     panel,
+    paused_gc,
     race_chart,
     ranking_for_request,
     ranking_table,
+    released,
 )
 
 
@@ -22,6 +24,7 @@ def public_index(request: HttpRequest) -> HttpResponse:
     return render(request, "assessment/public_index.html", {"rounds": public_rounds()})
 
 
+@paused_gc
 def public_round(request: HttpRequest, round_id: int) -> HttpResponse:
     """Both races and the level distribution of one published round, for one level."""
     round_ = get_public_round(round_id)
@@ -42,4 +45,5 @@ def public_round(request: HttpRequest, round_id: int) -> HttpResponse:
         "charts": figures,
         "methodology": panel(result),
     }
-    return render(request, "assessment/public_round.html", context)
+    response = render(request, "assessment/public_round.html", context)
+    return released(response, result, table, progress)

@@ -12,10 +12,19 @@ from assessment.access import (
     ranking_visibility,
     supervised_prefixes,
 )
-from assessment.views.dashboards import charts, page_rows, panel, ranking_for_request, ranking_table
+from assessment.views.dashboards import (
+    charts,
+    page_rows,
+    panel,
+    paused_gc,
+    ranking_for_request,
+    ranking_table,
+    released,
+)
 
 
 @login_required
+@paused_gc
 def ranking(request: HttpRequest, round_id: int) -> HttpResponse:
     user = request.user
     round_ = get_ranking_round_for_user(user, round_id, request.GET)
@@ -34,4 +43,5 @@ def ranking(request: HttpRequest, round_id: int) -> HttpResponse:
         "methodology": panel(result),
         "is_admin": is_administrator(user),
     }
-    return render(request, "assessment/ranking.html", context)
+    response = render(request, "assessment/ranking.html", context)
+    return released(response, result, table)

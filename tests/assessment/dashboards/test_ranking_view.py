@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import gc
+import html
 import json
 import re
 
 import pytest
+from django.contrib.messages.storage.fallback import FallbackStorage
 from django.urls import reverse
 
+from assessment.models import Region
+from assessment.selectors.ranking import RankingRow
+from assessment.views import ranking as ranking_view
 from tests.assessment.builders import make_round
 from tests.assessment.dashboards.builders import round_of_counties
 
@@ -58,6 +64,74 @@ def test_progress_race_tab(client, rounds, evaluator_zhejiang):
     assert page.index("上城区") < page.index("西湖区") < page.index("海曙区") < page.index("拱墅区")
     race = chart_data(page, "race")
     assert race["data"][0]["x"] == [10.0, 8.0, 5.0, 1.0]
+
+
+def test_names_with_markup_are_escaped_in_the_table_and_the_filters(client, rounds, administrator):
+    _, second = rounds
+    hostile = '<img src=x onerror="alert(1)">西湖区'
+    Region.objects.filter(code="330106").update(name=hostile)
+    Region.objects.filter(code="330100").update(name="<b>杭州市</b>")
+    client.force_login(administrator)
+    page = client.get(url(second, "?level=county")).content.decode()
+    assert hostile not in page and "<b>杭州市</b>" not in page
+    assert f'<a href="/results/{second.pk}/regions/330106/">{html.escape(hostile)}</a>' in page
+    assert f'<option value="330100">{html.escape("<b>杭州市</b>")}</option>' in page
+    assert "<strong>–</strong>" in page and "None" not in page  # 滨江区 has no rank
+
+
+def test_sort_links_keep_the_filters_and_flip_the_sorted_column(client, rounds, administrator):
+    _, second = rounds
+    client.force_login(administrator)
+    page = client.get(url(second, "?level=county&parent=330100&sort=score")).content.decode()
+    # The sorted column links to the other direction, the others to their first one; the
+    # filters stay in every link.
+    assert '<a href="?level=county&amp;parent=330100&amp;sort=-score">' in page
+    assert '<a href="?level=county&amp;parent=330100&amp;sort=area_DS">' in page
+    assert re.search(r'<th class="[^"]*\basc\b[^"]*" scope="col"><a href="[^"]*sort=-score">', page)
+    assert page.index("西湖区") < page.index("拱墅区") < page.index("上城区")  # 58 < 66 < 70
+
+
+def test_the_collector_pauses_during_the_page_and_resumes_after(
+    client, rounds, administrator, monkeypatch
+):
+    """The page runs with the cyclic garbage collector paused (views.dashboards.paused_gc)
+    and leaves it running, also when the view fails."""
+    _, second = rounds
+    seen = []
+    build = ranking_view.ranking_table
+
+    def watched(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(ranking_view, "ranking_table", watched)
+    client.force_login(administrator)
+    assert gc.isenabled()
+    assert client.get(url(second, "?level=county")).status_code == 200
+    assert seen == [False] and gc.isenabled()
+    assert client.get(url(second, "?level=county&parent=999900")).status_code == 404
+    assert gc.isenabled()
+
+
+def test_after_rendering_only_the_shown_rows_are_left_for_the_collector(
+    rf, administrator, default_system
+):
+    """The template's context is a reference cycle: the page drops the ranking's rows from it
+    (views.dashboards.released) so that they are freed at once, not traversed by the next
+    collection. Only the 50 rows of the shown page stay with the context."""
+    round_ = round_of_counties(default_system, 60)
+    request = rf.get(url(round_, "?level=county"))
+    request.user = administrator
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    gc.collect()
+    gc.disable()
+    try:
+        response = ranking_view.ranking(request, round_.pk)
+        alive = sum(isinstance(thing, RankingRow) for thing in gc.get_objects())
+    finally:
+        gc.enable()
+    assert response.status_code == 200 and alive == 50
 
 
 @pytest.mark.parametrize("user", ["staff_xihu", "nobody"])
