@@ -8,6 +8,7 @@ from django.urls import reverse
 from openpyxl.chart import BarChart
 
 from assessment.models import Result, ResultKind, Value
+from indicators.models import Indicator
 from tests.assessment.dashboards.builders import round_of_counties
 from tests.assessment.reports.conftest import HOSTILE, column_values, workbook
 
@@ -106,6 +107,28 @@ def test_the_workbook_holds_every_sheet_with_the_pages_numbers(
     texts = [c.value for row in overview.iter_rows() for c in row if isinstance(c.value, str)]
     assert any("前 10 名" in t for t in texts) and any("进步最快" in t for t in texts)
     assert "上级地区：杭州市" in " ".join(texts)
+
+
+def test_raw_values_follow_the_systems_order_when_ids_do_not(client, computed, evaluator_zhejiang):
+    """The values come from the database by indicator id; when the system's order differs
+    (a leaf moved after it was created), the raw-data sheet still lists them in the system's
+    order, the order of the leaf-score sheet's columns."""
+    _, second = computed
+    leaves = Indicator.objects.filter(system=second.system_id, code__in=["DS.1.1", "DS.1.2"])
+    moved = {leaf.code: leaf for leaf in leaves}
+    first_leaf, second_leaf = moved["DS.1.1"], moved["DS.1.2"]
+    assert first_leaf.pk < second_leaf.pk and first_leaf.order < second_leaf.order
+    Indicator.objects.filter(pk=first_leaf.pk).update(order=second_leaf.order)
+    Indicator.objects.filter(pk=second_leaf.pk).update(order=first_leaf.order)
+    client.force_login(evaluator_zhejiang)
+    book = workbook(client.post(url(second, HANGZHOU_COUNTIES)))
+    raw = book["原始数据"]
+    region = raw.cell(2, 1).value
+    listed = [raw.cell(r, 3).value for r in range(2, raw.max_row + 1)
+              if raw.cell(r, 1).value == region]  # fmt: skip
+    leaf_columns = [cell.value.split("\n")[0] for cell in book["指标得分"][1]][4:]
+    assert listed == leaf_columns and len(listed) == 43
+    assert listed[:2] == ["DS.1.2", "DS.1.1"]
 
 
 def test_hostile_text_comes_back_as_text(client, hostile, evaluator_zhejiang):
