@@ -87,21 +87,26 @@ class RankingRow:
 
     def area_score(self, code: str) -> float | None:
         """The published score of the area `code` (None: no score, or no such area)."""
-        i = (self.area_index or _NO_AREAS).get(code)
-        return None if i is None else self.area_scores[i]
+        return self._of_area(self.area_scores, code)
 
     def area_rank(self, code: str) -> int | None:
-        i = (self.area_index or _NO_AREAS).get(code)
-        return None if i is None else self.area_places[i]
+        return self._of_area(self.area_places, code)
 
     @property
     def areas(self) -> dict[str, float | None]:
         """Area code → published score, as a new dict (for reading)."""
-        return {code: self.area_scores[i] for code, i in (self.area_index or _NO_AREAS).items()}
+        return self._per_area(self.area_scores)
 
     @property
     def area_ranks(self) -> dict[str, int | None]:
-        return {code: self.area_places[i] for code, i in (self.area_index or _NO_AREAS).items()}
+        return self._per_area(self.area_places)
+
+    def _of_area(self, values: Sequence, code: str):
+        i = (self.area_index or _NO_AREAS).get(code)
+        return None if i is None else values[i]
+
+    def _per_area(self, values: Sequence) -> dict:
+        return {code: values[i] for code, i in (self.area_index or _NO_AREAS).items()}
 
     @property
     def rank_change(self) -> int | None:
