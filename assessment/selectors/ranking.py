@@ -31,6 +31,7 @@ from assessment.selectors.dashboards import (
     range_filter,
     system_nodes,
 )
+from assessment.selectors.ranking_columns import RankingRows, RegionColumns
 from assessment.selectors.ranking_rows import (
     AREA_PREFIX,
     OVERALL,
@@ -43,9 +44,6 @@ from assessment.selectors.ranking_rows import (
     RankingRow,
     Trend,
     TrendPoint,
-    set_key,
-    sort_key,
-    sort_rows,
 )
 from indicators.engine import round_score
 
@@ -58,13 +56,12 @@ __all__ = [
     "Ranking",
     "RankingQuery",
     "RankingRow",
+    "RankingRows",
     "Trend",
     "TrendPoint",
     "as_race",
     "dimension_scores",
     "ranking",
-    "sort_key",
-    "sort_rows",
 ]
 
 
@@ -97,16 +94,13 @@ def _read(query, visibility, nodes, levels, history) -> Ranking:
     regions = _regions(query, visibility)
     bounds = range_filter(regions)
     precision = precision_of(round_)
-    rows = _overall_rows(round_, regions, bounds, levels, precision)
-    _add_areas(rows, round_, bounds, nodes, precision)
+    columns = _overall_columns(round_, regions, bounds, levels, precision)
+    _add_areas(columns, round_, bounds, nodes, precision)
     previous = round_.previous
-    comparison, change_precision = _add_changes(rows, round_, previous, bounds, precision)
-    everyone = list(rows.values())
-    _label(everyone)
-    shown = [row for row in everyone if _has_level(row, query.maturity)]
-    for row in shown:
-        set_key(row, query)
-    shown.sort(key=lambda r: (r.key_rank is None, r.key_rank or 0, r.code))
+    comparison, change_precision = _add_changes(columns, round_, previous, bounds, precision)
+    keys = columns.race_keys(query)
+    everyone = RankingRows(columns, list(range(len(columns))), keys)
+    shown = everyone.reordered(_with_level(columns, query.maturity)).in_race_order()
     earlier = _earlier_results(history[:-1], regions, bounds)
     result = Ranking(
         query=query,
@@ -114,9 +108,9 @@ def _read(query, visibility, nodes, levels, history) -> Ranking:
         change_precision=change_precision,
         nodes=nodes,
         levels=levels,
-        rows=sort_rows(shown, query.sort) if query.sort else shown,
+        rows=shown.sorted_by(query.sort) if query.sort else shown,
         history=history,
-        distribution=_distribution(history, everyone, earlier),
+        distribution=_distribution(history, columns, earlier),
         trends=[],
         comparison=comparison,
         previous=previous if comparison == Comparison.OK else None,
@@ -125,8 +119,11 @@ def _read(query, visibility, nodes, levels, history) -> Ranking:
     return result
 
 
-def _has_level(row: RankingRow, maturity: str | None) -> bool:
-    return not maturity or (row.level is not None and row.level.code == maturity)
+def _with_level(columns: RegionColumns, maturity: str | None) -> list[int]:
+    """The positions of the regions at the maturity level `maturity` (all when None)."""
+    if not maturity:
+        return list(range(len(columns)))
+    return [i for i, level in enumerate(columns.levels) if level and level.code == maturity]
 
 
 def _regions(query: RankingQuery, visibility: Q) -> dict[str, tuple[str, str]]:
@@ -161,46 +158,47 @@ _OVERALL_FIELDS = ("region_id", "score", "rank", "rank_low", "rank_high", "level
 _CHANGE_FIELDS = ("region_id", "previous_id", "previous_score", "previous_rank", "change", "rank")
 
 
-def _overall_rows(round_, regions, bounds, levels, precision) -> dict[str, RankingRow]:
-    """A row per region with a result (the range `bounds` may hold regions of other levels,
-    which `regions` leaves out). The loops over the national round's rows below are written
-    for speed: one pass, local names, no intermediate lists (docs/BENCHMARKS.md)."""
-    by_pk: dict = {level.pk: level for level in levels}
+def _overall_columns(round_, regions, bounds, levels, precision) -> RegionColumns:
+    """The regions with a result, one column per field (the range `bounds` may hold regions
+    of other levels, which `regions` leaves out)."""
     results = Result.objects.filter(round=round_, kind=ResultKind.OVERALL, **bounds)
-    found = fetch_all(results.values_list(*_OVERALL_FIELDS))
-    scores = published([row[1] for row in found], precision)
-    rows = {}
-    in_ranking = regions.get
-    level_of = by_pk.get
-    for row, score in zip(found, scores, strict=True):
-        code, _, rank, low, high, level_id, band_id, flags = row
-        names = in_ranking(code)
-        if names is None:
-            continue
-        level = level_of(level_id)
-        band = level if band_id == level_id else level_of(band_id)
-        rows[code] = RankingRow(
-            code, names[0], names[1], names[0], score, rank, low, high, level, band, flags
-        )
-    return rows
+    found = [row for row in fetch_all(results.values_list(*_OVERALL_FIELDS)) if row[0] in regions]
+    if not found:
+        return RegionColumns(*([] for _ in range(10)))
+    codes, scores, ranks, lows, highs, level_ids, band_ids, flags = map(
+        list, zip(*found, strict=True)
+    )
+    names, parent_names = map(list, zip(*map(regions.__getitem__, codes), strict=True))
+    level_of = {level.pk: level for level in levels}.get
+    return RegionColumns(
+        codes=codes,
+        names=names,
+        parent_names=parent_names,
+        scores=published(scores, precision),
+        ranks=ranks,
+        rank_lows=lows,
+        rank_highs=highs,
+        levels=list(map(level_of, level_ids)),
+        bands=list(map(level_of, band_ids)),
+        flags=flags,
+        repeated_names={name for name, n in Counter(names).items() if n > 1},
+    )
 
 
-def _add_areas(rows, round_, bounds, nodes: SystemNodes, precision: int) -> None:
+def _add_areas(columns: RegionColumns, round_, bounds, nodes: SystemNodes, precision) -> None:
     """Every area's score and rank per region. The national round has 12,852 area rows: they
-    are placed into a regions × areas matrix by NumPy rather than one by one in Python, and
-    each region gets its row of the matrix (docs/BENCHMARKS.md). A region without a result
-    for an area reads None there."""
+    are placed into a regions × areas matrix by NumPy rather than one by one in Python
+    (docs/BENCHMARKS.md). A region without a result for an area reads NaN / -1 there."""
     areas = nodes.areas
-    if not rows or not areas:
+    if not len(columns) or not areas:
         return
     results = Result.objects.filter(round=round_, kind=ResultKind.AREA, **bounds)
     found = fetch_all(results.values_list("region_id", "indicator_id", "score", "rank"))
-    codes = [area.code for area in areas]
-    scores = np.full((len(rows), len(codes)), np.nan)
-    ranks = np.full((len(rows), len(codes)), -1, dtype=np.int64)
+    scores = np.full((len(columns), len(areas)), np.nan)
+    ranks = np.full((len(columns), len(areas)), -1, dtype=np.int64)
     if found:
         region_ids, indicator_ids, values, places = zip(*found, strict=True)
-        position = {code: i for i, code in enumerate(rows)}  # -1: a region not in the ranking
+        position = columns.position  # -1: a region not in the ranking
         column = {area.pk: j for j, area in enumerate(areas)}
         i = np.fromiter(map(position.get, region_ids, repeat(-1)), np.intp, len(found))
         j = np.fromiter(map(column.get, indicator_ids, repeat(-1)), np.intp, len(found))
@@ -208,24 +206,12 @@ def _add_areas(rows, round_, bounds, nodes: SystemNodes, precision: int) -> None
         scores[i[kept], j[kept]] = np.array(values, dtype=float)[kept]  # None → NaN
         given = np.array([-1 if r is None else r for r in places], dtype=np.int64)
         ranks[i[kept], j[kept]] = given[kept]
-    index = MappingProxyType({code: j for j, code in enumerate(codes)})
-    published_scores = _with_none(round_score(scores, precision), np.isnan(scores))
-    for row, area_scores, area_places in zip(
-        rows.values(), published_scores, _with_none(ranks, ranks < 0), strict=True
-    ):
-        row.area_index = index
-        row.area_scores = area_scores
-        row.area_places = area_places
+    columns.area_index = MappingProxyType({area.code: j for j, area in enumerate(areas)})
+    columns.area_scores = round_score(scores, precision)  # NaN stays NaN
+    columns.area_ranks = ranks
 
 
-def _with_none(matrix: np.ndarray, missing: np.ndarray) -> list[list]:
-    """The matrix as nested lists of Python numbers, None where `missing`."""
-    cells = matrix.astype(object)
-    cells[missing] = None
-    return cells.tolist()
-
-
-def _add_changes(rows, round_, previous, bounds, precision) -> tuple[Comparison, int]:
+def _add_changes(columns, round_, previous, bounds, precision) -> tuple[Comparison, int]:
     """Fill the change columns from the stored progress race; say whether they can be shown."""
     if previous is None:
         return Comparison.NONE, precision
@@ -241,25 +227,15 @@ def _add_changes(rows, round_, previous, bounds, precision) -> tuple[Comparison,
         return Comparison.STALE, precision
     previous_precision = precision_of(previous)
     before = published([row[2] for row in found], previous_precision)
-    row_of = rows.get
+    position = columns.position.get
+    scores, ranks = columns.previous_scores, columns.previous_ranks
+    changes, change_ranks = columns.changes, columns.change_ranks
     for (code, _, _, previous_rank, change, rank), score in zip(found, before, strict=True):
-        row = row_of(code)
-        if row is None:
+        i = position(code)
+        if i is None:
             continue
-        row.previous_score = score
-        row.previous_rank = previous_rank
-        row.change = change
-        row.change_rank = rank
+        scores[i], ranks[i], changes[i], change_ranks[i] = score, previous_rank, change, rank
     return Comparison.OK, max(precision, previous_precision)
-
-
-def _label(rows: list[RankingRow]) -> None:
-    """Chart labels must be unique (Plotly merges equal categories): 鼓楼区 exists in four
-    cities, so a repeated name gets its parent's name."""
-    counts = Counter(row.name for row in rows)
-    for row in rows:
-        if counts[row.name] > 1:
-            row.label = f"{row.name}（{row.parent_name or row.code}）"
 
 
 def _earlier_results(rounds: list[Round], regions, bounds) -> list[tuple]:
@@ -271,25 +247,26 @@ def _earlier_results(rounds: list[Round], regions, bounds) -> list[tuple]:
     return [row for row in fetch_all(results.values_list(*fields)) if row[1] in regions]
 
 
-def _distribution(history, everyone, earlier) -> list[tuple[Round, dict[int | None, int]]]:
+def _distribution(history, columns, earlier) -> list[tuple[Round, dict[int | None, int]]]:
     """How many of the filtered regions reached each maturity level, per round."""
     pairs = Counter(map(itemgetter(0, 4), earlier))  # (round, level): C-level, 9,639 rows
     current = history[-1].pk
-    pairs.update((current, row.level.pk if row.level else None) for row in everyone)
+    pairs.update((current, level.pk if level else None) for level in columns.levels)
     counts: dict[int, dict[int | None, int]] = {r.pk: {} for r in history}
     for (round_id, level_id), n in pairs.items():
         counts[round_id][level_id] = n
     return [(r, counts[r.pk]) for r in history]
 
 
-def _trends(result: Ranking, shown, everyone, earlier) -> list[Trend]:
+def _trends(result: Ranking, shown: RankingRows, everyone: RankingRows, earlier) -> list[Trend]:
     """Score and rank over the rounds for the race's leaders and the chosen region."""
-    leaders = [row for row in shown if row.key_rank is not None][:TREND_LEADERS]
+    ranks = shown.keys[1]
+    leaders = [i for i in shown.order if ranks[i] is not None][:TREND_LEADERS]
+    followed = {row.code: row for row in shown.reordered(leaders)}
     focus = result.query.focus
-    followed = {row.code: row for row in leaders}
-    by_code = {row.code: row for row in everyone}
-    if focus in by_code:
-        followed.setdefault(focus, by_code[focus])
+    position = everyone.columns.position.get(focus) if focus else None
+    if position is not None:
+        followed.setdefault(focus, everyone[position])
     if not followed:
         return []
     precisions = {r.pk: precision_of(r) for r in result.history[:-1]}
@@ -331,12 +308,7 @@ def dimension_scores(
     return out
 
 
-def as_race(result: Ranking, race: str) -> list[RankingRow]:
+def as_race(result: Ranking, race: str) -> RankingRows:
     """The ranking's rows re-keyed and reordered for another race (the public display shows
-    both races from one read). The rows are copies: the original race keeps its keys."""
-    query = replace(result.query, race=race, sort="")
-    rows = [replace(row) for row in result.rows]
-    for row in rows:
-        set_key(row, query)
-    rows.sort(key=lambda r: (r.key_rank is None, r.key_rank or 0, r.code))
-    return rows
+    both races from one read). The rows are new: the original race keeps its keys."""
+    return result.rows.for_race(replace(result.query, race=race, sort=""))

@@ -1,6 +1,7 @@
-"""What a ranking is made of: the query, the rows, the race keys and their sort order.
+"""What a ranking is made of: the query, its rows and the ranking itself.
 
-No queries here; `selectors/ranking.py` reads the rows. Split out so that both stay short and
+No queries here; `selectors/ranking.py` reads the rows (held column by column in
+`selectors/ranking_columns.py`). Split out so that both stay short and
 an export (issue 6) can import the types without the reads.
 """
 
@@ -19,6 +20,7 @@ _NO_AREAS: Mapping[str, int] = MappingProxyType({})
 RACE_SCORE = "score"
 RACE_PROGRESS = "progress"
 OVERALL = ""  # `rank_by` for the overall score
+AREA_PREFIX = "area_"  # the table's area columns (and their sort aliases) are area_<code>
 #: The trend and bump charts follow this many leaders of the race (plus a chosen region).
 TREND_LEADERS = 5
 
@@ -72,9 +74,7 @@ class RankingRow:
     level_by_score: LevelInfo | None
     flags: int
     # The area scores and ranks, in the order `area_index` gives (area code → position; one
-    # mapping shared by all rows of a ranking; None: no areas read). Lists rather than a dict
-    # per row: building 5,692 dicts for a national ranking cost more than reading the area
-    # rows' values.
+    # mapping shared by all rows of a ranking; None: no areas read).
     area_index: Mapping[str, int] | None = None
     area_scores: Sequence[float | None] = ()
     area_places: Sequence[int | None] = ()
@@ -155,7 +155,7 @@ class Ranking:
     change_precision: int
     nodes: SystemNodes
     levels: list[LevelInfo]
-    rows: list[RankingRow]  # after every filter, in the requested order
+    rows: Sequence[RankingRow]  # after every filter, in the requested order (RankingRows)
     history: list[Round]  # comparable rounds up to this one, oldest first
     distribution: list[tuple[Round, dict[int | None, int]]]  # level pk (None: no score) → n
     trends: list[Trend]
@@ -174,51 +174,3 @@ class Ranking:
     def shows_intervals(self) -> bool:
         """Rank intervals exist for the overall score only."""
         return self.query.race == RACE_SCORE and self.rank_by_node is None
-
-
-def set_key(row: RankingRow, query: RankingQuery) -> None:
-    """Point the row's race keys at what `query` ranks: the score, an area, or the change."""
-    if query.race == RACE_PROGRESS:
-        row.key_score, row.key_rank = row.change, row.change_rank
-    elif query.rank_by:
-        row.key_score = row.area_score(query.rank_by)
-        row.key_rank = row.area_rank(query.rank_by)
-    else:
-        row.key_score, row.key_rank = row.score, row.rank
-
-
-# --- Sorting -----------------------------------------------------------------------------------
-
-_SORT_KEYS = {
-    "rank": lambda row: row.key_rank,
-    "change_rank": lambda row: row.change_rank,
-    "region": lambda row: row.code,
-    "parent": lambda row: row.parent_name,
-    "score": lambda row: row.score,
-    "level": lambda row: row.level.order if row.level else None,
-    "previous_score": lambda row: row.previous_score,
-    "change": lambda row: row.change,
-    "rank_change": lambda row: row.rank_change,
-}
-AREA_PREFIX = "area_"
-
-
-def sort_key(name: str):
-    """The key function for a sortable column (None for an unknown column)."""
-    if name.startswith(AREA_PREFIX):
-        code = name.removeprefix(AREA_PREFIX)
-        return lambda row: row.area_score(code)
-    return _SORT_KEYS.get(name)
-
-
-def sort_rows(rows: list[RankingRow], alias: str) -> list[RankingRow]:
-    """`rows` sorted by one column ("-" prefix: descending); regions without a value go last
-    either way, and equal values keep the race's order. Unknown columns change nothing."""
-    descending = alias.startswith("-")
-    key = sort_key(alias.lstrip("-"))
-    if key is None:
-        return rows
-    present = [row for row in rows if key(row) is not None]
-    absent = [row for row in rows if key(row) is None]
-    present.sort(key=key, reverse=descending)
-    return present + absent

@@ -12,7 +12,6 @@ from assessment.selectors.ranking import (
     RankingQuery,
     as_race,
     ranking,
-    sort_rows,
 )
 from tests.assessment.builders import make_round
 from tests.assessment.dashboards.builders import hand_results, refresh_progress
@@ -97,12 +96,12 @@ def test_filters_by_parent_maturity_level_and_area(rounds):
 def test_sorting_any_column_keeps_regions_without_a_value_last(rounds):
     _, second = rounds
     rows = read(second, level="county").rows
-    assert [r.code for r in sort_rows(rows, "-area_SV")] == [
+    assert [r.code for r in rows.sorted_by("-area_SV")] == [
         "330105", "330102", "330106", "330203", "330108"]  # fmt: skip
-    assert [r.code for r in sort_rows(rows, "score")][-1] == "330108"
-    assert [r.code for r in sort_rows(rows, "-change")][:2] == ["330102", "330106"]
-    assert sort_rows(rows, "rank_change")[0].code == "330105"
-    assert sort_rows(rows, "no_such_column") == rows
+    assert [r.code for r in rows.sorted_by("score")][-1] == "330108"
+    assert [r.code for r in rows.sorted_by("-change")][:2] == ["330102", "330106"]
+    assert rows.sorted_by("rank_change")[0].code == "330105"
+    assert rows.sorted_by("no_such_column") == rows
     sorted_by_query = read(second, level="county", sort="-area_SV")
     assert codes(sorted_by_query)[0] == "330105"
 
