@@ -111,11 +111,14 @@ class RankingFilter(django_filters.FilterSet):
             *((a.code, f"{a.code} {a.name}") for a in areas),
         ]
         parent_level = PARENT_LEVEL.get(data.get("level"))
-        self.filters["parent"].extra["choices"] = (
+        parents = (
             list(regions.filter(level=parent_level).values_list("code", "name"))
             if parent_level
             else []
         )
+        # A callable: the form deep-copies a list of choices (333 cities, 1.7k objects, per
+        # request) but keeps a function as it is.
+        self.filters["parent"].extra["choices"] = lambda: parents
 
         for name, form_field in self.form.fields.items():
             css = "form-select form-select-sm" if name != "focus" else ""

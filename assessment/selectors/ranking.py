@@ -197,13 +197,14 @@ def _add_areas(columns: RegionColumns, round_, bounds, nodes: SystemNodes, preci
     scores = np.full((len(columns), len(areas)), np.nan)
     ranks = np.full((len(columns), len(areas)), -1, dtype=np.int64)
     if found:
-        region_ids, indicator_ids, values, places = zip(*found, strict=True)
+        # Each field read straight off the fetched rows (no transposed copy of them).
+        region_ids, indicator_ids, values, places = (map(itemgetter(k), found) for k in range(4))
         position = columns.position  # -1: a region not in the ranking
         column = {area.pk: j for j, area in enumerate(areas)}
         i = np.fromiter(map(position.get, region_ids, repeat(-1)), np.intp, len(found))
         j = np.fromiter(map(column.get, indicator_ids, repeat(-1)), np.intp, len(found))
         kept = (i >= 0) & (j >= 0)
-        scores[i[kept], j[kept]] = np.array(values, dtype=float)[kept]  # None → NaN
+        scores[i[kept], j[kept]] = np.array(list(values), dtype=float)[kept]  # None → NaN
         given = np.array([-1 if r is None else r for r in places], dtype=np.int64)
         ranks[i[kept], j[kept]] = given[kept]
     columns.area_index = MappingProxyType({area.code: j for j, area in enumerate(areas)})
