@@ -7,7 +7,7 @@ longer than reading them, so the table only paginates and draws the sort links.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from html import escape as escape_text
 
@@ -118,7 +118,7 @@ class RankingTable(tables.Table):
 
     def __init__(
         self,
-        rows: list[RankingRow],
+        rows: Sequence[RankingRow],  # RankingRows: a page reads (and builds) 50 of them
         *,
         round_id: int,
         precision: int,

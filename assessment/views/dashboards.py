@@ -52,10 +52,10 @@ def released(response: HttpResponse, result: Ranking, *tables: RankingTable) -> 
     """The rendered response, after dropping the rows of the ranking and of its tables.
 
     The rendered template's context is a reference cycle that still holds `result` and the
-    tables: their rows (2,846 for the national counties, and all they hold) would stay alive
-    until the collector's next pass, which would then traverse them all. Dropped here, they
-    are freed at once; nothing reads them after rendering (8.6 → 1.3 ms of collection per
-    national ranking, docs/BENCHMARKS.md).
+    tables: their columns and the rows built from them would stay alive until the
+    collector's next pass, which would then traverse them all. Dropped here, they are freed
+    at once; nothing reads them after rendering (8.6 → 1.3 ms of collection per national
+    ranking when a row was built per region; docs/BENCHMARKS.md).
     """
     result.rows = []
     for table in tables:
