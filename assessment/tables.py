@@ -145,8 +145,8 @@ class RankingTable(tables.Table):
         """The rows of this page as HTML, rendered in one pass.
 
         django-tables2 renders each cell through a template with signature inspection per
-        call: 35 ms for a 50-row page, more than reading the national round. The header,
-        the sort links and the pagination stay django-tables2's (assessment/_ranking_table.html).
+        call: 35 ms for a 50-row page, more than reading the national round. The pagination
+        stays django-tables2's; the header is `header_html` (assessment/_ranking_table.html).
         Every cell goes through as_html (escaped unless marked safe).
         """
         rows = self.page.object_list if getattr(self, "page", None) else self.rows

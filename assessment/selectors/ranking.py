@@ -100,7 +100,10 @@ def _read(query, visibility, nodes, levels, history) -> Ranking:
     comparison, change_precision = _add_changes(columns, round_, previous, bounds, precision)
     keys = columns.race_keys(query)
     everyone = RankingRows(columns, list(range(len(columns))), keys)
-    shown = everyone.reordered(_with_level(columns, query.maturity)).in_race_order()
+    at_level = (
+        everyone.reordered(_at_level(columns, query.maturity)) if query.maturity else everyone
+    )
+    shown = at_level.in_race_order()
     earlier = _earlier_results(history[:-1], regions, bounds)
     result = Ranking(
         query=query,
@@ -119,10 +122,8 @@ def _read(query, visibility, nodes, levels, history) -> Ranking:
     return result
 
 
-def _with_level(columns: RegionColumns, maturity: str | None) -> list[int]:
-    """The positions of the regions at the maturity level `maturity` (all when None)."""
-    if not maturity:
-        return list(range(len(columns)))
+def _at_level(columns: RegionColumns, maturity: str) -> list[int]:
+    """The positions of the regions at the maturity level `maturity` (a level code)."""
     return [i for i, level in enumerate(columns.levels) if level and level.code == maturity]
 
 
@@ -265,7 +266,7 @@ def _trends(result: Ranking, shown: RankingRows, everyone: RankingRows, earlier)
     leaders = [i for i in shown.order if ranks[i] is not None][:TREND_LEADERS]
     followed = {row.code: row for row in shown.reordered(leaders)}
     focus = result.query.focus
-    position = everyone.columns.position.get(focus) if focus else None
+    position = everyone.columns.position.get(focus)
     if position is not None:
         followed.setdefault(focus, everyone[position])
     if not followed:

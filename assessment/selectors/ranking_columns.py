@@ -50,16 +50,18 @@ class RegionColumns:
     area_index: Mapping[str, int] = field(default_factory=dict)
     area_scores: np.ndarray | None = None
     area_ranks: np.ndarray | None = None
-    previous_scores: list[float | None] = field(default_factory=list)
-    previous_ranks: list[int | None] = field(default_factory=list)
-    changes: list[float | None] = field(default_factory=list)
-    change_ranks: list[int | None] = field(default_factory=list)
+    # Filled from the progress race when it can be shown (None: no change).
+    previous_scores: list[float | None] = field(init=False)
+    previous_ranks: list[int | None] = field(init=False)
+    changes: list[float | None] = field(init=False)
+    change_ranks: list[int | None] = field(init=False)
+    position: dict[str, int] = field(init=False)  # region code → position
 
     def __post_init__(self) -> None:
         self.position = {code: i for i, code in enumerate(self.codes)}
-        for name in ("previous_scores", "previous_ranks", "changes", "change_ranks"):
-            if not getattr(self, name):
-                setattr(self, name, [None] * len(self.codes))
+        n = len(self.codes)
+        self.previous_scores, self.previous_ranks = [None] * n, [None] * n
+        self.changes, self.change_ranks = [None] * n, [None] * n
 
     def __len__(self) -> int:
         return len(self.codes)
