@@ -10,17 +10,19 @@ from django.utils.translation import ngettext
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The address lockouts are keyed on.
+    """The address lockouts are keyed on (django-axes' AXES_CLIENT_IP_CALLABLE).
 
-    Behind the reverse proxy (BEHIND_TLS_PROXY) the proxy appends the real client to
-    X-Forwarded-For; the last entry is the one our own proxy wrote, so a client cannot spoof it
-    by sending the header itself.
+    Without a proxy it is the peer address. Behind TRUSTED_PROXY_COUNT proxies (BEHIND_TLS_PROXY)
+    each proxy appends the address it received the request from to X-Forwarded-For, so the
+    client is the entry that many places from the right: whatever a client put in the header
+    itself stays to the left of it and is never used. A request with fewer entries than
+    proxies did not come through all of them; its left-most entry is the best we know.
     """
-    if getattr(settings, "BEHIND_TLS_PROXY", False):
+    if settings.BEHIND_TLS_PROXY:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
         if hops:
-            return hops[-1]
+            return hops[-min(settings.TRUSTED_PROXY_COUNT, len(hops))]
     return request.META.get("REMOTE_ADDR", "")
 
 

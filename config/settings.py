@@ -222,7 +222,15 @@ CONTENT_SECURITY_POLICY = {
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
 }
-if env_bool("BEHIND_TLS_PROXY", False):
+# Behind the reverse proxy (docs/DEPLOY.md "Reverse proxy"): trust X-Forwarded-Proto, and take
+# the client address for login lockouts from X-Forwarded-For, counting TRUSTED_PROXY_COUNT
+# entries from the right (each proxy appends the address it received the request from), so a
+# value the client sent itself is never the one used (assessment/security.py).
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
+if TRUSTED_PROXY_COUNT < 1:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 1 or more.")
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -88,14 +89,59 @@ def test_a_successful_login_resets_the_failure_count(client, alice):
         assert attempt(client, "wrong").status_code == 200
 
 
-def test_client_ip_trusts_only_our_proxy(settings):
+# Behind the proxy, as deployed: the settings module reads the environment in a fresh process,
+# which migrates an in-memory database and signs in through the real middleware and axes.
+PROXY_SCRIPT = """
+import json, os, django
+django.setup()
+from django.conf import settings
+from django.core.management import call_command
+from django.contrib.auth import get_user_model
+from django.test import Client
+call_command("migrate", verbosity=0)
+call_command("collectstatic", interactive=False, verbosity=0)  # production's manifest storage
+get_user_model().objects.create_user("admin", password="Correct-Horse-9")
+
+def login(client_address, password, forwarded=None):
+    # REMOTE_ADDR is the proxy; the proxy appended the client to whatever the client sent.
+    chain = ", ".join(filter(None, [forwarded, client_address, *PROXIES]))
+    return Client().post("/accounts/login/", {"username": "admin", "password": password},
+                         REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=chain,
+                         HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="assess.example.gov.cn").status_code
+
+PROXIES = [f"10.0.1.{n}" for n in range(int(os.environ["TRUSTED_PROXY_COUNT"]) - 1)]
+attacker = [login("203.0.113.9", "wrong", forwarded="198.51.100.7") for _ in range(6)]
+print(json.dumps({
+    "attacker": attacker,
+    "attacker_right_password": login("203.0.113.9", "Correct-Horse-9"),
+    "admin_elsewhere": login("198.51.100.7", "Correct-Horse-9"),
+}))
+"""
+
+
+@pytest.mark.parametrize("proxies", ["1", "2"])
+def test_lockout_behind_the_proxy_keys_on_the_client_not_the_proxy(proxies, tmp_path):
+    """Five wrong passwords from one client lock that client only: the account still signs in
+    from everywhere else, whatever the attacker writes into X-Forwarded-For itself."""
+    env = {**PRODUCTION_ENV, "BEHIND_TLS_PROXY": "1", "TRUSTED_PROXY_COUNT": proxies,
+           "DATABASE_URL": "sqlite://:memory:", "STATIC_ROOT": str(tmp_path)}  # fmt: skip
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DJANGO_ENV"}}
+    done = subprocess.run(
+        [sys.executable, "-c", PROXY_SCRIPT], cwd=ROOT, env={**clean, **env},
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    outcome = json.loads(done.stdout.strip().splitlines()[-1])
+    assert outcome["attacker"] == [200, 200, 200, 200, 429, 429]
+    assert outcome["attacker_right_password"] == 429
+    assert outcome["admin_elsewhere"] == 302  # signed in: the lockout is not everyone's
+
+
+def test_without_the_proxy_setting_forwarded_for_is_ignored(db):
+    """Straight to the application (no BEHIND_TLS_PROXY, as in the test settings) a client
+    cannot choose its own address by sending X-Forwarded-For."""
     request = RequestFactory().get("/", REMOTE_ADDR="10.1.1.1", HTTP_X_FORWARDED_FOR="6.6.6.6")
     assert client_ip(request) == "10.1.1.1"
-    settings.BEHIND_TLS_PROXY = True
-    spoofed = RequestFactory().get(
-        "/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 10.2.2.2"
-    )
-    assert client_ip(spoofed) == "10.2.2.2"
 
 
 @pytest.mark.parametrize(
