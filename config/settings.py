@@ -191,6 +191,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 20) * 1024 * 1024
 
+# Django's database sessions; a save that fails because the database is away answers 503.
+SESSION_ENGINE = "assessment.sessions"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 2 * 3600)
 # The age above counts from the session's last use, not from login: assessment's
 # SessionRefreshMiddleware saves a used session again at most every SESSION_REFRESH_SECONDS

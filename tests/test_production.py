@@ -241,6 +241,24 @@ def test_database_errors_become_a_friendly_503(staff_xihu, monkeypatch):
     assert response["Retry-After"] == "30"
 
 
+def test_a_session_save_during_an_outage_is_a_503_not_a_400(staff_xihu, settings):
+    """The database goes away after the page was read, while the session is saved again."""
+    from django.test import Client
+
+    def outage_on_session_update(execute, sql, params, many, context):
+        if sql.startswith("UPDATE") and "django_session" in sql:
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+    settings.SESSION_REFRESH_SECONDS = 0  # this request saves the session
+    quiet = Client(raise_request_exception=False)
+    quiet.force_login(staff_xihu)
+    with connection.execute_wrapper(outage_on_session_update):
+        response = quiet.get("/")
+    assert response.status_code == 503
+    assert "数据库暂时无法连接" in response.content.decode()
+
+
 def test_other_errors_get_the_bilingual_500_page(staff_xihu, monkeypatch):
     from django.test import Client
 
