@@ -19,6 +19,7 @@ from indicators.models import Indicator
 
 STALE_FORM = _("The form was incomplete (no version). Reload the page and enter the values again.")
 NOTE_MAX = 2000
+VERSION_MAX = 2_147_483_647  # Submission.version is a PositiveIntegerField
 MINE, THEIRS = "mine", "theirs"
 
 
@@ -47,7 +48,8 @@ class IdListField(forms.Field):
 
     def to_python(self, value):
         values = value if isinstance(value, list | tuple) else ([value] if value else [])
-        return {int(v) for v in values if str(v).isdigit()}
+        # ASCII digits only ("²".isdigit() is true) and within a database id's range.
+        return {int(v) for v in map(str, values) if v.isascii() and v.isdigit() and len(v) < 19}
 
 
 class EvidenceFilesField(forms.FileField):
@@ -100,7 +102,7 @@ class EntryForm(forms.Form):
     left alone by the save anyway, and building all six fields of 43 indicators (the conflict
     choices and file inputs that are rarely posted among them) was a third of a save's time."""
 
-    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=0, max_value=VERSION_MAX, widget=forms.HiddenInput)
 
     def __init__(self, data, files=None, *, leaves: list[Indicator]):
         super().__init__(data, files)

@@ -7,8 +7,11 @@ Optimistic concurrency with a compare-and-set on `Submission.version`:
 Only the save that moves the version from n to n + 1 writes. A save that started from an older
 version learns from the audit trail (whose entries carry the version they produced) which fields
 others changed since; a field the user also changed, to something else, is a conflict that is
-reported with both values, while every other field is merged and saved. Under PostgreSQL the
-UPDATE takes the row lock, so a concurrent save waits, finds the version moved, and re-reads.
+reported with both values, while every other field is merged and saved. The read takes the
+submission's row lock (SELECT … FOR UPDATE; SQLite's IMMEDIATE transactions serialise writers
+the same way), so saves of one submission queue instead of racing each other into retries; the
+compare-and-set still guards against writers that do not lock. A version the submission has
+never had (higher than its current one) is refused: it would hide every other change.
 """
 
 from __future__ import annotations
@@ -39,6 +42,10 @@ from assessment.services.values import canonical
 
 SAVE_RETRIES = 5
 BUSY = _("The submission is being changed by someone else right now. Please save again.")
+UNKNOWN_VERSION = _(
+    "This form does not match the stored submission (version %(posted)s, stored %(current)s). "
+    "Your input is shown below: check it and save again."
+)
 
 VALUE = "value"
 NOTE = "note"
@@ -100,10 +107,20 @@ def submission_save(
     posted = data.texts()
     for _attempt in range(SAVE_RETRIES):
         with transaction.atomic():
-            current = Submission.objects.select_related("round", "extension").get(pk=submission.pk)
+            current = (
+                Submission.objects.select_for_update(of=("self",))
+                .select_related("round", "extension")
+                .get(pk=submission.pk)
+            )
             reason = entry_lock(current, timezone.now())
             if reason:
                 raise EntryLocked(reason, code="locked")
+            if base_version > current.version:
+                raise ValidationError(
+                    UNKNOWN_VERSION,
+                    code="unknown_version",
+                    params={"posted": base_version, "current": current.version},
+                )
             stored = _stored_texts(current)
             moved = current.version != base_version
             others = _changed_since(current, base_version) if moved else {}

@@ -63,9 +63,8 @@ def _save(request: HttpRequest, submission: Submission) -> HttpResponse:
     require_entry_role(request.user, submission)
     form = EntryForm(request.POST, request.FILES, leaves=system_leaves(submission.round.system_id))
     form.is_valid()  # field errors stay on the form; the valid fields are saved below
-    if form.stale:
-        messages.error(request, STALE_FORM)
-        return redirect("assessment:entry", submission.round_id, submission.region_id)
+    if form.stale:  # no version, or not a number a submission can have
+        return _refused(request, submission, form, ValidationError(STALE_FORM, code="stale"))
     try:
         result = submission_save(
             submission=submission,
@@ -73,9 +72,8 @@ def _save(request: HttpRequest, submission: Submission) -> HttpResponse:
             base_version=form.cleaned_data["version"],
             data=form.entry_input(),
         )
-    except ValidationError as error:  # locked (deadline, submitted …) or busy
-        messages.error(request, " ".join(error.messages))
-        return redirect("assessment:entry", submission.round_id, submission.region_id)
+    except ValidationError as error:  # locked (deadline, submitted …), busy, unknown version
+        return _refused(request, submission, form, error)
     if not form.errors and not result.conflicts:
         return _after_clean_save(request, submission, saved=result.saved)
     page = entry_page(submission=submission)
@@ -88,6 +86,26 @@ def _save(request: HttpRequest, submission: Submission) -> HttpResponse:
     if request.POST.get("action") == "submit":
         alerts.append(NOT_SUBMITTED_INVALID)
     return render_entry(request, page, alerts=alerts)
+
+
+def _refused(request, submission: Submission, form: EntryForm, error: ValidationError):
+    """The form again with everything the person typed, and why nothing was saved (409).
+
+    The hidden version stays the one the form was opened at, so saving again still detects
+    what others changed meanwhile (an unknown version is replaced by the stored one)."""
+    page = entry_page(submission=submission)
+    bind_rows(page.rows, form, [])
+    posted = form.cleaned_data.get("version")
+    version = posted if error.code not in ("unknown_version", "stale") else None
+    unsaved = [
+        (row.code, row.input_value, row.input_note)
+        for row in page.rows
+        if f"value-{row.code}" in form.data or f"note-{row.code}" in form.data
+    ]
+    return render_entry(
+        request, page, alerts=[" ".join(error.messages)], form_version=version,
+        unsaved=unsaved, status=409,
+    )  # fmt: skip
 
 
 def _after_clean_save(request: HttpRequest, submission: Submission, *, saved: int):
@@ -103,14 +121,26 @@ def _after_clean_save(request: HttpRequest, submission: Submission, *, saved: in
 
 
 def render_entry(
-    request: HttpRequest, page: EntryPage, *, alerts=(), review_form=None
+    request: HttpRequest,
+    page: EntryPage,
+    *,
+    alerts=(),
+    review_form=None,
+    form_version: int | None = None,
+    unsaved=(),
+    status: int = 200,
 ) -> HttpResponse:
-    """The entry page; the review views render it too when a decision is refused."""
+    """The entry page; the review views render it too when a decision is refused.
+
+    `unsaved` lists (code, value, note) typed into a save that was refused: shown as text when
+    the form is read-only now, so nothing typed is lost."""
     user = request.user
     submission = page.submission
     context = {
         "page": page,
         "submission": submission,
+        "form_version": submission.version if form_version is None else form_version,
+        "unsaved": unsaved,
         "round": submission.round,
         "can_enter": may_enter(user, submission) and page.editable,
         "is_staff_of_region": may_enter(user, submission),
@@ -122,7 +152,7 @@ def render_entry(
         "max_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
         "js_messages": {key: str(message) for key, message in JS_MESSAGES.items()},
     }
-    return render(request, "assessment/entry.html", context)
+    return render(request, "assessment/entry.html", context, status=status)
 
 
 @login_required

@@ -161,3 +161,96 @@ def race(submission, users, version: int, values: list[Decimal]) -> dict[int, ob
     for thread in threads:
         thread.join()
     return results
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="real concurrent connections need PostgreSQL"
+)
+@pytest.mark.django_db(transaction=True)
+def test_ten_people_saving_different_fields_at_once_all_get_saved(default_system, regions):
+    """Ten sessions save ten different fields of one submission from the same version at the
+    same moment: every save goes through (they queue on the row lock), none is refused as
+    busy, and all ten values are stored."""
+    from tests.assessment.builders import make_open_round
+
+    round_ = make_open_round(default_system)
+    submission = Submission.objects.select_related("round__system").get(
+        round=round_, region_id="330106"
+    )
+    users = [make_user(f"staff-{i}", "330106", "staff") for i in range(10)]
+    codes = ["DS.1.1", "DS.1.2", "DS.1.3", "DS.2.1", "DS.2.2", "SV.1.1", "SV.1.2", "SV.2.1",
+             "BL.1.1", "PP.1.1"]  # fmt: skip
+    barrier = threading.Barrier(len(users))
+    results, errors = {}, {}
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait()
+            value = {codes[index].replace(".", "_"): Decimal(50 + index)}
+            results[index] = save(submission, users[index], 0, **value)
+        except Exception as error:  # a refused save is what this test is about
+            errors[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(users))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    assert all(not r.conflicts and r.saved == 1 for r in results.values())
+    assert {code: stored(submission, code) for code in codes} == {
+        code: Decimal(50 + i) for i, code in enumerate(codes)
+    }
+    assert Submission.objects.get(pk=submission.pk).version == 10
+
+
+def test_a_version_the_submission_never_had_is_refused_with_the_input_kept(
+    client, xihu, staff_xihu
+):
+    """A form claiming a newer version than the stored one would hide every other change."""
+    save(xihu, staff_xihu, 0, DS_1_1=Decimal(80))
+    url = reverse("assessment:entry", args=[xihu.round_id, "330106"])
+    client.force_login(staff_xihu)
+    data = {**form_data(xihu, {"value-DS.1.1": "91", "note-DS.1.1": "见台账"}), "version": "99"}
+    response = client.post(url, data)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert 'name="value-DS.1.1" value="91"' in page and "见台账" in page
+    assert 'name="version" value="1"' in page  # the stored version, to save again from
+    assert stored(xihu, "DS.1.1") == 80
+    assert Submission.objects.get(pk=xihu.pk).version == 1
+
+
+@pytest.mark.parametrize("version", ["1" * 30, "-1", "abc", ""])
+def test_a_malformed_version_returns_the_form_with_the_input(client, xihu, staff_xihu, version):
+    url = reverse("assessment:entry", args=[xihu.round_id, "330106"])
+    client.force_login(staff_xihu)
+    data = {**form_data(xihu, {"value-DS.1.1": "77"}), "version": version}
+    response = client.post(url, data)
+    assert response.status_code == 409
+    assert 'name="value-DS.1.1" value="77"' in response.content.decode()
+    assert stored(xihu, "DS.1.1") is None
+
+
+def test_a_save_refused_because_the_form_is_locked_shows_what_was_typed(
+    client, xihu, staff_xihu
+):
+    Submission.objects.filter(pk=xihu.pk).update(status="submitted")
+    url = reverse("assessment:entry", args=[xihu.round_id, "330106"])
+    client.force_login(staff_xihu)
+    response = client.post(url, form_data(xihu, {"value-DS.1.1": "66", "note-DS.1.1": "抽查"}))
+    assert response.status_code == 409
+    box = response.content.decode().split('data-testid="unsaved-input"')[1].split("</div>")[0]
+    assert "DS.1.1" in box and "66" in box and "抽查" in box
+    assert stored(xihu, "DS.1.1") is None
+
+
+@pytest.mark.parametrize("ident", ["²", "٣", "1" * 30, "-3", "x"])
+def test_odd_evidence_ids_to_remove_are_ignored(client, xihu, staff_xihu, ident):
+    url = reverse("assessment:entry", args=[xihu.round_id, "330106"])
+    client.force_login(staff_xihu)
+    data = {**form_data(xihu, {"value-DS.1.1": "70"}), "remove-evidence": ident}
+    assert client.post(url, data).status_code == 302
+    assert stored(xihu, "DS.1.1") == 70
