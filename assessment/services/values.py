@@ -2,10 +2,18 @@
 
 Everything that turns what a person typed (or what a cell holds) into a stored Decimal lives
 here, so the form and the import can never disagree about what is valid.
+
+Accepted number syntax (README "Entering data"): ASCII or full-width digits (a Chinese IME types
+８５．５), an optional sign, a decimal point, thousands separated by commas in groups of three
+(1,234.5), spaces anywhere, and a trailing % for percentages. Everything else is refused with a
+message rather than guessed: a comma followed by one or two digits ("8,5" is 8.5 in much of
+Europe and 85 to a thousands-separator reader), exponents, other scripts' digits and
+superscripts ("٣", "²"), and TRUE/FALSE in a number column.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
@@ -23,6 +31,11 @@ TOO_HIGH = _("Must be at most %(limit)s.")
 TOO_PRECISE = _("At most 6 decimal places.")
 TOO_BIG = _("The number is too large.")
 WRONG_TYPE = _("Expected a number, found %(found)s.")
+LOGICAL = _("Expected a number, found TRUE/FALSE: enter the number itself.")
+AMBIGUOUS_COMMA = _(
+    "“%(text)s” is ambiguous: write decimals with a point (8.5); a comma only separates "
+    "thousands, in groups of three digits (1,234)."
+)
 
 FLAG_BELOW = "below"
 FLAG_ABOVE = "above"
@@ -31,6 +44,12 @@ YES_WORDS = {"1", "yes", "y", "true", "是", "有", "√", "✓"}
 NO_WORDS = {"0", "no", "n", "false", "否", "无", "×", "✗"}
 # Value.value is DECIMAL(20, 6): 14 digits before the point.
 LARGEST = Decimal("1e14")
+
+# Full-width ASCII forms (U+FF01–FF5E: ８５．５％, －, ，) and the ideographic space, as ASCII.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
+_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|[+-]?\.\d+", re.ASCII)
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d{1,2}", re.ASCII)
 
 
 def canonical(value: Decimal | None) -> str:
@@ -48,7 +67,9 @@ def parse_value(indicator: Indicator, raw: object) -> Decimal | None:
     """
     if raw is None or raw == "":
         return None
-    if isinstance(raw, bool):
+    if isinstance(raw, bool):  # a TRUE/FALSE cell: a yes/no answer, never a number
+        if indicator.value_type != ValueType.YESNO:
+            raise ValidationError(LOGICAL, code="logical")
         number = Decimal(int(raw))
     elif isinstance(raw, int | float | Decimal):
         number = _from_number(raw)
@@ -104,30 +125,31 @@ def _from_number(raw: int | float | Decimal) -> Decimal:
 
 
 def _from_text(indicator: Indicator, raw: str) -> Decimal | None:
-    # NFKC turns full-width digits and signs (８５．５, －) typed with a Chinese IME into ASCII.
-    text = unicodedata.normalize("NFKC", raw).strip().replace(" ", "")
+    text = _SPACES.sub("", raw.translate(_FULL_WIDTH)).strip()
     if not text:
         return None
     kind = indicator.value_type
-    lowered = text.lower()
     if kind == ValueType.YESNO:
+        # NFKC folds the remaining compatibility forms of the words (e.g. ✓ variants).
+        lowered = unicodedata.normalize("NFKC", text).lower()
         if lowered in YES_WORDS:
             return Decimal(1)
         if lowered in NO_WORDS:
             return Decimal(0)
         raise ValidationError(NOT_YESNO, code="not_yesno")
-    if kind == ValueType.RUBRIC and lowered[:1] == "l" and lowered[1:].isdigit():
-        text = lowered[1:]
+    if kind == ValueType.RUBRIC and text[:1] in "lL" and text[1:].isascii():
+        text = text[1:]
     if kind == ValueType.PERCENT and text.endswith("%"):
         text = text[:-1]
-    text = text.replace(",", "")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
+    if _DECIMAL_COMMA.fullmatch(text):
+        raise ValidationError(
+            AMBIGUOUS_COMMA, code="ambiguous_comma", params={"text": raw.strip()[:30]}
+        )
+    if not _NUMBER.fullmatch(text):
         raise ValidationError(
             NOT_RUBRIC if kind == ValueType.RUBRIC else NOT_A_NUMBER, code="not_a_number"
-        ) from None
-    return number
+        )
+    return Decimal(text.replace(",", ""))
 
 
 def review_flag(indicator: Indicator, value: Decimal | None) -> str | None:

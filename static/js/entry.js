@@ -7,20 +7,22 @@
   var text = messagesNode ? JSON.parse(messagesNode.textContent) : {};
   var form = document.getElementById("entry-form");
 
+  // The server's number syntax (assessment/services/values.py): ASCII or full-width digits,
+  // thousands in groups of three, a decimal point; no exponents, no decimal comma.
   function parseNumber(raw, kind) {
-    var value = raw.trim().replace(/[\uff10-\uff19]/g, function (c) {
+    var value = raw.replace(/[\uff01-\uff5e]/g, function (c) {
       return String.fromCharCode(c.charCodeAt(0) - 0xfee0);
-    }).replace(/\uff0e/g, ".").replace(/,/g, "");
+    }).replace(/[\s\u3000\u00a0\u2009\u202f]+/g, "");
     if (kind === "percent" && value.slice(-1) === "%") {
       value = value.slice(0, -1);
     }
     if (value === "") {
       return null;
     }
-    if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(value)) {
+    if (!/^([-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d*)?|[-+]?\.\d+)$/.test(value)) {
       return NaN;
     }
-    return Number(value);
+    return Number(value.replace(/,/g, ""));
   }
 
   function check(input) {

@@ -25,7 +25,12 @@ def leaf(default_system):
         ("85.5", Decimal("85.5")),
         (" 85.50 ", Decimal("85.50")),
         ("８５．５", Decimal("85.5")),  # full-width digits from a Chinese IME
+        ("８５．５％", Decimal("85.5")),
         ("85.5%", Decimal("85.5")),
+        ("\u00a085.5 ", Decimal("85.5")),  # a no-break space pasted from a web page
+        ("+85", Decimal(85)),
+        (".5", Decimal("0.5")),
+        ("85.", Decimal(85)),
         (85, Decimal(85)),
         (85.1, Decimal("85.1")),  # a float cell, without binary noise
         ("", None),
@@ -46,6 +51,19 @@ def test_percentages_accept_what_people_type(leaf, raw, expected):
         ("Infinity", "not_a_number"),
         ("1.1234567", "too_precise"),
         (float("nan"), "not_a_number"),
+        ("8,5", "ambiguous_comma"),  # 8.5 or 85? refused, not guessed
+        ("8,55", "ambiguous_comma"),
+        ("８，５", "ambiguous_comma"),
+        ("²", "not_a_number"),  # superscript two: NFKC would have made it 2
+        ("8²", "not_a_number"),
+        ("٨٥", "not_a_number"),  # Arabic-Indic digits
+        ("1e2", "not_a_number"),  # exponents are not how people write a percentage
+        ("1e999999999", "not_a_number"),
+        ("0x1A", "not_a_number"),
+        ("1_000", "not_a_number"),
+        ("12,34,567", "not_a_number"),
+        (True, "logical"),  # a TRUE cell in a percentage column
+        (False, "logical"),
     ],
 )
 def test_percentages_refuse_the_rest(leaf, raw, code):
@@ -63,6 +81,12 @@ def test_bounds_come_from_the_indicator(leaf):
 
 def test_counts_are_whole_and_not_negative(leaf):
     assert parse_value(leaf("DS.2.3"), "1,234") == 1234  # thousands separators are fine
+    assert parse_value(leaf("DS.2.3"), "1,234,567") == 1234567
+    assert parse_value(leaf("DS.2.3"), "１，２３４") == 1234
+    assert parse_value(leaf("DS.2.3"), "1 234") == 1234
+    with pytest.raises(ValidationError) as error:
+        parse_value(leaf("DS.2.3"), "1" * 30)
+    assert error.value.code == "too_big"
     for bad in ("2.5", "-3"):
         with pytest.raises(ValidationError):
             parse_value(leaf("DS.2.3"), bad)
@@ -83,7 +107,8 @@ def test_rubric_levels_are_0_to_5(leaf):
     rubric = leaf("DS.5.1")
     assert parse_value(rubric, "L3") == 3
     assert parse_value(rubric, "5") == 5
-    for bad in ("6", "L7", "2.5", "高"):
+    assert parse_value(rubric, "Ｌ４") == 4
+    for bad in ("6", "L7", "2.5", "高", "L²", True):
         with pytest.raises(ValidationError):
             parse_value(rubric, bad)
 
