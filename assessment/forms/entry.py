@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from assessment.forms import query_id
 from assessment.selectors.entry import EntryRow
 from assessment.services.entry import NOTE, VALUE, Conflict, EntryInput
 from assessment.services.evidence import check_evidence_file, check_link
@@ -48,8 +49,7 @@ class IdListField(forms.Field):
 
     def to_python(self, value):
         values = value if isinstance(value, list | tuple) else ([value] if value else [])
-        # ASCII digits only ("²".isdigit() is true) and within a database id's range.
-        return {int(v) for v in map(str, values) if v.isascii() and v.isdigit() and len(v) < 19}
+        return {number for number in map(query_id, values) if number is not None}
 
 
 class EvidenceFilesField(forms.FileField):

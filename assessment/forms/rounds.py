@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assessment.models import Region, RegionLevel, Round
+from assessment.models.rounds import validate_round_year
 from indicators.models import Indicator, IndicatorSystem, SystemStatus, ValueType
 
 UNKNOWN_REGION = _("No region has this code.")
@@ -25,6 +26,7 @@ def _datetime_field(label, *, required: bool = False) -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
         required=required,
+        validators=[validate_round_year],
         input_formats=DATETIME_FORMATS,
         widget=DateTimeInput(attrs={"class": "form-control"}),
     )

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from assessment.models.rounds import Submission
+from assessment.models.rounds import Submission, validate_round_year
 from indicators.models import Indicator
 
 
@@ -25,7 +25,7 @@ class Extension(models.Model):
         on_delete=models.CASCADE,
         related_name="extension",
     )
-    closes_at = models.DateTimeField(_("new deadline"))
+    closes_at = models.DateTimeField(_("new deadline"), validators=[validate_round_year])
     reason = models.TextField(_("reason"))
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

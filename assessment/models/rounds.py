@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from assessment.models.regions import Region, RegionLevel
 from indicators.models import Indicator, IndicatorSystem
+
+YEAR_RANGE = (2000, 2099)
+
+
+def validate_round_year(value) -> None:
+    """Rounds and deadlines happen in this century. The bound also keeps year 1 and 9999 away
+    from time-zone arithmetic, which overflows at the edges of what a datetime can hold."""
+    first, last = YEAR_RANGE
+    if value is not None and not first <= value.year <= last:
+        raise ValidationError(
+            _("Enter a date between %(first)s and %(last)s."),
+            code="year",
+            params={"first": first, "last": last},
+        )
 
 
 class RoundStatus(models.TextChoices):
@@ -45,8 +60,12 @@ class Round(models.Model):
         default=default_levels,
         help_text=_('Region levels that take part, e.g. ["city", "county"].'),
     )
-    opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
-    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
+    opens_at = models.DateTimeField(
+        _("opens at"), null=True, blank=True, validators=[validate_round_year]
+    )
+    closes_at = models.DateTimeField(
+        _("closes at"), null=True, blank=True, validators=[validate_round_year]
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=RoundStatus.choices, default=RoundStatus.DRAFT
     )

@@ -25,6 +25,7 @@ from assessment.access import (
     require_region_supervisor,
     require_role,
 )
+from assessment.forms import query_id
 from assessment.forms.practices import InviteForm, NewPracticeForm, PracticeForm, PracticeReviewForm
 from assessment.models import EvidenceKind, PracticeStatus, Role, RoundStatus
 from assessment.selectors.practices import (
@@ -112,7 +113,7 @@ def practice_new(request: HttpRequest, round_id: int, code: str) -> HttpResponse
         request.POST or None,
         request.FILES or None,
         choices=choices,
-        initial={"indicator": int(chosen)} if chosen.isdigit() else {},
+        initial={"indicator": query_id(chosen)},
     )
     if request.method == "POST" and form.is_valid():
         indicator = round_.system.indicators.get(pk=form.cleaned_data["indicator"])

@@ -22,7 +22,7 @@ from assessment.access import (
     require_task_staff,
     require_task_supervisor,
 )
-from assessment.forms import require_valid
+from assessment.forms import query_id, require_valid
 from assessment.forms.tasks import (
     TaskAnswerForm,
     TaskCreateForm,
@@ -135,7 +135,7 @@ def task_new(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
         request.POST or None,
         nodes=nodes,
         due=timezone.localdate() + timedelta(days=TASK_DUE_DAYS),
-        initial={"indicator": int(node)} if node.isdigit() else {},
+        initial={"indicator": query_id(node)},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

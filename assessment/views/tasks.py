@@ -16,6 +16,7 @@ from assessment.access import (
     may_answer_task,
     may_supervise_region,
 )
+from assessment.forms import query_id
 from assessment.forms.tasks import TaskAnswerForm, TaskEditForm
 from assessment.models import EvidenceKind, Role, RoundStatus, TaskStatus
 from assessment.selectors.rounds import rounds_for_user
@@ -29,7 +30,7 @@ def _filters(request: HttpRequest) -> TaskFilter:
     round_id = params.get("round", "")
     status = params.get("status", "")
     return TaskFilter(
-        round_id=int(round_id) if round_id.isdigit() else None,
+        round_id=query_id(round_id),
         region=params.get("region", "").strip()[:6],
         status=status if status in TaskStatus.values else "",
         overdue=params.get("overdue") == "1",

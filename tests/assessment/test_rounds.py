@@ -57,6 +57,30 @@ def test_closing_must_follow_opening(client, administrator, default_system):
     assert response.status_code == 200 and not Round.objects.filter(period="2027").exists()
 
 
+@pytest.mark.parametrize("opens_at", ["0001-01-01T00:00", "9999-12-31T23:59", "1999-12-31T23:59"])
+def test_dates_outside_this_century_are_a_form_error(
+    client, administrator, default_system, opens_at
+):
+    """Year 1 in Asia/Shanghai is before the smallest datetime in UTC: it was a server error."""
+    client.force_login(administrator)
+    response = post_round(client, default_system, opens_at=opens_at)
+    assert response.status_code == 200
+    assert "2000" in response.content.decode() and "2099" in response.content.decode()
+    assert not Round.objects.filter(period="2027").exists()
+
+
+def test_the_admin_refuses_a_round_dated_year_one(client, administrator, default_system):
+    client.force_login(administrator)
+    data = {"name": "x", "period": "2027", "system": default_system.pk, "scope": "330000",
+            "levels": '["city"]', "status": "draft", "method": "{}", "task_threshold": "60",
+            "opens_at_0": "0001-01-01", "opens_at_1": "00:00:00",
+            "closes_at_0": "2027-02-01", "closes_at_1": "00:00:00"}  # fmt: skip
+    response = client.post(reverse("admin:assessment_round_add"), data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["opens_at"]
+    assert not Round.objects.filter(period="2027").exists()
+
+
 @pytest.mark.parametrize("user", ["supervisor_zhejiang", "evaluator_zhejiang", "staff_xihu"])
 def test_only_administrators_create_rounds(client, default_system, user, request):
     client.force_login(request.getfixturevalue(user))
@@ -168,6 +192,7 @@ def test_an_extension_moves_one_regions_deadline(client, administrator, open_rou
         ({"region": "330106", "reason": ""}, "reason"),
         ({"region": "110101", "reason": "x"}, "not in round"),
         ({"region": "330106", "reason": "x", "closes_at": "2020-01-01T00:00"}, "past"),
+        ({"region": "330106", "reason": "x", "closes_at": "0001-01-01T00:00"}, "year"),
     ],
 )
 def test_extensions_are_checked(client, administrator, open_round, fields, problem):
