@@ -105,9 +105,11 @@ get_user_model().objects.create_user("admin", password="Correct-Horse-9")
 def login(client_address, password, forwarded=None):
     # REMOTE_ADDR is the proxy; the proxy appended the client to whatever the client sent.
     chain = ", ".join(filter(None, [forwarded, client_address, *PROXIES]))
-    return Client().post("/accounts/login/", {"username": "admin", "password": password},
-                         REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=chain,
-                         HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="assess.example.gov.cn").status_code
+    response = Client().post(
+        "/accounts/login/", {"username": "admin", "password": password}, REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR=chain, HTTP_X_FORWARDED_PROTO="https",
+        HTTP_HOST="assess.example.gov.cn")
+    return response.status_code
 
 PROXIES = [f"10.0.1.{n}" for n in range(int(os.environ["TRUSTED_PROXY_COUNT"]) - 1)]
 attacker = [login("203.0.113.9", "wrong", forwarded="198.51.100.7") for _ in range(6)]

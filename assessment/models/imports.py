@@ -42,6 +42,7 @@ class ImportBatch(models.Model):
         _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.CHECKED
     )
     summary = models.JSONField(_("summary"), default=dict, blank=True)
+    # [sheet, row, column, message] per problem, the first PROBLEMS_KEPT of summary["problems"]
     problems = models.JSONField(_("problems"), default=list, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
@@ -56,4 +57,14 @@ class ImportBatch(models.Model):
 
     @property
     def problem_count(self) -> int:
-        return len(self.problems)
+        """All problems found; only the first ones are kept in `problems`."""
+        return self.summary.get("problems", len(self.problems))
+
+    @property
+    def problems_complete(self) -> bool:
+        """False when the check stopped before the end of the file: there may be more."""
+        return self.summary.get("problems_complete", True)
+
+    def problem_rows(self, limit: int | None = None) -> list[dict]:
+        keys = ("sheet", "row", "column", "message")
+        return [dict(zip(keys, problem, strict=True)) for problem in self.problems[:limit]]

@@ -158,21 +158,15 @@ def _readme(workbook: Workbook) -> None:
         sheet.append([safe_text(str(line))])
 
 
-def problems_workbook(problems: list[dict]) -> bytes:
-    """An import's problems, one per row (messages quote cells, so they are neutralised too)."""
+def problems_workbook(problems: list[list]) -> bytes:
+    """An import's problems ([sheet, row, column, message] each), one per row; messages quote
+    cells, so they are neutralised too."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("问题")
     sheet.column_dimensions["D"].width = 90
     sheet.append(["工作表", "行", "列", "原因"])
-    for problem in problems:
-        sheet.append(
-            [
-                safe_text(problem.get("sheet") or ""),
-                problem.get("row"),
-                safe_text(problem.get("column") or ""),
-                safe_text(problem.get("message") or ""),
-            ]
-        )
+    for name, row, column, message in problems:
+        sheet.append([safe_text(name or ""), row, safe_text(column or ""), safe_text(message)])
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

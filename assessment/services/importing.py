@@ -1,13 +1,12 @@
 """Bulk import of values from the workbook: a dry run first, then all or nothing.
 
-The dry run keeps the uploaded file and its report (`ImportBatch`). Applying runs the same
-check again inside one transaction, with the round's submissions locked, and writes only when
-there is no problem at all (`import_check` reads, `import_write` writes).
+The dry run keeps the uploaded file and its report (`ImportBatch`). Applying reads the file
+again first, with no lock held, then checks its rows inside one transaction with the round's
+submissions locked, and writes only when there is no problem at all (`import_read` and
+`import_check` read, `import_write` writes).
 """
 
 from __future__ import annotations
-
-from dataclasses import asdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,7 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessment.models import ImportBatch, ImportStatus, Round
-from assessment.services.import_check import ImportCheck, ImportRules, check_import
+from assessment.services.import_check import (
+    ImportCheck,
+    ImportRules,
+    check_import,
+    check_rows,
+    read_import,
+)
 from assessment.services.import_write import write_changes
 
 __all__ = [
@@ -39,7 +44,7 @@ class ImportRefused(ValidationError):
     """The file has problems; `check` holds them all."""
 
     def __init__(self, check: ImportCheck):
-        super().__init__(HAS_PROBLEMS, code="problems", params={"count": len(check.problems)})
+        super().__init__(HAS_PROBLEMS, code="problems", params={"count": check.problem_count})
         self.check = check
 
 
@@ -64,20 +69,23 @@ def import_dry_run(*, round: Round, upload, user, rules: ImportRules) -> ImportB
 
 def _record(batch: ImportBatch, check: ImportCheck) -> None:
     batch.summary = check.summary()
-    batch.problems = [asdict(problem) for problem in check.problems]
+    batch.problems = [
+        [problem.sheet, problem.row, problem.column, problem.message] for problem in check.problems
+    ]
 
 
 def import_apply(*, batch: ImportBatch, user, rules: ImportRules) -> ImportCheck:
     """Check again (state may have moved on) and write every change, or nothing."""
     if batch.status == ImportStatus.APPLIED:
         raise ValidationError(ALREADY_APPLIED, code="applied")
+    try:
+        source = batch.file.open("rb")
+    except OSError as error:  # the stored upload was cleaned away or the disk is gone
+        raise ValidationError(UPLOAD_GONE, code="gone") from error
+    with source:
+        parsed = read_import(round=batch.round, source=source)  # no lock while parsing
     with transaction.atomic():
-        try:
-            source = batch.file.open("rb")
-        except OSError as error:  # the stored upload was cleaned away or the disk is gone
-            raise ValidationError(UPLOAD_GONE, code="gone") from error
-        with source:
-            check = check_import(round=batch.round, source=source, rules=rules, lock=True)
+        check = check_rows(parsed, rules=rules, lock=True)
         _record(batch, check)
         if not check.ok:
             batch.save(update_fields=["summary", "problems"])
@@ -90,9 +98,10 @@ def import_apply(*, batch: ImportBatch, user, rules: ImportRules) -> ImportCheck
 
 
 def apply_file(*, round: Round, path, user, rules: ImportRules) -> ImportCheck:
-    """The command-line import: check and write in one transaction, all or nothing."""
+    """The command-line import: read, then check and write in one transaction, all or nothing."""
+    parsed = read_import(round=round, source=path)
     with transaction.atomic():
-        check = check_import(round=round, source=path, rules=rules, lock=True)
+        check = check_rows(parsed, rules=rules, lock=True)
         if not check.ok:
             raise ImportRefused(check)
         write_changes(check, user=user)

@@ -79,8 +79,8 @@ def import_start(request: HttpRequest, round_id: int) -> HttpResponse:
             user=user,
             rules=import_rules(user, round_, include_approved=include),
         )
-        if batch.problems:
-            messages.warning(request, CHECKED_PROBLEMS % {"count": len(batch.problems)})
+        if batch.problem_count:
+            messages.warning(request, CHECKED_PROBLEMS % {"count": batch.problem_count})
         else:
             messages.info(request, CHECKED_CLEAN)
         return redirect("assessment:import_report", batch.pk)
@@ -100,18 +100,19 @@ def import_report(request: HttpRequest, batch_id: int) -> HttpResponse:
     context = {
         "batch": batch,
         "round": batch.round,
-        "problems": batch.problems[:PROBLEMS_SHOWN],
+        "problems": batch.problem_rows(PROBLEMS_SHOWN),
         "hidden": max(0, len(batch.problems) - PROBLEMS_SHOWN),
+        "not_kept": batch.problem_count - len(batch.problems),
         "reasons": _reasons(batch.problems),
     }
     return render(request, "assessment/import_report.html", context)
 
 
-def _reasons(problems: list[dict]) -> list[tuple[str, int]]:
-    """How many problems share each reason (the column-independent part of the message)."""
+def _reasons(problems: list[list]) -> list[tuple[str, int]]:
+    """How many kept problems share each reason (the column-independent part of the message)."""
     counts: dict[str, int] = {}
-    for problem in problems:
-        reason = problem["message"].split(": ", 1)[-1]
+    for _sheet, _row, _column, message in problems:
+        reason = message.split(": ", 1)[-1]
         counts[reason] = counts.get(reason, 0) + 1
     return sorted(counts.items(), key=lambda item: -item[1])[:15]
 

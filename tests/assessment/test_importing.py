@@ -241,7 +241,8 @@ def test_a_workbook_with_xml_entities_is_refused_unread(open_round):
     assert not result.changes
 
 
-def test_ten_thousand_rows_are_all_checked(open_round):
+def test_a_sheet_longer_than_the_round_is_refused_before_its_rows_are_read(open_round):
+    """101 regions: a sheet for this round ends by row 4 + 101 + 100 spare rows."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet("填报数据")
     sheet.append(["地区代码", "地区名称", "DS.1.1", "DS.1.2"])
@@ -250,11 +251,37 @@ def test_ten_thousand_rows_are_all_checked(open_round):
     for number in range(10_000):
         sheet.append([f"9{number:05d}", "x", 50, "abc"])
     result = check(open_round, book)
-    assert result.rows == 10_000
+    [problem] = result.problems
+    assert "10004" in problem.message and "101" in problem.message and "205" in problem.message
+    assert result.rows == 0 and not result.changes  # nothing was read
+    assert result.summary()["problems_complete"] is False
+
+
+def test_every_problem_of_a_sheet_within_the_bounds_is_counted(open_round):
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("填报数据")
+    sheet.append(["地区代码", "地区名称", "DS.1.1", "DS.1.2"])
+    for _ in range(3):
+        sheet.append([])
+    for number in range(150):
+        sheet.append([f"9{number:05d}", "x", 50, "abc"])
+    result = check(open_round, book)
+    assert result.rows == 150
     # every row: an unknown region and a wrong type in D
-    assert len(result.problems) == 20_000
-    assert result.problems[-1].row == 5 + 9_999
+    assert result.problem_count == len(result.problems) == 300
+    assert result.problems[-1].row == 5 + 149
     assert not result.changes
+
+
+def test_problems_beyond_the_kept_number_are_counted_not_kept():
+    from assessment.services.import_read import PROBLEMS_KEPT, Problems
+
+    problems = Problems()
+    for number in range(PROBLEMS_KEPT + 5):
+        problems.add(number, 3, "x")
+    assert problems.count == PROBLEMS_KEPT + 5
+    assert len(problems.kept) == PROBLEMS_KEPT and problems.kept[-1].row == PROBLEMS_KEPT - 1
+    assert problems.kept[0].column == "C"
 
 
 # --- The commands ---------------------------------------------------------------------------

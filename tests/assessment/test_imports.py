@@ -72,7 +72,7 @@ def test_staff_import_their_own_region(client, open_round, staff_xihu):
     put(book["填报数据"], "330108", "DS.1.1", 55)
     client.post(reverse("assessment:import", args=[open_round.pk]), {"workbook": upload_book(book)})
     batch = ImportBatch.objects.get()
-    assert len(batch.problems) == 1 and "330108" in batch.problems[0]["message"]
+    assert len(batch.problems) == 1 and "330108" in batch.problems[0][3]
     client.post(reverse("assessment:import_apply", args=[batch.pk]))
     assert stored(open_round, "330106", "DS.1.1") is None  # all or nothing
 
@@ -128,3 +128,48 @@ def test_applying_when_the_stored_upload_is_gone_explains_itself(
     assert response.status_code == 200
     assert "已不存在" in response.content.decode()
     assert stored(open_round, "330203", "DS.1.1") is None
+
+
+def test_the_report_says_when_only_the_first_problems_are_kept(client, open_round, administrator):
+    """A dry run keeps the first PROBLEMS_KEPT problems with their places and counts the rest."""
+    kept = [["填报数据", 5 + n, "C", "DS.1.1: 请输入数字，例如 85.5。"] for n in range(1200)]
+    batch = ImportBatch.objects.create(
+        round=open_round, uploaded_by=administrator, original_name="big.xlsx", problems=kept,
+        summary={"rows": 1200, "problems": 4321, "problems_complete": False},
+    )  # fmt: skip
+    client.force_login(administrator)
+    page = client.get(reverse("assessment:import_report", args=[batch.pk])).content.decode()
+    assert "≥ 4321" in page
+    note = page.split('data-testid="problems-truncated"')[1].split("</p>")[0]
+    assert "1200" in note and "4321" in note
+    assert page.count("<tr><td>填报数据") == 1000  # the page lists the first thousand
+    workbook = client.get(reverse("assessment:import_problems", args=[batch.pk])).content
+    assert load_workbook(io.BytesIO(workbook)).active.max_row == 1 + 1200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_problems_stored_as_dicts_migrate_to_lists():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = (
+        [("assessment", "0007_round_year_bounds")],
+        [("assessment", "0008_import_problems_compact")],
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
+    Round = apps.get_model("assessment", "Round")
+    System = apps.get_model("indicators", "IndicatorSystem")
+    system = System.objects.create(code="T", name_zh="测试", name_en="t", version=1)
+    round_ = Round.objects.create(system=system, name="r", period="2027")
+    old = [{"sheet": "填报数据", "row": 7, "column": "C", "message": "bad"}]
+    batch = apps.get_model("assessment", "ImportBatch").objects.create(
+        round=round_, file="imports/x.xlsx", original_name="x.xlsx", problems=old, summary={}
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    batch = ImportBatch.objects.get(pk=batch.pk)
+    assert batch.problems == [["填报数据", 7, "C", "bad"]]
+    assert batch.problem_count == 1
+    assert batch.problem_rows() == old

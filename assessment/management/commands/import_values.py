@@ -62,12 +62,14 @@ class Command(BaseCommand):
                 if part
             )
             self.stderr.write(f"{where}: {problem.message}")
+        if check.problem_count > len(check.problems):
+            self.stderr.write(f"… {check.problem_count - len(check.problems)} more problems")
         summary = check.summary()
         line = (
             "{rows} rows, {cells} values read, {changes} changes in {submissions} submissions, "
             "{unchanged} unchanged, {problems} problems".format(**summary)
         )
-        if check.problems:
+        if not check.ok:
             raise CommandError(f"Nothing imported: {line}.")
         verb = "Checked (dry run, nothing written)" if dry_run else "Imported"
         self.stdout.write(self.style.SUCCESS(f"{verb}: {line}."))
