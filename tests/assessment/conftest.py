@@ -5,8 +5,6 @@ Evidence and imports are written to a temporary MEDIA_ROOT, never into the proje
 
 from __future__ import annotations
 
-import io
-import zipfile
 from decimal import Decimal
 
 import pytest
@@ -19,11 +17,6 @@ from assessment.services.values import canonical
 from indicators.models import ValueType
 from tests.assessment.builders import make_open_round
 from tests.conftest import make_user
-
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 32
-EXE_BYTES = b"MZ\x90\x00\x03" + b"\x00" * 64
 
 
 @pytest.fixture(autouse=True)
@@ -105,16 +98,3 @@ def form_data(submission, fields: dict[str, str] | None = None, **extra) -> dict
 
 def upload(name: str, content: bytes, content_type: str = "application/octet-stream"):
     return SimpleUploadedFile(name, content, content_type=content_type)
-
-
-def office_bytes(main_type: str) -> bytes:
-    """A minimal OOXML package whose [Content_Types].xml declares `main_type`."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(
-            "[Content_Types].xml",
-            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-            f'content-types"><Override PartName="/main.xml" ContentType="{main_type}"/></Types>',
-        )
-        archive.writestr("main.xml", "<x/>")
-    return buffer.getvalue()

@@ -4,46 +4,50 @@ generated name and served only to those who may see the submission."""
 from __future__ import annotations
 
 import io
+import random
+import struct
+import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook
 
 from assessment.models import AuditEntry, Evidence, Submission
 from assessment.services.evidence import check_evidence_file, check_file_name, check_link
-from tests.assessment.conftest import (
+from tests.assessment.conftest import entry_url, fill, form_data, upload, value_of
+from tests.assessment.files import (
     EXE_BYTES,
-    JPEG_BYTES,
     PDF_BYTES,
-    PNG_BYTES,
-    entry_url,
-    fill,
-    form_data,
+    REAL_JPEG,
+    REAL_PNG,
+    XLSM_MAIN,
+    XLSX_MAIN,
     office_bytes,
-    upload,
-    value_of,
+    real_docx,
+    real_xlsx,
+    repacked_xlsx,
+    tiny_pdf,
+    zip_bytes,
 )
 
-DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-XLSM_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 
-
-def real_xlsx() -> bytes:
-    buffer = io.BytesIO()
-    Workbook().save(buffer)
-    return buffer.getvalue()
+def refused(name: str, content: bytes) -> ValidationError:
+    with pytest.raises(ValidationError) as error:
+        check_evidence_file(upload(name, content))
+    assert error.value.messages  # a message people can read
+    return error.value
 
 
 @pytest.mark.parametrize(
     ("name", "content", "kind"),
     [
         ("报告.pdf", PDF_BYTES, "pdf"),
-        ("photo.PNG", PNG_BYTES, "png"),
-        ("photo.jpeg", JPEG_BYTES, "jpg"),
-        ("photo.jpg", JPEG_BYTES, "jpg"),
+        ("photo.PNG", REAL_PNG, "png"),
+        ("photo.jpeg", REAL_JPEG, "jpg"),
+        ("photo.jpg", REAL_JPEG, "jpg"),
         ("台账.xlsx", real_xlsx(), "xlsx"),
-        ("制度.docx", office_bytes(DOCX_MAIN), "docx"),
+        ("制度.docx", real_docx(), "docx"),
     ],
 )
 def test_accepted_files(name, content, kind):
@@ -57,7 +61,7 @@ def test_accepted_files(name, content, kind):
     [
         ("report.pdf", EXE_BYTES, "bad_type"),  # a renamed .exe
         ("setup.exe", EXE_BYTES, "bad_type"),
-        ("macro.xlsx", office_bytes(XLSM_MAIN), "bad_type"),  # macro-enabled workbook
+        ("macro.xlsx", office_bytes(XLSM_MAIN), "macro"),  # macro-enabled workbook
         ("plain.xlsx", b"PK\x03\x04" + b"\x00" * 40, "bad_type"),  # a zip, but not OOXML
         ("report.png", PDF_BYTES, "type_mismatch"),  # a PDF calling itself a picture
         ("report.pdf.exe", PDF_BYTES, "type_mismatch"),
@@ -77,6 +81,187 @@ def test_size_limit_comes_from_settings(settings):
         check_evidence_file(upload("big.pdf", PDF_BYTES + b"0" * 2000))
     assert error.value.code == "too_large"
     assert "1.0" in error.value.messages[0]  # the limit is stated
+
+
+# --- The whole file is checked, not only its first bytes -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        tiny_pdf(),
+        tiny_pdf(b"\r\n\x00\x00"),  # padding after the trailer
+        tiny_pdf() + b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n%%EOF\n",  # updated
+    ],
+)
+def test_a_complete_pdf_is_accepted(content):
+    assert check_evidence_file(upload("制度.pdf", content)).file_type.kind == "pdf"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"%PDF-1.4\n<html><body><script>alert(document.cookie)</script></body></html>\n",
+        b"%PDF-1.4\n<!DOCTYPE html><html><script>alert(1)</script></html>\n%%EOF\n",
+        tiny_pdf(b"<html><script>alert(1)</script></html>\n"),  # HTML after the trailer
+    ],
+)
+def test_html_behind_a_pdf_header_is_refused(content):
+    assert refused("report.pdf", content).code == "bad_type"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        tiny_pdf()[:-10],  # cut before its %%EOF
+        tiny_pdf(b"\x00" * 2000),  # %%EOF not within the last 1024 bytes
+    ],
+)
+def test_a_pdf_without_its_trailer_is_refused(content):
+    assert refused("report.pdf", content).code == "damaged"
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("photo.png", REAL_PNG[:-12]),  # IEND missing
+        ("photo.png", REAL_PNG[:30]),
+        ("photo.jpg", REAL_JPEG[:-2]),  # EOI missing
+        ("photo.jpg", REAL_JPEG + b"<html><script>alert(1)</script></html>"),
+    ],
+)
+def test_truncated_pictures_are_refused(name, content):
+    assert refused(name, content).code == "damaged"
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("photo.png", REAL_PNG + b"\x00" * 16),
+        ("photo.jpg", REAL_JPEG + b"\x00" * 16),
+        ("photo.jpg", REAL_JPEG + b"\x00" * 40 + b"\x00\x00\x00\x40SEFT"),  # Samsung trailer
+    ],
+)
+def test_pictures_with_padding_or_a_phone_trailer_are_accepted(name, content):
+    assert check_evidence_file(upload(name, content)).name == name
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "kind"),
+    [("制度.pdf", tiny_pdf(), "pdf"), ("台账.xlsx", real_xlsx(), "xlsx")],
+)
+def test_uploads_on_disk_are_checked_and_rewound(name, content, kind):
+    """Large uploads arrive as temporary files: read in parts, left at the start for saving."""
+    with TemporaryUploadedFile(name, "application/octet-stream", len(content), None) as file:
+        file.write(content)
+        file.seek(0)
+        assert check_evidence_file(file).file_type.kind == kind
+        assert file.tell() == 0 and file.read() == content
+
+
+def test_a_word_online_document_is_accepted():
+    checked = check_evidence_file(upload("制度.docx", real_docx(main="word/document2.xml")))
+    assert checked.file_type.kind == "docx"
+
+
+def test_a_zip_bomb_with_valid_content_types_is_refused():
+    """200 MB of zeros deflate to about 200 kB: a ratio of about 1000."""
+    buffer = io.BytesIO(repacked_xlsx())
+    with zipfile.ZipFile(buffer, "a") as archive:
+        part = zipfile.ZipInfo("xl/worksheets/sheet2.xml")
+        part.compress_type = zipfile.ZIP_DEFLATED
+        with archive.open(part, "w") as stream:
+            zeros = bytes(1024 * 1024)
+            for _ in range(200):
+                stream.write(zeros)
+    assert len(buffer.getvalue()) < 1024 * 1024
+    assert refused("台账.xlsx", buffer.getvalue()).code == "zip_bomb"
+
+
+def test_unpacked_size_is_limited_by_the_evidence_limit(settings):
+    """Compressed only about 64 times (like dense real sheets), but 12 MB unpacked is more than
+    30 times a 256 kB limit."""
+    settings.EVIDENCE_MAX_BYTES = 256 * 1024
+    rng = random.Random(15)
+    sheet = b"".join(rng.randbytes(8) + b"a" * 800 for _ in range(12 * 1024 * 1024 // 808))
+    content = repacked_xlsx(add={"xl/worksheets/sheet2.xml": sheet})
+    assert len(content) < settings.EVIDENCE_MAX_BYTES
+    assert refused("台账.xlsx", content).code == "zip_bomb"
+
+
+def test_too_many_parts_are_refused():
+    parts = {f"customXml/item{n}.xml": "<x/>" for n in range(2100)}
+    assert refused("台账.xlsx", repacked_xlsx(add=parts)).code == "zip_bomb"
+
+
+def test_sizes_the_archive_lies_about_are_found_by_unpacking():
+    """The directory says 1000 bytes; the data inflates to 1 MB (and a CRC of something else)."""
+    content = bytearray(repacked_xlsx(add={"xl/worksheets/sheet2.xml": bytes(1024 * 1024)}))
+    name = b"xl/worksheets/sheet2.xml"
+    local = content.index(name) - 30  # the local header comes first, then the data
+    assert content[local : local + 4] == b"PK\x03\x04"
+    content[local + 22 : local + 26] = struct.pack("<I", 1000)
+    central = content.index(name, local + 31) - 46  # then the central directory
+    assert content[central : central + 4] == b"PK\x01\x02"
+    content[central + 24 : central + 28] = struct.pack("<I", 1000)
+    assert refused("台账.xlsx", bytes(content)).code == "damaged"
+
+
+def test_data_appended_to_a_workbook_is_refused():
+    content = real_xlsx() + b"<html><script>alert(1)</script></html>"
+    assert refused("台账.xlsx", content).code == "bad_type"
+
+
+@pytest.mark.parametrize(
+    "part", ["xl/vbaProject.bin", "xl/activeX/activeX1.bin", "xl/macrosheets/sheet1.xml"]
+)
+def test_a_workbook_carrying_macros_is_refused(part):
+    """It declares the normal workbook type, but has a VBA project, an ActiveX control or an
+    Excel 4 macro sheet inside."""
+    content = repacked_xlsx(add={part: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64)})
+    assert refused("台账.xlsx", content).code == "macro"
+
+
+def test_a_document_carrying_macros_is_refused():
+    with zipfile.ZipFile(io.BytesIO(real_docx())) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    parts["word/vbaProject.bin"] = b"\xd0\xcf\x11\xe0" + bytes(64)
+    assert refused("制度.docx", zip_bytes(parts)).code == "macro"
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        # the normal workbook, and a macro-enabled one beside it
+        lambda xml: xml.replace(
+            "</Types>", f'<Override PartName="/xl/macro.xml" ContentType="{XLSM_MAIN}"/></Types>'
+        ),
+        # the workbook is macro-enabled; the normal type is only declared for another extension
+        lambda xml: xml.replace(XLSX_MAIN, XLSM_MAIN).replace(
+            "</Types>", f'<Default Extension="bin" ContentType="{XLSX_MAIN}"/></Types>'
+        ),
+    ],
+)
+def test_a_macro_enabled_content_type_anywhere_is_refused(edit):
+    assert refused("台账.xlsx", repacked_xlsx(content_types=edit)).code == "macro"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        repacked_xlsx(drop=("xl/workbook.xml",)),  # declared, but not there
+        repacked_xlsx(drop=("_rels/.rels",)),  # nothing says which part is the workbook
+        # the normal type only in a comment; the workbook is declared a template
+        repacked_xlsx(
+            content_types=lambda xml: xml.replace(
+                XLSX_MAIN,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+            ).replace("</Types>", f"<!-- {XLSX_MAIN} --></Types>")
+        ),
+    ],
+)
+def test_the_main_part_must_be_declared_exactly_and_present(content):
+    assert refused("台账.xlsx", content).code == "bad_type"
 
 
 @pytest.mark.parametrize(
@@ -139,6 +324,7 @@ def test_evidence_upload_is_stored_under_a_generated_name(client, staff_xihu, xi
     [
         ("report.pdf", EXE_BYTES, "PDF"),  # a renamed .exe: the accepted types are listed
         ("..%2F..%2Fsettings.pdf", PDF_BYTES, "not allowed"),
+        ("台账.xlsx", repacked_xlsx(add={"xl/vbaProject.bin": b"\xd0\xcf"}), "macros"),
     ],
 )
 def test_refused_uploads_come_back_with_a_message(

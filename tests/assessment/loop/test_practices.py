@@ -16,7 +16,8 @@ from assessment.services.practices import (
     practice_invite,
     top_cutoff,
 )
-from tests.assessment.conftest import PDF_BYTES, upload
+from tests.assessment.conftest import upload
+from tests.assessment.files import PDF_BYTES
 
 TEXT = PracticeInput("目录编制三步法", "统一模板、逐部门过堂、月度通报。", "覆盖率达到 100%。",
                      "县大数据局 · 张三", files=[], links=[])  # fmt: skip

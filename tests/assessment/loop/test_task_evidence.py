@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.urls import reverse
 
 from assessment.models import TaskEvidence
-from tests.assessment.conftest import EXE_BYTES, PDF_BYTES, PNG_BYTES, upload
+from tests.assessment.conftest import upload
+from tests.assessment.files import EXE_BYTES, PDF_BYTES, PNG_BYTES
 
 
 def answer(client, task, **files):
