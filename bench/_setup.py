@@ -12,6 +12,7 @@ import os
 import platform
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -24,6 +25,33 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+
+@contextmanager
+def checkouts(baseline_ref: str | None):
+    """{"today": this checkout} plus, with a ref, a git worktree of that commit: a benchmark
+    runs the same work in both, in one run, so the ratio does not depend on the machine's
+    speed that day. The child processes run with the checkout as their working directory and
+    call `use_checkout()` first."""
+    found = {"today": ROOT}
+    if baseline_ref:
+        folder = Path(tempfile.mkdtemp(prefix="bench-baseline-"))
+        subprocess.run(["git", "worktree", "add", "--detach", str(folder), baseline_ref],
+                       cwd=ROOT, check=True, capture_output=True)  # fmt: skip
+        found[f"baseline {baseline_ref}"] = folder
+    try:
+        yield found
+    finally:
+        for folder in found.values():
+            if folder != ROOT:
+                subprocess.run(["git", "worktree", "remove", "--force", str(folder)], cwd=ROOT,
+                               capture_output=True)  # fmt: skip
+
+
+def use_checkout() -> None:
+    """In a child process: import the product from the working directory (a baseline worktree)
+    rather than from this checkout."""
+    sys.path.insert(0, os.getcwd())
 
 
 def parser(description: str) -> argparse.ArgumentParser:

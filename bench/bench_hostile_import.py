@@ -23,7 +23,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from _setup import ROOT, bootstrap, machine, max_rss_mb, parser
+from _setup import bootstrap, checkouts, machine, max_rss_mb, parser, use_checkout
 
 TARGET_SECONDS = 2.0
 TARGET_MB = 150.0
@@ -32,7 +32,7 @@ SHEET = "xl/worksheets/sheet1.xml"
 
 def child(round_id: int, path: str) -> None:
     """One dry run in this (fresh) process; prints a JSON line."""
-    sys.path.insert(0, os.getcwd())  # the checkout this child runs in (a baseline worktree)
+    use_checkout()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
@@ -115,13 +115,6 @@ def run_child(checkout: Path, round_id: int, path: Path) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def worktree(ref: str) -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="bench-baseline-"))
-    subprocess.run(["git", "worktree", "add", "--detach", str(folder), ref], cwd=ROOT,
-                   check=True, capture_output=True)  # fmt: skip
-    return folder
-
-
 def main() -> None:
     if len(sys.argv) == 4 and sys.argv[1] == "--child":
         child(int(sys.argv[2]), sys.argv[3])
@@ -148,14 +141,11 @@ def main() -> None:
     files = hostile_files(export_values(round=round_), folder, args.smoke)
     connections.close_all()
     print(f"bench_hostile_import on {label} ({machine()})")
-    checkouts = {"today": ROOT}
-    if args.baseline_ref and not args.smoke:
-        checkouts[f"baseline {args.baseline_ref}"] = worktree(args.baseline_ref)
-    try:
+    with checkouts(None if args.smoke else args.baseline_ref) as found:
         for name, path in files.items():
             size = path.stat().st_size / 1024 / 1024
             print(f"  {name} ({size:.1f} MB):")
-            for which, checkout in checkouts.items():
+            for which, checkout in found.items():
                 run = run_child(checkout, round_.pk, path)
                 verdict = ""
                 if which == "today":
@@ -165,11 +155,6 @@ def main() -> None:
                     )
                 print(f"    {which:>20}: {run['seconds']:.2f} s, peak RSS {run['rss_mb']:.0f} MB, "
                       f"{run['problems']:,} problems{verdict}")  # fmt: skip
-    finally:
-        for checkout in checkouts.values():
-            if checkout != ROOT:
-                subprocess.run(["git", "worktree", "remove", "--force", str(checkout)], cwd=ROOT,
-                               capture_output=True)  # fmt: skip
 
 
 if __name__ == "__main__":

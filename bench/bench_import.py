@@ -8,6 +8,7 @@ memory ≤ 300 MB. Each timed import runs in a fresh child process, so its peak 
 
 .venv/bin/python bench/bench_import.py
 .venv/bin/python bench/bench_import.py --database-url postgres://postgres@127.0.0.1:5432/postgres
+.venv/bin/python bench/bench_import.py --baseline-ref <commit>   # that commit's import beside
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _setup import bootstrap, machine, max_rss_mb, parser
+from _setup import bootstrap, checkouts, machine, max_rss_mb, parser, use_checkout
 
 TARGET_SECONDS = 15.0
 TARGET_MB = 300.0
@@ -28,6 +29,7 @@ TARGET_MB = 300.0
 
 def child(round_id: int, path: str) -> None:
     """One dry run and one apply in this (fresh) process; prints a JSON line."""
+    use_checkout()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
@@ -58,7 +60,9 @@ def main() -> None:
     if len(sys.argv) == 4 and sys.argv[1] == "--child":
         child(int(sys.argv[2]), sys.argv[3])
         return
-    args = parser(__doc__).parse_args()
+    p = parser(__doc__)
+    p.add_argument("--baseline-ref", help="a commit whose import to measure beside today's")
+    args = p.parse_args()
     label = bootstrap(args.database_url)
     from assessment.models import AuditEntry, Submission, Value
     from assessment.services.demo import demo_value
@@ -104,36 +108,45 @@ def main() -> None:
         f"{workbook.stat().st_size / 1024 / 1024:.1f} MB; export took {export_seconds:.2f} s"
     )
     repeat = 1 if args.smoke else args.repeat
-    runs = []
-    for _ in range(repeat):
-        Value.objects.filter(submission__round=round_).delete()  # the import writes them all
-        AuditEntry.objects.filter(submission__round=round_).delete()
-        from django.db import connections
-
-        connections.close_all()
-        out = subprocess.run(
-            [sys.executable, __file__, "--child", str(round_.pk), str(workbook)],
-            capture_output=True,
-            text=True,
-            check=True,
-            env=os.environ,
-        )
-        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
-        assert runs[-1]["changes"] == cells
+    with checkouts(None if args.smoke else args.baseline_ref) as found:
+        runs: dict[str, list[dict]] = {which: [] for which in found}
+        for _ in range(repeat):
+            for which, checkout in found.items():  # alternating: both see the same machine
+                runs[which].append(import_once(round_, workbook, checkout))
+                assert runs[which][-1]["changes"] == cells
     assert Value.objects.filter(submission__round=round_).count() == cells
     assert AuditEntry.objects.filter(submission__round=round_).count() == cells
-    runs.sort(key=lambda run: run["dry_run"] + run["apply"])
-    median = runs[len(runs) // 2]
-    total = median["dry_run"] + median["apply"]
-    peak = max(run["rss_mb"] for run in runs)
-    time_verdict = "OK" if total <= TARGET_SECONDS else "OVER TARGET"
-    memory_verdict = "OK" if peak <= TARGET_MB else "OVER TARGET"
-    print(f"  import (median of {len(runs)}): dry run {median['dry_run']:.2f} s + apply "
-          f"{median['apply']:.2f} s = {total:.2f} s (target ≤ {TARGET_SECONDS:.0f} s: "
-          f"{time_verdict})")  # fmt: skip
-    best = runs[0]["dry_run"] + runs[0]["apply"]
-    print(f"  peak RSS of the importing process {peak:.0f} MB (target ≤ {TARGET_MB:.0f} MB: "
-          f"{memory_verdict}); best total {best:.2f} s")  # fmt: skip
+    totals = {}
+    for which, done in runs.items():
+        done.sort(key=lambda run: run["dry_run"] + run["apply"])
+        median = done[len(done) // 2]
+        total = totals[which] = median["dry_run"] + median["apply"]
+        peak = max(run["rss_mb"] for run in done)
+        time_verdict = "OK" if total <= TARGET_SECONDS else "OVER TARGET"
+        memory_verdict = "OK" if peak <= TARGET_MB else "OVER TARGET"
+        print(f"  {which}, import (median of {len(done)}): dry run {median['dry_run']:.2f} s + "
+              f"apply {median['apply']:.2f} s = {total:.2f} s (target ≤ {TARGET_SECONDS:.0f} s: "
+              f"{time_verdict}); peak RSS {peak:.0f} MB (target ≤ {TARGET_MB:.0f} MB: "
+              f"{memory_verdict})")  # fmt: skip
+    for which, total in totals.items():
+        if which != "today":
+            print(f"  today / {which}: {totals['today'] / total:.2f}×")
+
+
+def import_once(round_, workbook: Path, checkout: Path) -> dict:
+    """Clear the round's values, then one dry run and one apply in a fresh child process."""
+    from django.db import connections
+
+    from assessment.models import AuditEntry, Value
+
+    Value.objects.filter(submission__round=round_).delete()  # the import writes them all
+    AuditEntry.objects.filter(submission__round=round_).delete()
+    connections.close_all()
+    out = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--child", str(round_.pk), str(workbook)],
+        capture_output=True, text=True, check=True, env=os.environ, cwd=checkout,
+    )  # fmt: skip
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":

@@ -234,9 +234,7 @@ def test_a_malformed_version_returns_the_form_with_the_input(client, xihu, staff
     assert stored(xihu, "DS.1.1") is None
 
 
-def test_a_save_refused_because_the_form_is_locked_shows_what_was_typed(
-    client, xihu, staff_xihu
-):
+def test_a_save_refused_because_the_form_is_locked_shows_what_was_typed(client, xihu, staff_xihu):
     Submission.objects.filter(pk=xihu.pk).update(status="submitted")
     url = reverse("assessment:entry", args=[xihu.round_id, "330106"])
     client.force_login(staff_xihu)
