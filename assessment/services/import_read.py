@@ -121,14 +121,14 @@ class Limits:
         return FIRST_VALUE_COLUMN - 1 + self.indicators + SPARE_COLUMNS
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     column: int
     indicator_id: int
     value: Decimal
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """A data row with values: those that passed their own checks (type, bounds)."""
 
