@@ -21,8 +21,8 @@ def main() -> None:
     label = bootstrap(args.database_url)
     from national import national_round
 
-    from assessment.models import Result
-    from assessment.services.compute import compute_round
+    from assessment.results.models import Result
+    from assessment.results.services.compute import compute_round
 
     round_ = national_round(smoke=args.smoke)
     repeat = 1 if args.smoke else args.repeat

@@ -38,8 +38,8 @@ def build_rounds(smoke: bool):
     """Four comparable nationwide rounds with results (two in Zhejiang for --smoke)."""
     from national import national_round
 
-    from assessment.models import Round, RoundStatus
-    from assessment.services.compute import compute_round
+    from assessment.collection.models import Round, RoundStatus
+    from assessment.results.services.compute import compute_round
 
     previous = None
     reports = []
@@ -148,7 +148,8 @@ def main() -> None:
     from django.test import Client
     from django.urls import reverse
 
-    from assessment.models import Region, Result
+    from assessment.regions.models import Region
+    from assessment.results.models import Result
 
     started = time.perf_counter()
     round_, reports = build_rounds(args.smoke)

@@ -37,8 +37,8 @@ def child(round_id: int, path: str) -> None:
     import django
 
     django.setup()
-    from assessment.models import Round
-    from assessment.services.importing import ImportRules, check_import
+    from assessment.collection.models import Round
+    from assessment.collection.services.importing import ImportRules, check_import
 
     round_ = Round.objects.get(pk=round_id)
     started = time.perf_counter()
@@ -125,10 +125,10 @@ def main() -> None:
     label = bootstrap(args.database_url)
     from django.db import connections
 
-    from assessment.models import Region
-    from assessment.services.exporting import export_values
-    from assessment.services.regions import load_regions
-    from assessment.services.rounds import round_create, round_open
+    from assessment.regions.models import Region
+    from assessment.collection.services.exporting import export_values
+    from assessment.regions.services import load_regions
+    from assessment.collection.services.rounds import round_create, round_open
     from indicators.services import load_system_file
 
     load_regions()

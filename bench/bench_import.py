@@ -34,8 +34,8 @@ def child(round_id: int, path: str) -> None:
     import django
 
     django.setup()
-    from assessment.models import Round
-    from assessment.services.importing import ImportRules, apply_file, check_import
+    from assessment.collection.models import Round
+    from assessment.collection.services.importing import ImportRules, apply_file, check_import
 
     round_ = Round.objects.get(pk=round_id)
     started = time.perf_counter()
@@ -64,11 +64,11 @@ def main() -> None:
     p.add_argument("--baseline-ref", help="a commit whose import to measure beside today's")
     args = p.parse_args()
     label = bootstrap(args.database_url)
-    from assessment.models import AuditEntry, Submission, Value
-    from assessment.services.demo import demo_value
-    from assessment.services.exporting import export_values
-    from assessment.services.regions import load_regions
-    from assessment.services.rounds import round_create, round_open
+    from assessment.collection.models import AuditEntry, Submission, Value
+    from assessment.demo.demo import demo_value
+    from assessment.collection.services.exporting import export_values
+    from assessment.regions.services import load_regions
+    from assessment.collection.services.rounds import round_create, round_open
     from indicators.services import load_system_file
 
     load_regions()
@@ -137,7 +137,7 @@ def import_once(round_, workbook: Path, checkout: Path) -> dict:
     """Clear the round's values, then one dry run and one apply in a fresh child process."""
     from django.db import connections
 
-    from assessment.models import AuditEntry, Value
+    from assessment.collection.models import AuditEntry, Value
 
     Value.objects.filter(submission__round=round_).delete()  # the import writes them all
     AuditEntry.objects.filter(submission__round=round_).delete()

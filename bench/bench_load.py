@@ -92,8 +92,9 @@ def prepare(supervisors: int, national: bool) -> dict:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
 
-    from assessment.models import Membership, Round, Submission
-    from assessment.services.demo import seed_demo
+    from assessment.regions.models import Membership
+    from assessment.collection.models import Round, Submission
+    from assessment.demo.demo import seed_demo
 
     seed_demo()
     User = get_user_model()
@@ -126,8 +127,8 @@ def national_rounds():
     """Two computed, published nationwide rounds (the later one has a progress race)."""
     from national import national_round
 
-    from assessment.models import Round, RoundStatus
-    from assessment.services.compute import compute_round
+    from assessment.collection.models import Round, RoundStatus
+    from assessment.results.services.compute import compute_round
 
     previous = None
     for period in ("2023", "2024"):
@@ -323,7 +324,7 @@ async def drive(base, ctx, staff, supervisors, duration, think, stats, saved, ra
 
 def lost_updates(ctx, saved) -> int:
     """Values a user saved (and was told so) that are not in the database now."""
-    from assessment.models import Value
+    from assessment.collection.models import Value
 
     lost = 0
     for region, changes in saved.items():

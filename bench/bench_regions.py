@@ -16,8 +16,8 @@ def main() -> None:
     label = bootstrap(args.database_url)
     from django.db import connection
 
-    from assessment.models import Region
-    from assessment.services.regions import load_regions
+    from assessment.regions.models import Region
+    from assessment.regions.services import load_regions
 
     repeat = 1 if args.smoke else args.repeat
 

@@ -43,8 +43,8 @@ def build(smoke: bool):
     """(national 2025 round, provincial round): computed, 2025 compared with 2024."""
     from national import national_round
 
-    from assessment.models import Round, RoundStatus
-    from assessment.services.compute import compute_round
+    from assessment.collection.models import Round, RoundStatus
+    from assessment.results.services.compute import compute_round
 
     previous = None
     for period in ("2024", "2025"):
@@ -62,10 +62,11 @@ def export(round_id: int, target: Path) -> int:
     """The report of every level and region of the round, as `manage.py export_round` does."""
     from django.db.models import Q
 
-    from assessment.models import RegionLevel, Round
-    from assessment.reports.round_report import write_round_report
-    from assessment.selectors.ranking import RankingQuery
-    from assessment.selectors.reports import round_report
+    from assessment.regions.models import RegionLevel
+    from assessment.collection.models import Round
+    from assessment.dashboards.reports.round_report import write_round_report
+    from assessment.dashboards.selectors.ranking import RankingQuery
+    from assessment.dashboards.selectors.reports import round_report
 
     round_ = Round.objects.select_related("system", "scope", "previous").get(pk=round_id)
     levels = [level for level in RegionLevel.values if level in round_.levels]

@@ -26,7 +26,7 @@ TARGET_SECONDS = 5.0
 
 
 def clear(round_) -> None:
-    from assessment.models import RectificationTask, TaskEvent
+    from assessment.rectification.models import RectificationTask, TaskEvent
 
     TaskEvent.objects.filter(task__round=round_).delete()
     RectificationTask.objects.filter(round=round_).delete()
@@ -38,9 +38,10 @@ def main() -> None:
     from django.db import connection, transaction
     from national import national_round
 
-    from assessment.models import RectificationTask, RoundStatus, TaskEvent
-    from assessment.services.compute import compute_round
-    from assessment.services.task_generation import generate_tasks
+    from assessment.rectification.models import RectificationTask, TaskEvent
+    from assessment.collection.models import RoundStatus
+    from assessment.results.services.compute import compute_round
+    from assessment.rectification.services.task_generation import generate_tasks
 
     round_ = national_round(smoke=args.smoke)
     compute_round(round_=round_, with_sensitivity=False)

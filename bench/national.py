@@ -5,9 +5,10 @@ Values come from the demo generator (deterministic per region code), inserted in
 
 from __future__ import annotations
 
-from assessment.models import Region, Round, RoundStatus, Submission, SubmissionStatus, Value
-from assessment.services.demo import demo_value
-from assessment.services.regions import load_regions
+from assessment.regions.models import Region
+from assessment.collection.models import Round, RoundStatus, Submission, SubmissionStatus, Value
+from assessment.demo.demo import demo_value
+from assessment.regions.services import load_regions
 from indicators.services import load_system_file
 
 ALL_LEVELS = ["province", "city", "county"]

@@ -67,21 +67,27 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "indicators",
-    "assessment",
+    "assessment",  # the migration history from before the domain apps, and the demo
+    "assessment.core",
+    "assessment.regions",
+    "assessment.collection",
+    "assessment.results",
+    "assessment.rectification",
+    "assessment.dashboards",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "assessment.middleware.SessionRefreshMiddleware",
+    "assessment.core.middleware.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "assessment.middleware.ContentSecurityPolicyMiddleware",
+    "assessment.core.middleware.ContentSecurityPolicyMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -97,7 +103,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "assessment.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "assessment.core.security.client_ip"
 AXES_VERBOSE = False
 
 ROOT_URLCONF = "config.urls"
@@ -115,16 +121,17 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "assessment.context_processors.navigation",
+                "assessment.regions.context_processors.navigation",
             ],
         },
     },
     {
-        # Only for templates rendered once per indicator (config/jinja2.py says why).
+        # Only for templates rendered once per indicator (config/jinja2.py says why); they live
+        # in the apps' jinja2/ folders.
         "NAME": "jinja2",
         "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "templates" / "jinja2"],
-        "APP_DIRS": False,
+        "DIRS": [],
+        "APP_DIRS": True,
         "OPTIONS": {"environment": "config.jinja2.environment"},
     },
 ]
@@ -157,7 +164,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    {"NAME": "assessment.security.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "assessment.core.security.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
 ]
 
 LOGIN_URL = "login"
@@ -192,7 +199,7 @@ MEDIA_URL = "/media-not-served/"
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 20) * 1024 * 1024
 
 # Django's database sessions; a save that fails because the database is away answers 503.
-SESSION_ENGINE = "assessment.sessions"
+SESSION_ENGINE = "assessment.core.sessions"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 2 * 3600)
 # The age above counts from the session's last use, not from login: assessment's
 # SessionRefreshMiddleware saves a used session again at most every SESSION_REFRESH_SECONDS

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from assessment.views.health import healthz
+from assessment.core.views.health import healthz
 
 admin.site.site_header = "数字政府成熟度评估 · 管理"
 admin.site.site_title = "数字政府成熟度评估"
@@ -27,4 +27,4 @@ urlpatterns = [
 ]
 
 # A database outage gets a 503 page instead of the generic error (assessment/views/errors.py).
-handler500 = "assessment.views.errors.server_error"
+handler500 = "assessment.core.views.errors.server_error"

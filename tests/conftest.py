@@ -11,8 +11,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import translation
 
-from assessment.models import Membership, Region, Role
-from assessment.services.regions import load_regions
+from assessment.regions.models import Membership, Region, Role
+from assessment.regions.services import load_regions
 from indicators.services import load_system_file
 
 

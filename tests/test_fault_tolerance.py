@@ -85,7 +85,8 @@ def kill_when_paused(body: str, url: str, marker: Path) -> None:
 RESULTS_STATE = textwrap.dedent(
     """
     import hashlib
-    from assessment.models import Result, Round
+    from assessment.results.models import Result
+    from assessment.collection.models import Round
     r = Round.objects.get(period="2025")
     rows = Result.objects.filter(round=r).order_by("region_id", "indicator_id").values_list(
         "region_id", "indicator_id", "score", "rank", "level_id")
@@ -104,9 +105,9 @@ def test_killing_a_recompute_half_way_leaves_the_previous_results(database_url, 
             f"""
             import time
             from pathlib import Path
-            from assessment.models import Round, Value
-            from assessment.services import result_writer
-            from assessment.services.compute import compute_round
+            from assessment.collection.models import Round, Value
+            from assessment.results.services import result_writer
+            from assessment.results.services.compute import compute_round
 
             original = result_writer.ResultRows.node_chunks
 
@@ -130,7 +131,7 @@ def test_killing_a_recompute_half_way_leaves_the_previous_results(database_url, 
 
 IMPORT_STATE = textwrap.dedent(
     """
-    from assessment.models import AuditEntry, Submission, Value
+    from assessment.collection.models import AuditEntry, Submission, Value
     subs = Submission.objects.filter(round__period="2026")
     values = Value.objects.filter(submission__in=subs)
     print(values.count(), sorted(map(str, values.values_list("value", flat=True))),
@@ -147,8 +148,8 @@ def test_killing_an_import_half_way_writes_nothing(database_url, tmp_path):
             f"""
             import io
             from openpyxl import load_workbook
-            from assessment.models import Round
-            from assessment.services.exporting import export_values
+            from assessment.collection.models import Round
+            from assessment.collection.services.exporting import export_values
             round_ = Round.objects.get(period="2026")
             book = load_workbook(io.BytesIO(export_values(round=round_)))
             sheet = book.worksheets[0]
@@ -172,7 +173,7 @@ def test_killing_an_import_half_way_writes_nothing(database_url, tmp_path):
             import time
             from pathlib import Path
             from django.core.management import call_command
-            from assessment.services import import_write
+            from assessment.collection.services import import_write
 
             def pause_after(function):
                 def wrapper(*args, **kwargs):
@@ -183,7 +184,7 @@ def test_killing_an_import_half_way_writes_nothing(database_url, tmp_path):
 
             import_write.execute_many = pause_after(import_write.execute_many)
             import_write._copy_upsert = pause_after(import_write._copy_upsert)
-            from assessment.models import Round
+            from assessment.collection.models import Round
             call_command("import_values", Round.objects.get(period="2026").pk, {str(workbook)!r})
             """
         ),
@@ -193,7 +194,7 @@ def test_killing_an_import_half_way_writes_nothing(database_url, tmp_path):
     assert run_script(IMPORT_STATE, database_url) == before
     # The same import, not interrupted, does write (so the test above could have failed).
     run_script(
-        "from django.core.management import call_command\nfrom assessment.models import Round\n"
+        "from django.core.management import call_command\nfrom assessment.collection.models import Round\n"
         f"call_command('import_values', Round.objects.get(period='2026').pk, {str(workbook)!r})",
         database_url,
     )

@@ -66,7 +66,7 @@ def test_every_text_of_the_jinja_templates_is_in_the_catalogue():
     """The Jinja2 templates (config/jinja2.py) say `_("…")`; `make messages` must have picked
     each text up, or the entry form would show English in the Chinese interface."""
     catalogue = {msgid: msgstr for msgid, msgstr, _, _ in read_po(LOCALE / "django.po")}
-    templates = sorted((LOCALE.parents[2] / "templates" / "jinja2").rglob("*.html"))
+    templates = sorted((LOCALE.parents[2] / "assessment").glob("*/jinja2/**/*.html"))
     texts = set()
     for path in templates:
         for double, single in re.findall(r"""_\((?:"([^"]+)"|'([^']+)')\)""", path.read_text()):

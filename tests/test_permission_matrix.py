@@ -21,18 +21,10 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from assessment.models import (
-    Evidence,
-    ImportBatch,
-    Membership,
-    Practice,
-    PracticeEvidence,
-    RectificationTask,
-    ReportJob,
-    Round,
-    Submission,
-    TaskEvidence,
-)
+from assessment.collection.models import Evidence, ImportBatch, Round, Submission
+from assessment.regions.models import Membership
+from assessment.rectification.models import Practice, PracticeEvidence, RectificationTask, TaskEvidence
+from assessment.dashboards.models import ReportJob
 
 LOGIN, OK, NOT_FOUND, FORBIDDEN, NOT_ALLOWED = "login", "ok", 404, 403, 405
 USERS = ("anonymous", "staff_a", "staff_b", "supervisor_other", "evaluator", "admin")
@@ -266,7 +258,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
 
     media = tmp_path_factory.mktemp("media")
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
-        from assessment.services.demo import seed_demo
+        from assessment.demo.demo import seed_demo
 
         seed_demo()
         User = get_user_model()

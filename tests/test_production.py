@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessment.security import client_ip
+from assessment.core.security import client_ip
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {
@@ -229,7 +229,7 @@ def test_database_errors_become_a_friendly_503(staff_xihu, monkeypatch):
     """Wherever a database error is raised, the answer is the outage page, not a 500."""
     from django.test import Client
 
-    from assessment.views import home
+    from assessment.dashboards.views import home
 
     def unreachable(user):
         raise OperationalError("connection refused")
@@ -264,7 +264,7 @@ def test_a_session_save_during_an_outage_is_a_503_not_a_400(staff_xihu, settings
 def test_other_errors_get_the_bilingual_500_page(staff_xihu, monkeypatch):
     from django.test import Client
 
-    from assessment.views import home
+    from assessment.dashboards.views import home
 
     def broken(user):
         raise ValueError("bug")

@@ -11,9 +11,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from assessment.models import Round, Submission, Value
-from assessment.services.entry import EntryInput, submission_save
-from assessment.services.values import canonical
+from assessment.collection.models import Round, Submission, Value
+from assessment.collection.services.entry import EntryInput, submission_save
+from assessment.collection.services.values import canonical
 from indicators.models import ValueType
 from tests.assessment.builders import make_open_round
 from tests.conftest import make_user

@@ -9,8 +9,8 @@ import pytest
 from django.db import connection, connections
 from django.urls import reverse
 
-from assessment.models import AuditEntry, Submission, Value
-from assessment.services.entry import EntryInput, submission_save
+from assessment.collection.models import AuditEntry, Submission, Value
+from assessment.collection.services.entry import EntryInput, submission_save
 from tests.assessment.conftest import form_data
 from tests.conftest import make_user
 

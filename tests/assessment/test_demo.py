@@ -7,16 +7,10 @@ from collections import Counter
 import pytest
 from django.contrib.auth import get_user_model
 
-from assessment.models import (
-    Membership,
-    Practice,
-    RectificationTask,
-    Round,
-    Submission,
-    TaskEvent,
-    Value,
-)
-from assessment.services.demo import DEMO_PASSWORD, seed_demo
+from assessment.regions.models import Membership
+from assessment.rectification.models import Practice, RectificationTask, TaskEvent
+from assessment.collection.models import Round, Submission, Value
+from assessment.demo.demo import DEMO_PASSWORD, seed_demo
 
 
 def snapshot() -> dict[str, int]:

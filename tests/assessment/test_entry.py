@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessment.models import AuditEntry, Extension, Submission, Value
-from assessment.services.rounds import round_close
+from assessment.collection.models import AuditEntry, Extension, Submission, Value
+from assessment.collection.services.rounds import round_close
 from tests.assessment.conftest import entry_url, fill, form_data, value_of
 
 # --- Who may see and edit ----------------------------------------------------------------------

@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.urls import reverse
 
-from assessment.models import AuditEntry, Evidence, Submission
-from assessment.services.evidence import check_evidence_file, check_file_name, check_link
+from assessment.collection.models import AuditEntry, Evidence, Submission
+from assessment.core.evidence import check_evidence_file, check_file_name, check_link
 from tests.assessment.conftest import entry_url, fill, form_data, upload, value_of
 from tests.assessment.files import (
     EXE_BYTES,

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assessment.models import Region
-from assessment.services.excel import safe_text
+from assessment.regions.models import Region
+from assessment.core.excel import safe_text
 from tests.assessment.conftest import fill
 from tests.assessment.workbooks import XLSX, column_of, row_of, template
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from assessment.services.demo import seed_demo
+from assessment.demo.demo import seed_demo
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessment.models import AuditEntry, Round, Submission, Value
+from assessment.collection.models import AuditEntry, Round, Submission, Value
 from tests.assessment.conftest import entry_url, form_data, value_of
 
 HOSTILE_TEXT = [

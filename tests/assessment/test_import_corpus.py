@@ -17,8 +17,8 @@ import zipfile
 import pytest
 from django.urls import reverse
 
-from assessment.models import AuditEntry, ImportBatch, Value
-from assessment.services.importing import ImportRefused, ImportRules, apply_file, check_import
+from assessment.collection.models import AuditEntry, ImportBatch, Value
+from assessment.collection.services.importing import ImportRefused, ImportRules, apply_file, check_import
 from tests.assessment.workbooks import XLSX, as_bytes, put, template
 from tests.conftest import make_user
 

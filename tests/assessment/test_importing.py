@@ -10,14 +10,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
 
-from assessment.models import AuditEntry, Submission, Value
-from assessment.services.importing import (
-    ImportRefused,
-    ImportRules,
-    apply_file,
-    check_import,
-)
-from assessment.services.submissions import submission_approve, submission_submit
+from assessment.collection.models import AuditEntry, Submission, Value
+from assessment.collection.services.importing import ImportRefused, ImportRules, apply_file, check_import
+from assessment.collection.services.submissions import submission_approve, submission_submit
 from tests.assessment.conftest import fill
 from tests.assessment.workbooks import (
     as_bytes,
@@ -71,7 +66,7 @@ def test_a_clean_file_is_applied_with_an_audit_entry_per_change(
 
 
 def test_an_import_makes_an_open_form_see_a_conflict(open_round, staff_xihu, xihu, administrator):
-    from assessment.services.entry import EntryInput, submission_save
+    from assessment.collection.services.entry import EntryInput, submission_save
 
     book = template(open_round)
     put(book["填报数据"], "330106", "DS.1.1", 60)
@@ -274,7 +269,7 @@ def test_every_problem_of_a_sheet_within_the_bounds_is_counted(open_round):
 
 
 def test_problems_beyond_the_kept_number_are_counted_not_kept():
-    from assessment.services.import_read import PROBLEMS_KEPT, Problems
+    from assessment.collection.services.import_read import PROBLEMS_KEPT, Problems
 
     problems = Problems()
     for number in range(PROBLEMS_KEPT + 5):

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assessment.models import AuditEntry, ImportBatch
+from assessment.collection.models import AuditEntry, ImportBatch
 from tests.assessment.workbooks import put, stored, template, upload_book
 
 
@@ -52,7 +52,7 @@ def test_the_report_lists_problems_and_offers_them_as_excel(client, open_round, 
 def test_too_large_uploads_are_refused_and_not_kept(
     client, open_round, administrator, monkeypatch, settings
 ):
-    from assessment.services import importing
+    from assessment.collection.services import importing
 
     monkeypatch.setattr(importing, "IMPORT_MAX_BYTES", 1000)
     client.force_login(administrator)

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessment.models import Extension, Submission
+from assessment.collection.models import Extension, Submission
 from tests.assessment.builders import make_open_round
 
 

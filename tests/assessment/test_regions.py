@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assessment.models import Region
-from assessment.services.regions import DivisionsFileError, load_regions, parse_divisions
+from assessment.regions.models import Region
+from assessment.regions.services import DivisionsFileError, load_regions, parse_divisions
 
 
 def test_counts_by_level(regions):

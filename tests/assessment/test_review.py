@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from assessment.models import AuditEntry, ReviewComment, Submission
-from assessment.services.submissions import submission_submit
+from assessment.collection.models import AuditEntry, ReviewComment, Submission
+from assessment.collection.services.submissions import submission_submit
 from tests.assessment.builders import make_open_round
 from tests.assessment.conftest import fill, form_data
 

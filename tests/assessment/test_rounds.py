@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessment.models import AuditEntry, Extension, Round, Submission
-from assessment.services.rounds import round_create, round_open
+from assessment.collection.models import AuditEntry, Extension, Round, Submission
+from assessment.collection.services.rounds import round_create, round_open
 from tests.assessment.builders import make_open_round
 
 
@@ -75,7 +75,7 @@ def test_the_admin_refuses_a_round_dated_year_one(client, administrator, default
             "levels": '["city"]', "status": "draft", "method": "{}", "task_threshold": "60",
             "opens_at_0": "0001-01-01", "opens_at_1": "00:00:00",
             "closes_at_0": "2027-02-01", "closes_at_1": "00:00:00"}  # fmt: skip
-    response = client.post(reverse("admin:assessment_round_add"), data)
+    response = client.post(reverse("admin:collection_round_add"), data)
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["opens_at"]
     assert not Round.objects.filter(period="2027").exists()

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from assessment.services.values import canonical, parse_value, review_flag
+from assessment.collection.services.values import canonical, parse_value, review_flag
 from indicators.models import Indicator
 
 

@@ -7,8 +7,8 @@ import io
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
-from assessment.models import Value
-from assessment.services.exporting import export_values
+from assessment.collection.models import Value
+from assessment.collection.services.exporting import export_values
 from tests.assessment.conftest import upload
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

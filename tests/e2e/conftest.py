@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from assessment.services.demo import DEMO_PASSWORD, seed_demo
+from assessment.demo.demo import DEMO_PASSWORD, seed_demo
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "e2e"

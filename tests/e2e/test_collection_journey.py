@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from assessment.models import Round, Submission
+from assessment.collection.models import Round, Submission
 from indicators.models import ValueType
 from tests.e2e.conftest import SCREENSHOTS, log_in, screenshot
 
@@ -212,7 +212,7 @@ def test_an_import_with_problems_in_the_browser(page, demo_server, tmp_path):
 
     from openpyxl import load_workbook
 
-    from assessment.services.exporting import export_values
+    from assessment.collection.services.exporting import export_values
 
     round_ = Round.objects.get(period="2026")
     book = load_workbook(BytesIO(export_values(round=round_)))

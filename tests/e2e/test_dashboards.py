@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from assessment.models import Round
+from assessment.collection.models import Round
 from tests.e2e.conftest import log_in, screenshot
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from openpyxl import load_workbook
 
-from assessment.models import Round
+from assessment.collection.models import Round
 from tests.e2e.conftest import log_in, screenshot
 from tests.e2e.test_dashboards import assert_clean, watch
 

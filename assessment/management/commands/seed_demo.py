@@ -4,7 +4,7 @@ from collections import Counter
 
 from django.core.management.base import BaseCommand
 
-from assessment.services.demo import DEMO_PASSWORD, seed_demo
+from assessment.demo.demo import DEMO_PASSWORD, seed_demo
 
 
 class Command(BaseCommand):

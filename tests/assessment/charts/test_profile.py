@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from assessment.charts import profile as charts
-from assessment.models import Round
-from assessment.selectors.dashboards import LevelInfo, NodeInfo
-from assessment.selectors.profile import HistoryEntry, NodeScore
+from assessment.dashboards.charts import profile as charts
+from assessment.collection.models import Round
+from assessment.results.selectors.nodes import LevelInfo, NodeInfo
+from assessment.dashboards.selectors.profile import HistoryEntry, NodeScore
 
 
 def node_score(code: str, name: str, score, median, best) -> NodeScore:

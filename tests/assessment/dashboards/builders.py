@@ -7,14 +7,10 @@ from collections.abc import Mapping
 
 from django.utils import timezone
 
-from assessment.models import Result, ResultKind, Round
-from assessment.models.regions import level_for_code
-from assessment.services.dashboard_stats import (
-    change_rows,
-    peer_groups_of,
-    replace_dashboard_rows,
-    stored_standing,
-)
+from assessment.results.models import Result, ResultKind
+from assessment.collection.models import Round
+from assessment.regions.models import level_for_code
+from assessment.results.services.peer_stats import change_rows, peer_groups_of, replace_dashboard_rows, stored_standing
 from indicators.models import Indicator, MaturityLevel
 
 # code → (overall score, rank among peers, maturity level code); None score = no result
@@ -85,7 +81,7 @@ def refresh_progress(round_: Round) -> None:
 def round_of_counties(system, count: int, *, status: str = "published") -> Round:
     """A Zhejiang round (and its previous round) with results for `count` counties, half of
     them in Hangzhou where possible, for query-count tests."""
-    from assessment.models import Region
+    from assessment.regions.models import Region
     from tests.assessment.builders import make_round
 
     codes = list(

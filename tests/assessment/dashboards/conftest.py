@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from assessment.models import Round, RoundStatus
+from assessment.collection.models import Round, RoundStatus
 from tests.assessment.builders import make_round
 from tests.assessment.dashboards.builders import hand_results, refresh_progress
 

@@ -8,10 +8,11 @@ from itertools import pairwise
 import numpy as np
 import pytest
 
-from assessment.models import PeerStat, Result, ResultKind, ScoreChange, Value
-from assessment.services import result_writer
-from assessment.services.compute import compute_round
-from assessment.services.dashboard_stats import Standing, change_rows
+from assessment.results.models import PeerStat, Result, ResultKind, ScoreChange
+from assessment.collection.models import Value
+from assessment.results.services import result_writer
+from assessment.results.services.compute import compute_round
+from assessment.results.services.peer_stats import Standing, change_rows
 from indicators.services import system_new_version
 from tests.assessment.builders import fill_values, make_round
 
@@ -162,7 +163,7 @@ def test_a_failed_computation_keeps_the_previous_dashboard_figures(two_rounds, m
     def broken(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("assessment.services.compute.replace_dashboard_rows", broken)
+    monkeypatch.setattr("assessment.results.services.compute.replace_dashboard_rows", broken)
     Value.objects.filter(submission__round=second).update(value=1)
     with pytest.raises(RuntimeError):
         compute_round(round_=second, with_sensitivity=False)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from assessment.models import PeerStat, Region, Result, ResultKind
-from assessment.selectors.profile import region_profile
-from assessment.services.compute import compute_round
+from assessment.results.models import PeerStat, Result, ResultKind
+from assessment.regions.models import Region
+from assessment.dashboards.selectors.profile import region_profile
+from assessment.results.services.compute import compute_round
 from indicators.engine import round_score
 from tests.assessment.builders import fill_values, make_round
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from assessment.models import RoundStatus
+from assessment.collection.models import RoundStatus
 from tests.assessment.dashboards.builders import round_of_counties
 
 

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessment.models import Round, RoundStatus
-from assessment.services.publishing import PublishError, publish_round, unpublish_round
+from assessment.collection.models import Round, RoundStatus
+from assessment.rectification.services.publishing import PublishError, publish_round, unpublish_round
 from tests.assessment.builders import make_round
 
 

@@ -11,9 +11,9 @@ import pytest
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.urls import reverse
 
-from assessment.models import Region
-from assessment.selectors.ranking import RankingRow
-from assessment.views import ranking as ranking_view
+from assessment.regions.models import Region
+from assessment.dashboards.selectors.ranking import RankingRow
+from assessment.dashboards.views import ranking as ranking_view
 from tests.assessment.builders import make_round
 from tests.assessment.dashboards.builders import round_of_counties
 
@@ -185,7 +185,7 @@ def test_pagination_show_all_and_the_heatmap(client, administrator, default_syst
     everything = client.get(url(round_, "?level=county&show=all")).content.decode()
     assert everything.count('class="rank-cell"') == 60
     # Beyond the heatmap's limit it follows the table's page instead.
-    monkeypatch.setattr("assessment.views.dashboards.HEATMAP_LIMIT", 40)
+    monkeypatch.setattr("assessment.dashboards.views.shared.HEATMAP_LIMIT", 40)
     paged = client.get(url(round_, "?level=county&page=2")).content.decode()
     assert len(chart_data(paged, "heatmap")["data"][0]["y"]) == 10
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from assessment.models import RoundStatus
+from assessment.collection.models import RoundStatus
 
 
 def test_supervisors_get_the_rankings(client, rounds, supervisor_hangzhou):

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from assessment.models import RectificationTask, Round
-from assessment.services.publishing import publish_round
+from assessment.rectification.models import RectificationTask
+from assessment.collection.models import Round
+from assessment.rectification.services.publishing import publish_round
 from tests.assessment.loop.builders import closed_round, gate, store_results
 
 SCORES = {

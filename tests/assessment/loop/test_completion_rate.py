@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
-from assessment.models import AuditEntry, AuditSource, Submission, SubmissionStatus, Value
-from assessment.services.completion_rate import completion_rates, fill_completion_rate
-from assessment.services.rectification import TaskAnswer, task_answer, task_mark_done
+from assessment.collection.models import AuditEntry, AuditSource, Submission, SubmissionStatus, Value
+from assessment.rectification.services.completion_rate import completion_rates, fill_completion_rate
+from assessment.rectification.services.tasks import TaskAnswer, task_answer, task_mark_done
 from indicators.models import Indicator
 from tests.assessment.builders import make_open_round
 
@@ -102,7 +102,7 @@ def test_the_round_page_offers_rounds_with_tasks_and_number_indicators(
 ):
     client.force_login(administrator)
     page = client.get(reverse("assessment:round_detail", args=[next_round.pk]))
-    form = page.context["completion_form"]
+    [form] = [section["form"] for _template, section in page.context["sections"]]
     assert form.fields["source"].choices == [(published.pk, str(published))]
     codes = [code for code, _label in form.fields["indicator"].choices]
     assert "DS.1.1" in codes and "DS" not in codes  # leaves only

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from assessment.models import Practice, PracticeStatus, RectificationTask, TaskOrigin
+from assessment.rectification.models import Practice, PracticeStatus, RectificationTask, TaskOrigin
 from tests.assessment.reports.conftest import workbook
 
 

@@ -10,10 +10,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessment.models import RectificationTask, Region, TaskEvent, TaskStatus
-from assessment.selectors.task_progress import task_progress
-from assessment.services.publishing import publish_round
-from assessment.services.rectification import TaskAnswer, task_answer, task_mark_done, task_verify
+from assessment.rectification.models import RectificationTask, TaskEvent, TaskStatus
+from assessment.regions.models import Region
+from assessment.rectification.selectors.task_progress import task_progress
+from assessment.rectification.services.publishing import publish_round
+from assessment.rectification.services.tasks import TaskAnswer, task_answer, task_mark_done, task_verify
 from tests.assessment.loop.builders import closed_round, store_results
 
 

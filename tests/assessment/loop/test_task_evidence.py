@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from assessment.models import TaskEvidence
+from assessment.rectification.models import TaskEvidence
 from tests.assessment.conftest import upload
 from tests.assessment.files import EXE_BYTES, PDF_BYTES, PNG_BYTES
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from assessment.models import TaskAction, TaskEvent, TaskStatus
-from assessment.services.rectification import TaskAnswer, task_answer
+from assessment.rectification.models import TaskAction, TaskEvent, TaskStatus
+from assessment.rectification.services.tasks import TaskAnswer, task_answer
 
 
 def url(name: str, task) -> str:
@@ -170,7 +170,7 @@ def test_a_supervisor_edits_the_finding_and_the_due_date(client, xihu_task, supe
 def test_two_supervisors_cannot_both_move_the_task(xihu_task, staff_xihu, supervisor_hangzhou):
     from django.core.exceptions import ValidationError
 
-    from assessment.services.rectification import task_mark_done, task_reopen, task_verify
+    from assessment.rectification.services.tasks import task_mark_done, task_reopen, task_verify
 
     task_answer(task=xihu_task, user=staff_xihu, answer=TaskAnswer(plan="方案"))
     task_mark_done(task=xihu_task, user=staff_xihu)
@@ -185,7 +185,7 @@ def test_two_supervisors_cannot_both_move_the_task(xihu_task, staff_xihu, superv
 def test_staff_lose_sight_of_tasks_when_the_round_is_unpublished(
     client, published, xihu_task, staff_xihu, supervisor_hangzhou
 ):
-    from assessment.services.publishing import unpublish_round
+    from assessment.rectification.services.publishing import unpublish_round
 
     unpublish_round(round_=published)
     client.force_login(staff_xihu)  # the scores are not public any more

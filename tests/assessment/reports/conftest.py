@@ -12,8 +12,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from assessment.models import Region, RoundStatus, Value
-from assessment.services.compute import compute_round
+from assessment.regions.models import Region
+from assessment.collection.models import RoundStatus, Value
+from assessment.results.services.compute import compute_round
 from tests.assessment.builders import fill_values, make_round
 from tests.assessment.dashboards.conftest import rounds  # noqa: F401 (hand-made results)
 

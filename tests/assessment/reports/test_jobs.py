@@ -10,8 +10,8 @@ import pytest
 from django.urls import resolve, reverse
 from django.utils import timezone
 
-from assessment.models import JobStatus, ReportJob
-from assessment.reports import jobs
+from assessment.dashboards.models import JobStatus, ReportJob
+from assessment.dashboards.reports import jobs
 from tests.assessment.reports.conftest import column_values, workbook
 
 

@@ -7,7 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl.chart import BarChart
 
-from assessment.models import Result, ResultKind, Value
+from assessment.results.models import Result, ResultKind
+from assessment.collection.models import Value
 from indicators.models import Indicator
 from tests.assessment.dashboards.builders import round_of_counties
 from tests.assessment.reports.conftest import HOSTILE, column_values, workbook

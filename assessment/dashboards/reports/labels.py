@@ -1,0 +1,107 @@
+"""Words the reports share with the pages: level names, flags, races, value types."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
+
+from assessment.regions.models import RegionLevel
+from assessment.results.selectors.nodes import LevelInfo
+from assessment.dashboards.selectors.ranking import OVERALL, RACE_PROGRESS, Ranking, RankingRow
+from indicators.models import ValueType
+
+DASH = "–"
+
+#: Sheet names (the context keeps them apart from the same words elsewhere on the pages).
+SHEETS = {
+    "overview": pgettext_lazy("sheet", "Overview"),
+    "ranking": pgettext_lazy("sheet", "Ranking"),
+    "dimensions": pgettext_lazy("sheet", "Dimension scores"),
+    "leaves": pgettext_lazy("sheet", "Indicator scores"),
+    "raw": pgettext_lazy("sheet", "Raw data"),
+    "charts": pgettext_lazy("sheet", "Charts"),
+    "notes": pgettext_lazy("sheet", "Notes"),
+    "peers": pgettext_lazy("sheet", "Against the peers"),
+    "extremes": pgettext_lazy("sheet", "Strengths and weaknesses"),
+    "history": pgettext_lazy("sheet", "History"),
+    "tasks": pgettext_lazy("sheet", "Rectification tasks"),
+}
+
+
+def sheet(key: str) -> str:
+    return str(SHEETS[key])
+
+
+def level_name(level: str) -> str:
+    return str(dict(RegionLevel.choices).get(level, level))
+
+
+def flags_text(row) -> str:
+    """The page's data badges as words, plus a gate that holds the level back."""
+    words = []
+    if row.missing:
+        words.append(_("no score"))
+    if row.imputed:
+        words.append(_("imputed"))
+    if row.partial:
+        words.append(_("partial"))
+    if getattr(row, "held_back", False) and row.level_by_score is not None:
+        words.append(
+            _("held back by a gate (the score alone reaches %(level)s)")
+            % {"level": row.level_by_score.code}
+        )
+    return "；".join(words)
+
+
+def level_label(level: LevelInfo | None) -> str:
+    return level.label if level is not None else _("no score")
+
+
+def interval(row: RankingRow) -> str:
+    if row.rank_low is None or row.rank_high is None:
+        return ""
+    return f"{row.rank_low}–{row.rank_high}"
+
+
+def rank_header(section: Ranking) -> str:
+    """What the first column ranks: the overall score, an area, or the change."""
+    query = section.query
+    if query.race == RACE_PROGRESS:
+        return _("Progress rank")
+    if query.rank_by != OVERALL:
+        return _("Rank by %(area)s") % {"area": query.rank_by}
+    return _("Rank")
+
+
+def race_name(section: Ranking) -> str:
+    if section.query.race == RACE_PROGRESS:
+        return _("Progress race (change)")
+    node = section.rank_by_node
+    if node is not None:
+        return _("Level race by %(area)s") % {"area": f"{node.code} {node.name}"}
+    return _("Level race (overall score)")
+
+
+def raw_value(value: Decimal | None, value_type: str):
+    """A raw value as a reader expects it: 是/否, L0–L5, or the number."""
+    return raw_value_converter(value_type)(value)
+
+
+def raw_value_converter(value_type: str) -> Callable[[Decimal | None], object]:
+    """`raw_value` for one value type, its labels translated once: the raw-data sheet of a
+    national report converts 138,000 values."""
+    if value_type == ValueType.YESNO:
+        yes, no = _("Yes"), _("No")
+        return lambda value: None if value is None else yes if value else no
+    if value_type == ValueType.RUBRIC:
+        return lambda value: None if value is None else f"L{int(value)}"
+    return _number
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)

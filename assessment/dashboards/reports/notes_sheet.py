@@ -1,0 +1,143 @@
+"""说明: every indicator with its code, names, weight, direction, scoring rule and basis, then
+the maturity levels with their gates and what the data flags mean."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from assessment.dashboards.reports import labels, styles
+from assessment.dashboards.reports.sheets import Col, ReportSheet
+from assessment.dashboards.selectors.reports import RoundReport
+from indicators.models import Direction, Indicator, ScoringRule
+
+KINDS = {0: "Area", 1: "Dimension"}
+
+
+def write_notes(workbook: Workbook, report: RoundReport, header: str) -> None:
+    columns = [
+        Col(_("Code"), 9),
+        Col(_("Name"), 28, wrap=True),
+        Col(_("English name"), 28, wrap=True),
+        Col(_("Tier"), 7, center=True),
+        Col(_("Weight among siblings"), 10, number_format="0.0%"),
+        Col(_("Points of 100"), 9, number_format="0.00"),
+        Col(_("Direction"), 10),
+        Col(_("Unit"), 9),
+        Col(_("Scoring rule"), 30, wrap=True),
+        Col(_("Evidence"), 24, wrap=True),
+        Col(_("Guidance"), 40, wrap=True),
+        Col(_("Basis"), 40, wrap=True),
+    ]
+    sheet = ReportSheet(
+        workbook, labels.sheet("notes"), columns, freeze="C2", header_height=30, print_header=header
+    )
+    sheet.header()
+    bold = {}
+    for tree_row in report.tree:
+        node: Indicator = tree_row.indicator
+        leaf = node.is_leaf
+        tier = _("Indicator") if leaf else _(KINDS.get(tree_row.depth, "Dimension"))
+        code = node.code
+        if not leaf:
+            code = bold.setdefault(code, sheet.styled(code, font=styles.LABEL_FONT))
+        sheet.append(
+            [
+                code,
+                node.name_zh,
+                node.name_en,
+                tier,
+                tree_row.share,
+                tree_row.points,
+                str(Direction(node.direction).label) if leaf else "",
+                node.unit if leaf else "",
+                rule_text(node) if leaf else "",
+                _evidence(node) if leaf else "",
+                node.guidance if leaf else "",
+                node.basis,
+            ]
+        )
+    table_end = sheet.rows
+    sheet.finish()
+    sheet.sheet.auto_filter.ref = f"A1:L{table_end}"
+    _levels(sheet, report)
+    _flags(sheet)
+
+
+def rule_text(node: Indicator) -> str:
+    """The scoring rule in words, with its numbers."""
+    unit = node.unit or ""
+    if node.rule == ScoringRule.GOALPOSTS:
+        return _(
+            "Goalposts: %(floor)s%(unit)s scores 0, %(target)s%(unit)s scores 100, "
+            "linear in between"
+        ) % {"floor": _n(node.floor), "target": _n(node.target), "unit": unit}
+    if node.rule == ScoringRule.BANDS:
+        bands = "；".join(
+            f"≥{_n(Decimal(str(t)))}{unit} → {_n(Decimal(str(s)))}" for t, s in node.bands or []
+        )
+        return _("Bands: %(bands)s") % {"bands": bands}
+    if node.rule == ScoringRule.RUBRIC:
+        return _("Rubric: level L0–L5 × 20")
+    if node.rule == ScoringRule.YESNO:
+        return _("Yes = 100, no = 0")
+    if node.rule == ScoringRule.PEER_PERCENTILE:
+        return _("Percentile among the regions of the same level")
+    return str(node.get_rule_display())
+
+
+def _n(value) -> str:
+    if value is None:
+        return "–"
+    text = format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
+    return text
+
+
+def _evidence(node: Indicator) -> str:
+    text = node.evidence_note
+    return f"{_('Required')}：{text}" if node.evidence_required else text
+
+
+def _levels(sheet: ReportSheet, report: RoundReport) -> None:
+    sheet.append([])
+    sheet.append([sheet.styled(_("Maturity levels"), font=styles.SECTION_FONT)])
+    sheet.table_header(
+        [
+            _("Level"),
+            _("Name"),
+            _("English name"),
+            _("Lowest score"),
+            _("Lowest area score"),
+            _("Indicator gates"),
+        ]
+    )
+    for level in report.maturity:
+        gates = "；".join(f"{g.indicator.code} ≥ {_n(g.min_score)}" for g in level.gates.all())
+        sheet.append(
+            [
+                sheet.styled(
+                    level.code,
+                    fill=styles.level_fill(level.color),
+                    font=styles.level_font(level.color),
+                    alignment=styles.CENTER,
+                ),
+                level.name_zh,
+                level.name_en,
+                _n(level.min_score),
+                _n(level.gate_min_area) if level.gate_min_area is not None else "",
+                gates,
+            ]
+        )
+
+
+def _flags(sheet: ReportSheet) -> None:
+    sheet.append([])
+    sheet.append([sheet.styled(_("Data flags"), font=styles.SECTION_FONT)])
+    for word, meaning in (
+        (_("no score"), _("No approved data, or too little of it")),
+        (_("imputed"), _("Some values were filled with peer means")),
+        (_("partial"), _("Some indicators are missing")),
+    ):
+        sheet.append([word, meaning])

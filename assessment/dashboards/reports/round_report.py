@@ -1,0 +1,321 @@
+"""The round report: one workbook a leader can read as it is, for the regions of a filter.
+
+Sheets: 概览 (what, how, when, levels, top 10, most improved 10), 排名 (the ranking table),
+维度得分 and 指标得分 (score matrices), 原始数据 (approved raw values and notes), 图表 (native
+Excel charts), 说明 (every indicator and level). Written with openpyxl's write-only mode into
+`target` (a path or a binary file), never into memory as a whole: a national report streams
+its rows to temporary files and is zipped straight into the target.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+
+from assessment.dashboards.reports import labels, styles
+from assessment.dashboards.reports.charts_sheet import write_charts
+from assessment.dashboards.reports.matrices import write_matrix, write_raw_values
+from assessment.dashboards.reports.notes_sheet import write_notes
+from assessment.dashboards.reports.sheets import Col, Progress, ReportSheet, no_progress
+from assessment.dashboards.selectors.ranking import Comparison, Ranking, RankingRow
+from assessment.dashboards.selectors.reports import RoundReport
+
+TOP = 10
+
+COMPARISON_NOTES = {
+    Comparison.NONE: gettext_lazy("The round names no previous round to compare with."),
+    Comparison.OTHER_SYSTEM: gettext_lazy(
+        "The previous round used another indicator system: no changes."
+    ),
+    Comparison.NOT_COMPUTED: gettext_lazy("The previous round has no results yet: no changes."),
+    Comparison.STALE: gettext_lazy(
+        "The previous round changed after these results were computed: "
+        "compute the round again to see the changes."
+    ),
+}
+
+
+def write_round_report(report: RoundReport, target, *, progress: Progress = no_progress) -> None:
+    """Write the workbook of `report` to `target` (path or binary file object)."""
+    workbook = Workbook(write_only=True)
+    header = report.round.name
+    progress(0.02, labels.sheet("overview"))
+    write_overview(workbook, report, header)
+    progress(0.05, labels.sheet("ranking"))
+    write_ranking(workbook, report, header)
+    progress(0.10, labels.sheet("dimensions"))
+    write_matrix(workbook, report, report.dimensions, labels.sheet("dimensions"), header, height=48)
+    progress(0.18, labels.sheet("leaves"))
+    write_matrix(workbook, report, report.leaves, labels.sheet("leaves"), header, height=78)
+    write_raw_values(workbook, report, header, progress=progress, start=0.30, end=0.85)
+    progress(0.86, labels.sheet("charts"))
+    write_charts(workbook, report)
+    write_notes(workbook, report, header)
+    progress(0.88, _("Saving the workbook"))
+    workbook.save(target)
+    progress(1.0, _("Ready"))
+
+
+# --- 概览 Overview ----------------------------------------------------------------------------
+
+_OVERVIEW_COLUMNS = [
+    Col("", 18, bold=True),
+    Col("", 22),
+    Col("", 16),
+    Col("", 12),
+    Col("", 13),
+    Col("", 12),
+    Col("", 12),
+]
+
+
+def write_overview(workbook: Workbook, report: RoundReport, header: str) -> None:
+    sheet = ReportSheet(
+        workbook,
+        labels.sheet("overview"),
+        _OVERVIEW_COLUMNS,
+        freeze=None,
+        print_header=header,
+        landscape=False,
+    )
+    round_ = report.round
+    title = _("%(round)s: results report") % {"round": round_.name}
+    sheet.append([sheet.styled(title, font=styles.TITLE_FONT)])
+    sheet.sheet.row_dimensions[1].height = 26
+    sheet.append([])
+    method = report.methodology
+    facts = [
+        (_("Round"), f"{round_.name}（{round_.period}）"),
+        (_("Scope"), round_.scope_name),
+        (_("Status"), round_.get_status_display()),
+        (_("Indicator system"), method.system),
+        (_("Methodology"), method.text),
+        (_("Results computed"), _date(round_.computed_at)),
+        (_("Exported"), _date(report.exported_at)),
+        (_("Exported by"), report.exported_by),
+        (_("Filter"), filter_text(report)),
+        (_("Regions in this report"), len(report.rows)),
+    ]
+    for label, value in facts:
+        _fact(sheet, label, value)
+    for section in report.sections:
+        sheet.append([])
+        _distribution(sheet, report, section)
+        sheet.append([])
+        _top(sheet, report, section)
+        sheet.append([])
+        _improved(sheet, report, section)
+
+
+def _date(value) -> str:
+    return date_format(timezone.localtime(value), "Y-m-d H:i") if value else labels.DASH
+
+
+def _fact(sheet: ReportSheet, label: str, value) -> None:
+    """A label and its value, the value spread over the columns to its right."""
+    text = str(value) if value is not None else ""
+    row = sheet.rows + 1
+    sheet.append([label, sheet.styled(value, alignment=styles.WRAP)])
+    sheet.sheet.merged_cells.add(f"B{row}:G{row}")
+    lines = max(1, -(-styles.text_width(text) // 96))  # B:G hold about 96 units per line
+    if lines > 1:
+        sheet.sheet.row_dimensions[row].height = 15 * lines + 3
+
+
+def filter_text(report: RoundReport) -> str:
+    """The filter in words: level, parent, maturity level, race, sort."""
+    parts = [
+        _("Level: %(levels)s")
+        % {"levels": "、".join(labels.level_name(s.query.level) for s in report.sections)}
+    ]
+    query = report.sections[0].query
+    if report.parent_name:
+        parts.append(_("Parent region: %(name)s") % {"name": report.parent_name})
+    if query.maturity:
+        parts.append(_("Maturity level: %(level)s") % {"level": query.maturity})
+    parts.append(labels.race_name(report.sections[0]))
+    return "；".join(parts)
+
+
+def _section_title(sheet: ReportSheet, text: str) -> None:
+    sheet.append([sheet.styled(text, font=styles.SECTION_FONT)])
+
+
+def _distribution(sheet: ReportSheet, report: RoundReport, section: Ranking) -> None:
+    level = labels.level_name(section.query.level)
+    _section_title(sheet, _("%(level)s: regions per maturity level") % {"level": level})
+    sheet.table_header([_("Maturity level"), _("Regions"), _("Share")])
+    counts = dict(section.distribution[-1][1]) if section.distribution else {}
+    total = sum(counts.values()) or 1
+    for info in reversed(report.levels):
+        n = counts.get(info.pk, 0)
+        sheet.append(
+            [
+                _level_cell(sheet, info),
+                n,
+                sheet.styled(n / total, number_format=styles.PERCENT_FORMAT),
+            ]
+        )
+    if counts.get(None):
+        n = counts[None]
+        sheet.append(
+            [_("no score"), n, sheet.styled(n / total, number_format=styles.PERCENT_FORMAT)]
+        )
+
+
+def _level_cell(sheet: ReportSheet, info):
+    if info is None:
+        return labels.level_label(None)
+    return sheet.styled(
+        info.label,
+        fill=styles.level_fill(info.color),
+        font=styles.level_font(info.color),
+        alignment=styles.CENTER,
+    )
+
+
+def _top(sheet: ReportSheet, report: RoundReport, section: Ranking) -> None:
+    level = labels.level_name(section.query.level)
+    _section_title(sheet, _("%(level)s: top %(n)s by overall score") % {"level": level, "n": TOP})
+    sheet.table_header(
+        [_("Rank"), _("Region"), _("Parent region"), _("Overall score"), _("Maturity level")]
+    )
+    leaders = sorted(
+        (r for r in section.rows if r.rank is not None), key=lambda r: (r.rank, r.code)
+    )[:TOP]
+    score = styles.score_format(section.precision)
+    for row in leaders:
+        sheet.append(
+            [
+                row.rank,
+                row.name,
+                row.parent_name,
+                sheet.styled(row.score, number_format=score),
+                _level_cell(sheet, row.level),
+            ]
+        )
+
+
+def _improved(sheet: ReportSheet, report: RoundReport, section: Ranking) -> None:
+    level = labels.level_name(section.query.level)
+    _section_title(sheet, _("%(level)s: top %(n)s by progress") % {"level": level, "n": TOP})
+    if section.comparison != Comparison.OK:
+        sheet.append(
+            [sheet.styled(str(COMPARISON_NOTES[section.comparison]), font=styles.NOTE_FONT)]
+        )
+        return
+    previous = section.previous.period if section.previous else ""
+    sheet.table_header(
+        [
+            _("Progress rank"),
+            _("Region"),
+            _("Parent region"),
+            _("Score %(period)s") % {"period": previous},
+            _("Score %(period)s") % {"period": report.round.period},
+            _("Score change"),
+            _("Rank change"),
+        ]
+    )
+    movers = sorted(
+        (r for r in section.rows if r.change_rank is not None),
+        key=lambda r: (r.change_rank, r.code),
+    )[:TOP]
+    score = styles.score_format(section.precision)
+    change = styles.change_format(section.change_precision)
+    for row in movers:
+        sheet.append(
+            [
+                row.change_rank,
+                row.name,
+                row.parent_name,
+                sheet.styled(row.previous_score, number_format=score),
+                sheet.styled(row.score, number_format=score),
+                sheet.styled(_rounded(row.change, section.change_precision), number_format=change),
+                sheet.styled(row.rank_change, number_format=styles.RANK_CHANGE_FORMAT),
+            ]
+        )
+
+
+# --- 排名 Ranking -----------------------------------------------------------------------------
+
+
+def write_ranking(workbook: Workbook, report: RoundReport, header: str) -> None:
+    first = report.sections[0]
+    areas = report.nodes.areas
+    several = len(report.sections) > 1
+    by_key = first.query.race != "score" or first.rank_by_node is not None
+    score = styles.score_format(report.precision)
+    change = styles.change_format(first.change_precision)
+    rows = report.rows
+    columns = [
+        Col(labels.rank_header(first), 9, number_format=styles.RANK_FORMAT, center=True),
+        *([Col(_("Overall rank"), 9, center=True)] if by_key else []),
+        Col(_("Code"), 9),
+        Col(_("Region"), styles.fit((r.name for r in rows), minimum=10, maximum=30)),
+        Col(_("Parent region"), styles.fit((r.parent_name for r in rows), minimum=10, maximum=30)),
+        *([Col(_("Level"), 7)] if several else []),
+        Col(_("Maturity level"), 11),
+        Col(_("Overall score"), 10, number_format=score),
+        *(Col(a.code, 8, number_format=score) for a in areas),
+        Col(_("Rank change"), 9, number_format=styles.RANK_CHANGE_FORMAT, center=True),
+        Col(_("Score change"), 10, number_format=change),
+        Col(_("Rank interval"), 10, center=True),
+        Col(_("Data"), 24),
+    ]
+    sheet = ReportSheet(
+        workbook,
+        labels.sheet("ranking"),
+        columns,
+        freeze="E2" if by_key else "D2",
+        header_height=30,
+        print_header=header,
+    )
+    sheet.header(
+        [c.header for c in columns[: -len(areas) - 4]]
+        + [f"{a.code}\n{a.name}" for a in areas]
+        + [c.header for c in columns[-4:]]
+    )
+    level_cells = {}
+    for section in report.sections:
+        level = labels.level_name(section.query.level)
+        for row in section.rows:
+            sheet.append(
+                [
+                    row.key_rank,
+                    *([row.rank] if by_key else []),
+                    row.code,
+                    row.name,
+                    row.parent_name,
+                    *([level] if several else []),
+                    _cached_level(sheet, level_cells, row),
+                    row.score,
+                    *(row.area_score(a.code) for a in areas),
+                    row.rank_change,
+                    _rounded(row.change, section.change_precision),
+                    labels.interval(row),
+                    labels.flags_text(row),
+                ]
+            )
+    score_column = columns.index(next(c for c in columns if c.header == _("Overall score"))) + 1
+    sheet.finish(
+        scales=[(score_column, score_column)]
+        + [(score_column + i, score_column + i) for i in range(1, len(areas) + 1)]
+    )
+
+
+def _rounded(value: float | None, precision: int) -> float | None:
+    return None if value is None else round(value, precision)
+
+
+def _cached_level(sheet: ReportSheet, cache: dict, row: RankingRow):
+    """The level cell in its colour: one prototype per level, its value set per row."""
+    if row.level is None:
+        return labels.level_label(None)
+    cell = cache.get(row.level.pk)
+    if cell is None:
+        cell = cache[row.level.pk] = _level_cell(sheet, row.level)
+    cell.value = row.level.label
+    return cell

@@ -1,0 +1,29 @@
+"""URLs of dashboards (included under the "assessment" namespace by assessment/urls.py)."""
+
+from django.urls import path
+
+from assessment.dashboards.views import home, profile, public, publishing, ranking, reports, results
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    # Results: rankings (level and progress race), region profiles, publication
+    path("results/", results.results, name="results"),
+    path("results/<int:round_id>/", ranking.ranking, name="ranking"),
+    path("results/<int:round_id>/regions/<str:code>/", profile.profile, name="profile"),
+    # Excel and CSV reports (issue 6)
+    path("results/<int:round_id>/report/", reports.round_report, name="round_report"),
+    path("results/<int:round_id>/ranking.csv", reports.ranking_csv_view, name="ranking_csv"),
+    path(
+        "results/<int:round_id>/regions/<str:code>/report.xlsx",
+        reports.profile_report,
+        name="profile_report",
+    ),
+    path("exports/<int:job_id>/", reports.export_job, name="export_job"),
+    path("exports/<int:job_id>/status/", reports.export_job_status, name="export_status"),
+    path("exports/<int:job_id>/download/", reports.export_job_download, name="export_download"),
+    path("results/<int:round_id>/publish/", publishing.round_publish, name="round_publish"),
+    path("results/<int:round_id>/unpublish/", publishing.round_unpublish, name="round_unpublish"),
+    # The public display (晾晒): published rounds only, no login
+    path("public/", public.public_index, name="public_index"),
+    path("public/<int:round_id>/", public.public_round, name="public_round"),
+]

@@ -1,0 +1,47 @@
+"""Administrators publish and unpublish a round's results (the public display)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessment.collection.access import get_round_for_user
+from assessment.regions.access import require_administrator
+from assessment.rectification.services.publishing import PublishError, publish_round, unpublish_round
+from assessment.core.redirects import safe_next
+
+
+@login_required
+@require_POST
+def round_publish(request: HttpRequest, round_id: int) -> HttpResponse:
+    round_ = get_round_for_user(request.user, round_id)
+    require_administrator(request.user)
+    try:
+        published = publish_round(round_=round_)
+    except PublishError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(round)s is published: %(count)s new rectification task(s).")
+            % {"round": round_, "count": published.tasks_created},
+        )
+    return redirect(safe_next(request, "assessment:results"))
+
+
+@login_required
+@require_POST
+def round_unpublish(request: HttpRequest, round_id: int) -> HttpResponse:
+    round_ = get_round_for_user(request.user, round_id)
+    require_administrator(request.user)
+    try:
+        unpublish_round(round_=round_)
+    except PublishError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(round)s is no longer published.") % {"round": round_})
+    return redirect(safe_next(request, "assessment:results"))

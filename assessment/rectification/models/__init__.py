@@ -1,0 +1,17 @@
+"""Rectification tasks and shared practices (发现→反馈→整改→共享)."""
+
+from assessment.rectification.models.tasks import RectificationTask, TaskAction, TaskEvent, TaskEvidence, TaskOrigin, TaskStatus
+from assessment.rectification.models.practices import Practice, PracticeEvidence, PracticeInvitation, PracticeStatus
+
+__all__ = [
+    "Practice",
+    "PracticeEvidence",
+    "PracticeInvitation",
+    "PracticeStatus",
+    "RectificationTask",
+    "TaskAction",
+    "TaskEvent",
+    "TaskEvidence",
+    "TaskOrigin",
+    "TaskStatus",
+]

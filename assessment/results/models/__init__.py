@@ -1,0 +1,12 @@
+"""Computed results and what the compute step derives for the pages."""
+
+from assessment.results.models.results import Result, ResultFlag, ResultKind
+from assessment.results.models.peers import PeerStat, ScoreChange
+
+__all__ = [
+    "PeerStat",
+    "Result",
+    "ResultFlag",
+    "ResultKind",
+    "ScoreChange",
+]

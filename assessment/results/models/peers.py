@@ -1,0 +1,115 @@
+"""Figures the compute step derives for the dashboards, so that a page view only reads.
+
+Both tables are written by `assessment/services/compute.py` in the same transaction as the
+round's Results (and replaced with them), never by a page. Like Result they are derived data:
+plain key columns without database constraints, one composite index for the reads.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from assessment.regions.models import Region, RegionLevel
+from assessment.results.models.results import _DERIVED, ResultKind
+from assessment.collection.models.rounds import Round
+from indicators.models import Indicator
+
+
+class PeerStat(models.Model):
+    """How the peers (regions of the same level in the round) scored on one node.
+
+    One row per (round, region level, node): the profile page compares a region's every
+    dimension and indicator with the median and the best of its peers without reading the
+    2,846 × 43 leaf rows of a national round.
+    """
+
+    round = models.ForeignKey(
+        Round,
+        verbose_name=_("round"),
+        on_delete=models.CASCADE,
+        related_name="peer_stats",
+        **_DERIVED,
+    )
+    level = models.CharField(_("region level"), max_length=10, choices=RegionLevel.choices)
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indicator node"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Empty for the overall score."),
+        **_DERIVED,
+    )
+    kind = models.PositiveSmallIntegerField(_("kind"), choices=ResultKind.choices)
+    count = models.PositiveIntegerField(_("regions with a score"))
+    mean = models.FloatField(_("mean"), null=True, blank=True)
+    median = models.FloatField(_("median"), null=True, blank=True)
+    best = models.FloatField(_("best score"), null=True, blank=True)
+    best_region = models.ForeignKey(
+        Region,
+        verbose_name=_("region with the best score"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("The lowest code among equal best scores."),
+        **_DERIVED,
+    )
+
+    class Meta:
+        db_table = "assessment_peerstat"  # kept from before the domain apps
+        verbose_name = _("peer statistic")
+        verbose_name_plural = _("peer statistics")
+        indexes = [models.Index(fields=["round", "level"], name="peerstat_round_level")]
+
+    def __str__(self) -> str:
+        node = self.indicator.code if self.indicator_id else _("overall")
+        return f"{self.round} · {self.get_level_display()} · {node}: {self.median}"
+
+
+class ScoreChange(models.Model):
+    """One region's progress since the comparison round (`Round.previous`): the progress race.
+
+    `change` is the difference of the two published (rounded) overall scores; `rank` ranks it
+    among the region's peers (same level), highest first, equal changes sharing the best rank.
+    Rows exist only when the previous round uses the same indicator system and has results;
+    `previous` records which round they compare with, so a page notices when
+    `Round.previous` was changed after the computation.
+    """
+
+    round = models.ForeignKey(
+        Round,
+        verbose_name=_("round"),
+        on_delete=models.CASCADE,
+        related_name="score_changes",
+        **_DERIVED,
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        **_DERIVED,
+    )
+    previous = models.ForeignKey(
+        Round,
+        verbose_name=_("compared with round"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        **_DERIVED,
+    )
+    previous_score = models.FloatField(_("previous score"), null=True, blank=True)
+    previous_rank = models.PositiveIntegerField(_("previous rank"), null=True, blank=True)
+    change = models.FloatField(_("score change"), null=True, blank=True)
+    rank = models.PositiveIntegerField(_("progress rank"), null=True, blank=True)
+
+    class Meta:
+        db_table = "assessment_scorechange"  # kept from before the domain apps
+        verbose_name = _("score change")
+        verbose_name_plural = _("score changes")
+        indexes = [models.Index(fields=["round", "region"], name="scorechange_round_region")]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.region}: {self.change}"

@@ -1,0 +1,152 @@
+"""What every results page needs besides the Results: the indicator tree, the maturity levels,
+the comparable rounds, and scores rounded exactly as they are published."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+import numpy as np
+from django.db.models import QuerySet
+from django.utils.translation import get_language
+from assessment.results.models import ResultKind
+from assessment.collection.models import Round, RoundStatus
+from indicators.engine import Options, round_score
+from indicators.models import IndicatorSystem, MaturityLevel
+
+#: How many rounds the trend charts and the level distribution go back.
+HISTORY_ROUNDS = 8
+
+
+@dataclass(frozen=True)
+class NodeInfo:
+    """One node of the indicator tree, as result pages show it."""
+
+    pk: int
+    code: str
+    name: str
+    kind: int  # ResultKind
+    parent_id: int | None
+    points: float  # share of the 100 points
+
+
+@dataclass(frozen=True)
+class SystemNodes:
+    """An indicator system's tree in pre-order, by kind (one query)."""
+
+    nodes: tuple[NodeInfo, ...]
+    by_id: dict[int, NodeInfo] = field(repr=False)
+
+    @property
+    def areas(self) -> list[NodeInfo]:
+        return [n for n in self.nodes if n.kind == ResultKind.AREA]
+
+    @property
+    def dimensions(self) -> list[NodeInfo]:
+        return [n for n in self.nodes if n.kind == ResultKind.DIMENSION]
+
+    @property
+    def leaves(self) -> list[NodeInfo]:
+        return [n for n in self.nodes if n.kind == ResultKind.LEAF]
+
+    def area_of(self, node: NodeInfo) -> NodeInfo:
+        while node.parent_id is not None:
+            node = self.by_id[node.parent_id]
+        return node
+
+
+def system_nodes(system: IndicatorSystem) -> SystemNodes:
+    """The system's nodes with their kind and points, in pre-order (one query).
+
+    Like indicators.services.tree_rows, but reading only the columns pages need: the leaves'
+    guidance and basis texts make the full rows three times slower to load.
+    """
+    rows = list(
+        system.indicators.order_by("order", "code").values_list(
+            "pk", "code", "name_zh", "name_en", "parent_id", "weight"
+        )
+    )
+    english = (get_language() or "").startswith("en")
+    children: dict[int | None, list[tuple]] = {}
+    for row in rows:
+        children.setdefault(row[4], []).append(row)
+    nodes: list[NodeInfo] = []
+
+    def walk(parent_id: int | None, parent_points: float) -> None:
+        siblings = children.get(parent_id, [])
+        total = sum(float(row[5]) for row in siblings) or 1.0
+        for pk, code, name_zh, name_en, parent, weight in siblings:
+            points = parent_points * float(weight) / total
+            if pk not in children:
+                kind = ResultKind.LEAF
+            elif parent is None:
+                kind = ResultKind.AREA
+            else:
+                kind = ResultKind.DIMENSION
+            name = (name_en or name_zh) if english else (name_zh or name_en)
+            nodes.append(NodeInfo(pk, code, name, int(kind), parent, points))
+            walk(pk, points)
+
+    walk(None, 100.0)
+    return SystemNodes(nodes=tuple(nodes), by_id={n.pk: n for n in nodes})
+
+
+@dataclass(frozen=True)
+class LevelInfo:
+    """A maturity level as badges and charts show it."""
+
+    pk: int
+    code: str
+    name: str
+    color: str
+    order: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+def maturity_levels(system: IndicatorSystem) -> list[LevelInfo]:
+    """The system's maturity levels, lowest first (one query)."""
+    return [
+        LevelInfo(level.pk, level.code, level.name, level.color, level.order)
+        for level in MaturityLevel.objects.filter(system=system).order_by("order")
+    ]
+
+
+def history_rounds(round_: Round, *, published_only: bool = False) -> list[Round]:
+    """The computed rounds comparable with `round_` up to it, oldest first (one query).
+
+    Comparable: the same indicator system and the same scope, so scores mean the same thing.
+    The public display passes `published_only`: unpublished rounds never appear there.
+    """
+    rounds: QuerySet[Round] = Round.objects.filter(
+        system_id=round_.system_id,
+        scope_id=round_.scope_id,
+        computed_at__isnull=False,
+        period__lte=round_.period,
+    ).exclude(pk=round_.pk)
+    if published_only:
+        rounds = rounds.filter(status=RoundStatus.PUBLISHED)
+    earlier = list(rounds.order_by("-period", "-id")[: HISTORY_ROUNDS - 1])
+    return [*reversed(earlier), round_]
+
+
+def precision_of(round_: Round) -> int:
+    """Decimals of the round's published scores (its methodology options)."""
+    try:
+        return Options.from_dict(round_.method or {}).precision
+    except (TypeError, ValueError):
+        return Options().precision
+
+
+def published(values: Sequence[float | None] | Iterable[float | None], precision: int) -> list:
+    """Scores as published: rounded half away from zero like the engine ranks them (so two
+    scores printed alike always share a rank); None stays None."""
+    array = np.array(list(values), dtype=float)
+    if array.size == 0:
+        return []
+    return [None if v != v else v for v in round_score(array, precision).tolist()]
+
+
+def one_published(value: float | None, precision: int) -> float | None:
+    return None if value is None else published([value], precision)[0]

@@ -1,0 +1,293 @@
+"""Round compute: read a round's values in one query, run the engine once, replace its Results.
+
+Results are what every dashboard and report reads; they are written in bulk inside one
+transaction, so a failure half-way leaves the previous results untouched and a recompute never
+duplicates rows.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db import connection, transaction
+from django.utils import timezone
+
+from assessment.regions.models import Region, RegionLevel
+from assessment.collection.models import Round, Submission, SubmissionStatus, Value
+from assessment.results.models.results import ResultKind
+from assessment.results.services.peer_stats import Standing, change_rows, comparable_previous, peer_stat_rows, replace_dashboard_rows, stored_standing, successor_changes
+from assessment.results.services.result_writer import ResultRows, write_results
+from indicators.engine import (
+    OVERALL,
+    Bands,
+    Goalposts,
+    LeafGate,
+    Level,
+    Node,
+    Options,
+    PeerPercentile,
+    Rubric,
+    Tree,
+    YesNo,
+    compute,
+    sensitivity,
+)
+from indicators.models import Indicator, IndicatorSystem, MaturityLevel, ScoringRule
+
+PEER_GROUP = {RegionLevel.PROVINCE: 0, RegionLevel.CITY: 1, RegionLevel.COUNTY: 2}
+
+
+class ComputeError(ValueError):
+    """The round cannot be computed as it stands (message says why, for the user)."""
+
+
+@dataclass(frozen=True)
+class SystemModel:
+    """The engine tree of an indicator system plus the database ids its columns map to."""
+
+    tree: Tree
+    indicator_ids: tuple[int | None, ...]  # per tree column; None for OVERALL
+    kinds: tuple[int, ...]  # ResultKind per tree column
+    level_ids: tuple[int, ...]  # MaturityLevel id per engine level index
+
+
+@dataclass
+class ComputeReport:
+    round: Round
+    regions: int
+    values: int
+    results: int
+    seconds: dict[str, float] = field(default_factory=dict)
+    outliers: list[dict] = field(default_factory=list)
+
+
+def rule_for(indicator: Indicator):
+    """The engine rule for a leaf, from its stored scoring fields."""
+    higher = indicator.direction == 1
+    if indicator.rule == ScoringRule.GOALPOSTS:
+        return Goalposts(float(indicator.floor), float(indicator.target))
+    if indicator.rule == ScoringRule.BANDS:
+        pairs = sorted((float(t), float(s)) for t, s in indicator.bands)
+        return Bands(
+            thresholds=tuple(t for t, _ in pairs[1:]),
+            scores=tuple(s for _, s in pairs),
+            higher_is_better=higher,
+        )
+    if indicator.rule == ScoringRule.RUBRIC:
+        return Rubric()
+    if indicator.rule == ScoringRule.YESNO:
+        return YesNo()
+    if indicator.rule == ScoringRule.PEER_PERCENTILE:
+        return PeerPercentile(higher_is_better=higher)
+    raise ComputeError(f"{indicator.code}: unknown scoring rule {indicator.rule!r}")
+
+
+def system_model(system: IndicatorSystem) -> SystemModel:
+    """Build the engine tree for a system (three queries: indicators, levels, gates)."""
+    indicators = list(system.indicators.select_related("parent").order_by("order", "code"))
+    parents = {i.parent_id for i in indicators if i.parent_id}
+    nodes = [
+        Node(
+            code=i.code,
+            parent=i.parent.code if i.parent_id else None,
+            weight=float(i.weight),
+            order=i.order,
+            rule=None if i.pk in parents else rule_for(i),
+            name=i.name_zh,
+        )
+        for i in indicators
+    ]
+    db_levels = list(
+        MaturityLevel.objects.filter(system=system)
+        .order_by("order")
+        .prefetch_related("gates__indicator")
+    )
+    levels = [
+        Level(
+            code=level.code,
+            min_score=float(level.min_score),
+            min_area=None if level.gate_min_area is None else float(level.gate_min_area),
+            leaf_gates=tuple(
+                LeafGate(gate.indicator.code, float(gate.min_score)) for gate in level.gates.all()
+            ),
+            name=level.name_zh,
+        )
+        for level in db_levels
+    ]
+    tree = Tree(nodes, levels)
+    by_code = {i.code: i for i in indicators}
+    ids, kinds = [], []
+    for code in tree.columns:
+        if code == OVERALL:
+            ids.append(None)
+            kinds.append(ResultKind.OVERALL)
+            continue
+        indicator = by_code[code]
+        ids.append(indicator.pk)
+        if indicator.pk not in parents:
+            kinds.append(ResultKind.LEAF)
+        else:
+            kinds.append(ResultKind.AREA if indicator.depth == 0 else ResultKind.DIMENSION)
+    return SystemModel(tree, tuple(ids), tuple(kinds), tuple(level.pk for level in db_levels))
+
+
+def _finite_or_none(value: float) -> float | None:
+    return None if value is None or not np.isfinite(value) else round(float(value), 4)
+
+
+def _outlier_note(record) -> dict:
+    """What the outlier treatment did to one indicator, as JSON for the methodology record."""
+    return {
+        "indicator": record.code,
+        "peer_group": int(record.group),
+        "action": record.action,
+        "steps": record.steps,
+        "values_replaced": len(record.rows),
+        "skew_before": _finite_or_none(record.skew_before),
+        "kurt_before": _finite_or_none(record.kurt_before),
+        "skew_after": _finite_or_none(record.skew_after),
+        "kurt_after": _finite_or_none(record.kurt_after),
+        "passed": bool(record.passed),
+    }
+
+
+def round_options(round_: Round) -> Options:
+    try:
+        return Options.from_dict(round_.method or {})
+    except (TypeError, ValueError) as error:
+        raise ComputeError(f"the round's methodology options are invalid: {error}") from error
+
+
+def load_raw(round_: Round, tree: Tree, regions: list[Region]) -> tuple[np.ndarray, int]:
+    """(regions × leaves) raw values of approved submissions, NaN where missing (one query).
+
+    Raw SQL with the value cast to a float in the database: building 138,000 Decimal objects
+    only to turn them into floats would cost more than the engine run.
+    """
+    row_of = {region.code: i for i, region in enumerate(regions)}
+    col_of = {
+        pk: tree.leaf_codes.index(code)
+        for pk, code in round_.system.indicators.filter(code__in=tree.leaf_codes).values_list(
+            "pk", "code"
+        )
+    }
+    raw = np.full((len(regions), len(tree.leaf_codes)), np.nan)
+    value_table = Value._meta.db_table
+    submission_table = Submission._meta.db_table
+    sql = (
+        f"SELECT s.region_id, v.indicator_id, CAST(v.value AS DOUBLE PRECISION) "
+        f"FROM {value_table} v JOIN {submission_table} s ON s.id = v.submission_id "
+        f"WHERE s.round_id = %s AND s.status = %s AND v.value IS NOT NULL"
+    )
+    count = 0
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [round_.pk, SubmissionStatus.APPROVED])
+        while batch := cursor.fetchmany(20_000):
+            for region_code, indicator_id, value in batch:
+                i, j = row_of.get(region_code), col_of.get(indicator_id)
+                if i is not None and j is not None:
+                    raw[i, j] = value
+                    count += 1
+    return raw, count
+
+
+def compute_round(*, round_: Round, with_sensitivity: bool = True) -> ComputeReport:
+    """Score every participating region of the round and replace its Results atomically."""
+    clock = time.perf_counter
+    started = clock()
+    model = system_model(round_.system)
+    options = round_options(round_)
+    regions = list(round_.participating_regions().order_by("code"))
+    if not regions:
+        raise ComputeError("the round has no participating regions")
+    raw, value_count = load_raw(round_, model.tree, regions)
+    # The progress race compares with the previous round's stored overall results.
+    previous = comparable_previous(round_)
+    previous_standing = stored_standing(previous) if previous else None
+    read_done = clock()
+
+    peers = np.array([PEER_GROUP[r.level] for r in regions])
+    parent_keys: dict[tuple[int, str | None], int] = {}
+    parents = np.array(
+        [
+            parent_keys.setdefault((PEER_GROUP[r.level], r.parent_id), len(parent_keys))
+            for r in regions
+        ]
+    )
+    try:
+        outcome = compute(model.tree, raw, peers, options, rank_groups={"parent": parents})
+    except ValueError as error:  # e.g. a rubric level of 2.5 slipped past entry validation
+        raise ComputeError(str(error)) from error
+    compute_done = clock()
+    codes = [r.code for r in regions]
+    rows = ResultRows.from_outcome(
+        round_id=round_.pk,
+        region_codes=codes,
+        outcome=outcome,
+        indicator_ids=model.indicator_ids,
+        kinds=model.kinds,
+        level_ids=model.level_ids,
+    )
+    outliers = [_outlier_note(record) for record in outcome.outliers]
+    peer_stats = peer_stat_rows(
+        round_id=round_.pk,
+        region_codes=codes,
+        peers=peers,
+        scores=outcome.scores,
+        indicator_ids=model.indicator_ids,
+        kinds=model.kinds,
+    )
+    standing = Standing(
+        round_id=round_.pk,
+        precision=options.precision,
+        codes=codes,
+        scores=outcome.overall,
+        ranks=outcome.ranks["peer"][:, -1],
+    )
+    changes = {
+        round_.pk: change_rows(current=standing, previous=previous_standing, peers=peers)
+        if previous_standing
+        else [],
+        **successor_changes(round_, standing),
+    }
+    wanted = with_sensitivity and bool(np.isfinite(outcome.overall).any())
+    # The Monte Carlo rank intervals (pure NumPy, mostly outside the GIL) run in a second
+    # thread while this one writes the node rows; only the overall rows wait for them.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(sensitivity, model.tree, raw, peers, options) if wanted else None
+        with transaction.atomic():
+            # One writer per round at a time: the lock makes delete-then-insert safe without
+            # a unique index (see Result.Meta).
+            Round.objects.select_for_update().filter(pk=round_.pk).exists()
+            written = write_results(
+                round_id=round_.pk,
+                rows=rows,
+                intervals=(lambda: pending.result()) if pending else None,
+            )
+            replace_dashboard_rows(round_id=round_.pk, peer_stats=peer_stats, changes=changes)
+            round_.computed_at = timezone.now()
+            round_.compute_notes = {
+                "regions": len(regions),
+                "values": value_count,
+                "outliers": outliers,
+                "sensitivity_draws": options.sensitivity_draws if pending else 0,
+                "compared_with": previous.pk if previous else None,
+            }
+            round_.save(update_fields=["computed_at", "compute_notes"])
+    finished = clock()
+    return ComputeReport(
+        round=round_,
+        regions=len(regions),
+        values=value_count,
+        results=written,
+        seconds={
+            "read": read_done - started,
+            "compute": compute_done - read_done,
+            "write": finished - compute_done,  # rank intervals run alongside
+            "total": finished - started,
+        },
+        outliers=outliers,
+    )

@@ -1,1 +1,0 @@
-"""Writes, each in a transaction, with keyword-only arguments (HackSoft style)."""

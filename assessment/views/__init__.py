@@ -1,1 +1,0 @@
-"""Thin views: parse, authorise (assessment.access), call a service or selector, render."""
