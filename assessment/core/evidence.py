@@ -396,7 +396,11 @@ _url_validator = URLValidator(schemes=["http", "https"])
 def check_link(raw: str) -> str:
     """An http(s) address, or ValidationError (javascript:, file:, data: … are refused)."""
     url = raw.strip()
-    if len(url) > 500 or urlsplit(url).scheme.lower() not in {"http", "https"}:
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:  # e.g. an unclosed IPv6 bracket: "http://[::1"
+        raise ValidationError(LINK_INVALID, code="bad_link") from None
+    if len(url) > 500 or scheme not in {"http", "https"}:
         raise ValidationError(LINK_INVALID, code="bad_link")
     try:
         _url_validator(url)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -20,6 +21,17 @@ from assessment.dashboards.selectors.ranking import RACE_PROGRESS, Ranking, Rank
 from assessment.dashboards.tables import LevelRaceTable, ProgressRaceTable, RankingTable
 
 PER_PAGE = 50
+PER_PAGE_MAX = 500
+
+
+class BoundedPaginator(Paginator):
+    """django-tables2 takes `?per_page=` from the query string as any integer; a negative or
+    huge one is clamped to 1–PER_PAGE_MAX here instead of failing in the paginator."""
+
+    def __init__(self, object_list, per_page, *args, **kwargs):
+        super().__init__(object_list, min(max(int(per_page), 1), PER_PAGE_MAX), *args, **kwargs)
+
+
 HEATMAP_LIMIT = 120  # regions: up to this many, the heatmap shows the whole filtered set
 
 
@@ -84,7 +96,7 @@ def ranking_table(
     ?show=all (for projection and printing)."""
     table = build_table(result, race=race, profile_links=profile_links, **options)
     show_all = request.GET.get("show") == "all"
-    paginate = False if show_all else {"per_page": PER_PAGE}
+    paginate = False if show_all else {"per_page": PER_PAGE, "paginator_class": BoundedPaginator}
     RequestConfig(request, paginate=paginate).configure(table)
     return table
 
