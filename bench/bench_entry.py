@@ -42,12 +42,12 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    from assessment.regions.models import Membership
     from assessment.collection.models import Submission, Value
-    from assessment.demo.demo import demo_value
     from assessment.collection.services.entry import EntryInput, submission_save
-    from assessment.regions.services import load_regions
     from assessment.collection.services.rounds import round_create, round_open
+    from assessment.demo.demo import demo_value
+    from assessment.regions.models import Membership
+    from assessment.regions.services import load_regions
     from indicators.services import load_system_file
 
     # Pages render with plain static URLs here (the manifest needs collectstatic first).

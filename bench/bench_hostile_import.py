@@ -125,10 +125,10 @@ def main() -> None:
     label = bootstrap(args.database_url)
     from django.db import connections
 
-    from assessment.regions.models import Region
     from assessment.collection.services.exporting import export_values
-    from assessment.regions.services import load_regions
     from assessment.collection.services.rounds import round_create, round_open
+    from assessment.regions.models import Region
+    from assessment.regions.services import load_regions
     from indicators.services import load_system_file
 
     load_regions()

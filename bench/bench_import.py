@@ -65,10 +65,10 @@ def main() -> None:
     args = p.parse_args()
     label = bootstrap(args.database_url)
     from assessment.collection.models import AuditEntry, Submission, Value
-    from assessment.demo.demo import demo_value
     from assessment.collection.services.exporting import export_values
-    from assessment.regions.services import load_regions
     from assessment.collection.services.rounds import round_create, round_open
+    from assessment.demo.demo import demo_value
+    from assessment.regions.services import load_regions
     from indicators.services import load_system_file
 
     load_regions()

@@ -92,9 +92,9 @@ def prepare(supervisors: int, national: bool) -> dict:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
 
-    from assessment.regions.models import Membership
     from assessment.collection.models import Round, Submission
     from assessment.demo.demo import seed_demo
+    from assessment.regions.models import Membership
 
     seed_demo()
     User = get_user_model()

@@ -62,11 +62,11 @@ def export(round_id: int, target: Path) -> int:
     """The report of every level and region of the round, as `manage.py export_round` does."""
     from django.db.models import Q
 
-    from assessment.regions.models import RegionLevel
     from assessment.collection.models import Round
     from assessment.dashboards.reports.round_report import write_round_report
     from assessment.dashboards.selectors.ranking import RankingQuery
     from assessment.dashboards.selectors.reports import round_report
+    from assessment.regions.models import RegionLevel
 
     round_ = Round.objects.select_related("system", "scope", "previous").get(pk=round_id)
     levels = [level for level in RegionLevel.values if level in round_.levels]

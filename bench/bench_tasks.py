@@ -38,10 +38,10 @@ def main() -> None:
     from django.db import connection, transaction
     from national import national_round
 
-    from assessment.rectification.models import RectificationTask, TaskEvent
     from assessment.collection.models import RoundStatus
-    from assessment.results.services.compute import compute_round
+    from assessment.rectification.models import RectificationTask, TaskEvent
     from assessment.rectification.services.task_generation import generate_tasks
+    from assessment.results.services.compute import compute_round
 
     round_ = national_round(smoke=args.smoke)
     compute_round(round_=round_, with_sensitivity=False)

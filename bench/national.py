@@ -5,9 +5,9 @@ Values come from the demo generator (deterministic per region code), inserted in
 
 from __future__ import annotations
 
-from assessment.regions.models import Region
 from assessment.collection.models import Round, RoundStatus, Submission, SubmissionStatus, Value
 from assessment.demo.demo import demo_value
+from assessment.regions.models import Region
 from assessment.regions.services import load_regions
 from indicators.services import load_system_file
 

@@ -194,7 +194,8 @@ def test_killing_an_import_half_way_writes_nothing(database_url, tmp_path):
     assert run_script(IMPORT_STATE, database_url) == before
     # The same import, not interrupted, does write (so the test above could have failed).
     run_script(
-        "from django.core.management import call_command\nfrom assessment.collection.models import Round\n"
+        "from django.core.management import call_command\n"
+        "from assessment.collection.models import Round\n"
         f"call_command('import_values', Round.objects.get(period='2026').pk, {str(workbook)!r})",
         database_url,
     )

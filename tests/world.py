@@ -16,9 +16,14 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 
 from assessment.collection.models import Evidence, ImportBatch, Round, Submission
-from assessment.regions.models import Membership
-from assessment.rectification.models import Practice, PracticeEvidence, RectificationTask, TaskEvidence
 from assessment.dashboards.models import ReportJob
+from assessment.rectification.models import (
+    Practice,
+    PracticeEvidence,
+    RectificationTask,
+    TaskEvidence,
+)
+from assessment.regions.models import Membership
 
 REGION_A, REGION_B = "330106", "330203"
 

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+
 from assessment.collection.models import Evidence, ImportBatch, Round, Submission
-from assessment.regions.models import Role
 from assessment.collection.selectors.rounds import rounds_for_user
-from assessment.regions.access import can_see_region, get_region_for_user, grants_for, is_administrator, require_role, roles_on, visibility_filter
+from assessment.regions.access import (
+    can_see_region,
+    get_region_for_user,
+    grants_for,
+    is_administrator,
+    require_role,
+    roles_on,
+    visibility_filter,
+)
+from assessment.regions.models import Role
+
 
 def get_round_for_user(user, round_id: int) -> Round:
     """A round that involves a region the user may see; otherwise 404."""

@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from assessment.collection.models import AuditEntry, Evidence, Extension, ImportBatch, ReviewComment, Round, Submission, Value
-from indicators.models import IndicatorSystem, SystemStatus
+
+from assessment.collection.models import (
+    AuditEntry,
+    Evidence,
+    Extension,
+    ImportBatch,
+    ReviewComment,
+    Round,
+    Submission,
+    Value,
+)
 from assessment.core.admin import ReadOnlyAdmin
+from indicators.models import IndicatorSystem, SystemStatus
+
 
 @admin.register(Round)
 class RoundAdmin(admin.ModelAdmin):

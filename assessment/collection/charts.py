@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from assessment.core.charts import FONT
 from assessment.collection.models import SubmissionStatus
 from assessment.collection.selectors.review import STATUS_ORDER, GroupProgress
+from assessment.core.charts import FONT
 
 STATUS_COLOURS = {
     SubmissionStatus.NOT_STARTED: "#adb5bd",

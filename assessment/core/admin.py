@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Rows written only by the audited services (entry form, review, import)."""
 

@@ -15,7 +15,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-
 class EvidenceKind(models.TextChoices):
     FILE = "file", _("File")
     LINK = "link", _("Link")

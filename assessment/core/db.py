@@ -5,7 +5,9 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+
 from django.db import connection
+
 
 def fetch_all(queryset) -> list[tuple]:
     """All rows of a values_list queryset in one fetch: the ORM iterates in chunks of 100

@@ -1,7 +1,6 @@
-"""Cells and files that spreadsheets open safely: text that would run as a formula is neutralised."""
+"""Cells spreadsheets open safely: text that would run as a formula is neutralised."""
 
 from __future__ import annotations
-
 
 # Text a spreadsheet would run as a formula or a DDE command if it led a cell.
 _FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")

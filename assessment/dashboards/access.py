@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.http import Http404
+
 from assessment.dashboards.models import ReportJob
 from assessment.regions.access import is_administrator
+
 
 def get_report_job_for_user(user, job_id: int) -> ReportJob:
     """An export job is visible to whoever started it and to administrators; else 404."""

@@ -19,10 +19,10 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from assessment.regions.models import Region, RegionLevel
 from assessment.collection.models import Round
-from assessment.results.selectors.nodes import LevelInfo, NodeInfo
 from assessment.dashboards.selectors.ranking import OVERALL, RACE_PROGRESS, RACE_SCORE, RankingQuery
+from assessment.regions.models import Region, RegionLevel
+from assessment.results.selectors.nodes import LevelInfo, NodeInfo
 
 RACES = [(RACE_SCORE, _("Level race (score)")), (RACE_PROGRESS, _("Progress race (change)"))]
 PARENT_LEVEL = {RegionLevel.COUNTY: RegionLevel.CITY, RegionLevel.CITY: RegionLevel.PROVINCE}

@@ -20,8 +20,8 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from assessment.results.selectors.nodes import NodeInfo
 from assessment.dashboards.selectors.ranking import AREA_PREFIX, RankingRow
+from assessment.results.selectors.nodes import NodeInfo
 
 DASH = "–"
 WIDE_ONLY = "d-none d-md-table-cell"  # columns a phone leaves out (the profile has them)

@@ -19,11 +19,11 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from assessment.regions.models import Membership, Region, RegionLevel, Role
 from assessment.collection.models import Round, RoundStatus, Submission, SubmissionStatus, Value
-from assessment.results.services.compute import compute_round
 from assessment.demo.demo_loop import ensure_loop
+from assessment.regions.models import Membership, Region, RegionLevel, Role
 from assessment.regions.services import load_regions
+from assessment.results.services.compute import compute_round
 from indicators.models import Indicator, IndicatorSystem, ScoringRule, ValueType
 from indicators.services import load_system_file
 

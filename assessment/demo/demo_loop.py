@@ -17,14 +17,31 @@ from django.db.models import Q, Value
 from django.db.models.functions import Replace
 from django.utils import timezone
 
-from assessment.rectification.models import Practice, PracticeStatus, RectificationTask, TaskAction, TaskEvent, TaskStatus
+from assessment.collection.models import Round
+from assessment.rectification.models import (
+    Practice,
+    PracticeStatus,
+    RectificationTask,
+    TaskAction,
+    TaskEvent,
+    TaskStatus,
+)
+from assessment.rectification.models.tasks import COMPLETE
+from assessment.rectification.services.practices import (
+    PracticeInput,
+    practice_approve,
+    practice_create,
+)
+from assessment.rectification.services.task_generation import due_date_for, generate_tasks
+from assessment.rectification.services.tasks import (
+    TaskAnswer,
+    task_answer,
+    task_mark_done,
+    task_reopen,
+    task_verify,
+)
 from assessment.regions.models import Region
 from assessment.results.models import Result, ResultKind
-from assessment.collection.models import Round
-from assessment.rectification.models.tasks import COMPLETE
-from assessment.rectification.services.practices import PracticeInput, practice_approve, practice_create
-from assessment.rectification.services.tasks import TaskAnswer, task_answer, task_mark_done, task_reopen, task_verify
-from assessment.rectification.services.task_generation import due_date_for, generate_tasks
 
 SUPERVISOR = "supervisor"
 #: Regions whose unfinished tasks are overdue in the demo.

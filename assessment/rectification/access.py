@@ -11,13 +11,25 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.http import Http404
-from assessment.collection.models import Round, RoundStatus
-from assessment.regions.models import Role
-from assessment.rectification.models import Practice, PracticeEvidence, PracticeStatus, RectificationTask, TaskEvidence
-from assessment.results.access import RESULT_READERS, sees_unpublished_results
-from assessment.regions.access import can_see_region, is_administrator, require_role, roles_on, visibility_filter
-from assessment.collection.access import require_round_role
 
+from assessment.collection.access import require_round_role
+from assessment.collection.models import Round, RoundStatus
+from assessment.rectification.models import (
+    Practice,
+    PracticeEvidence,
+    PracticeStatus,
+    RectificationTask,
+    TaskEvidence,
+)
+from assessment.regions.access import (
+    can_see_region,
+    is_administrator,
+    require_role,
+    roles_on,
+    visibility_filter,
+)
+from assessment.regions.models import Role
+from assessment.results.access import RESULT_READERS, sees_unpublished_results
 
 
 def tasks_visibility(user, *, field: str = "") -> Q:

@@ -1,10 +1,17 @@
-"""Admin for rectification tasks and shared practices (read-only: the audited services write them)."""
+"""Admin for rectification tasks and shared practices (read-only: services write them)."""
 
 from __future__ import annotations
 
 from django.contrib import admin
-from assessment.rectification.models import Practice, PracticeInvitation, RectificationTask, TaskEvent
+
 from assessment.core.admin import ReadOnlyAdmin
+from assessment.rectification.models import (
+    Practice,
+    PracticeInvitation,
+    RectificationTask,
+    TaskEvent,
+)
+
 
 class TaskEventInline(admin.TabularInline):
     """Read-only: the log is written by the task services only."""

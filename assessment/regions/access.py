@@ -15,10 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+
 from assessment.regions.models import Membership, Region, Role
+
 
 @dataclass(frozen=True)
 class Grant:
@@ -123,8 +126,6 @@ def home_roles(user) -> list[str]:
     order = [Role.SUPERVISOR, Role.EVALUATOR, Role.STAFF]
     held = {grant.role for grant in grants_for(user)}
     return [role for role in order if role in held]
-
-
 
 
 def require_administrator(user) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
+
 from assessment.regions.models import Membership, Region
+
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):

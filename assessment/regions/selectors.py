@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+
 def code_range(codes: Iterable[str]) -> tuple[str, str] | None:
     """A [low, high) range of region codes that holds every code in `codes` and as few others
     as their common prefix allows, or None when nothing narrower than "all" exists.

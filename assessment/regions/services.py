@@ -8,8 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from assessment.regions.models import Region, RegionLevel
-from assessment.regions.models import level_for_code
+from assessment.regions.models import Region, RegionLevel, level_for_code
 
 DIVISIONS_PATH = Path(settings.BASE_DIR) / "fixtures" / "admin-divisions-2024.txt"
 

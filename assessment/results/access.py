@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.http import Http404
-from assessment.collection.models import Round, RoundStatus
-from assessment.regions.models import Region, Role
-from assessment.regions.access import get_region_for_user, is_administrator, roles_on, visibility_filter
-from assessment.collection.access import get_round_for_user, require_round_role, round_roles
 
+from assessment.collection.access import get_round_for_user, require_round_role, round_roles
+from assessment.collection.models import Round, RoundStatus
+from assessment.regions.access import (
+    get_region_for_user,
+    is_administrator,
+    roles_on,
+    visibility_filter,
+)
+from assessment.regions.models import Region, Role
 
 #: Who may read a round's rankings (and its results before they are published).
 RESULT_READERS = frozenset({Role.SUPERVISOR, Role.EVALUATOR})

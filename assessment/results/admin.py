@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
+
 from assessment.results.models import Result
+
 
 @admin.register(Result)
 class ResultAdmin(admin.ModelAdmin):

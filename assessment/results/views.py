@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessment.regions.access import is_administrator
 from assessment.collection.models import Round
-from assessment.results.services.compute import ComputeError, compute_round
 from assessment.core.redirects import safe_next
+from assessment.regions.access import is_administrator
+from assessment.results.services.compute import ComputeError, compute_round
 
 
 @login_required

@@ -8,10 +8,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from assessment.regions.models import Region
 from assessment.collection.models import Round, RoundStatus, Submission, SubmissionStatus, Value
-from assessment.demo.demo import demo_value
 from assessment.collection.services.rounds import round_create, round_open
+from assessment.demo.demo import demo_value
+from assessment.regions.models import Region
 from indicators.models import Indicator, IndicatorSystem
 
 

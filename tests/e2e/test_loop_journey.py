@@ -5,8 +5,8 @@ verifies the task. Phone-sized pages are checked too."""
 
 from __future__ import annotations
 
-from assessment.rectification.models import Practice, PracticeStatus, RectificationTask
 from assessment.collection.models import Round, RoundStatus
+from assessment.rectification.models import Practice, PracticeStatus, RectificationTask
 from tests.assessment.files import PDF_BYTES
 from tests.e2e.conftest import log_in, screenshot
 from tests.e2e.test_dashboards import assert_charts_rendered, assert_clean, watch

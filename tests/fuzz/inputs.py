@@ -138,9 +138,9 @@ def plausible_values(world, name: str, *, version: int, workbook: bytes) -> dict
 
 def _for_url(world, name: str) -> dict[str, list]:
     """Where a URL accepts fewer values than the others with the same parameter name."""
-    from assessment.regions.models import Region
     from assessment.collection.models import Round
     from assessment.rectification.services.practices import eligible_leaves
+    from assessment.regions.models import Region
 
     if name == "assessment:round_edit":  # an open round keeps its system, scope and levels
         round_ = Round.objects.get(pk=world.open_round)

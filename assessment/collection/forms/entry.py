@@ -11,11 +11,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from assessment.core.forms import query_id
 from assessment.collection.selectors.entry import EntryRow
 from assessment.collection.services.entry import NOTE, VALUE, Conflict, EntryInput
-from assessment.core.evidence import check_evidence_file, check_link
 from assessment.collection.services.values import parse_value
+from assessment.core.evidence import check_evidence_file, check_link
+from assessment.core.forms import query_id
 from indicators.models import Indicator
 
 STALE_FORM = _("The form was incomplete (no version). Reload the page and enter the values again.")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from assessment.regions.models import Region, RegionLevel
 from assessment.collection.models import Round
 from assessment.collection.models.rounds import validate_round_year
+from assessment.regions.models import Region, RegionLevel
 from indicators.models import IndicatorSystem, SystemStatus
 
 UNKNOWN_REGION = _("No region has this code.")

@@ -15,7 +15,15 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from assessment.collection.models import AuditAction, AuditEntry, Evidence, ReviewComment, Submission, SubmissionStatus, Value
+from assessment.collection.models import (
+    AuditAction,
+    AuditEntry,
+    Evidence,
+    ReviewComment,
+    Submission,
+    SubmissionStatus,
+    Value,
+)
 from assessment.collection.rules import Completeness, completeness, deadline_for, entry_lock
 from assessment.collection.services.values import canonical, review_flag
 from indicators.models import Indicator, ValueType

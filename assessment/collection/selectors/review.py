@@ -12,10 +12,10 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from assessment.regions.access import visibility_filter
-from assessment.regions.models import Region, Role
 from assessment.collection.models import Round, RoundStatus, Submission, SubmissionStatus
 from assessment.collection.rules import deadline_for, is_overdue
+from assessment.regions.access import visibility_filter
+from assessment.regions.models import Region, Role
 
 STATUS_ORDER = [
     SubmissionStatus.NOT_STARTED,

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
+from assessment.collection.models import Round, Submission, SubmissionStatus
 from assessment.regions.access import grants_for, is_administrator, visibility_filter
 from assessment.regions.models import Region, Role
-from assessment.collection.models import Round, Submission, SubmissionStatus
 
 
 def rounds_for_user(user) -> QuerySet[Round]:

@@ -26,11 +26,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assessment.collection.models import AuditAction, AuditEntry, AuditSource, Evidence, Submission, SubmissionStatus, Value
-from assessment.core.attachments import EvidenceKind
+from assessment.collection.models import (
+    AuditAction,
+    AuditEntry,
+    AuditSource,
+    Evidence,
+    Submission,
+    SubmissionStatus,
+    Value,
+)
 from assessment.collection.rules import entry_lock
-from assessment.core.evidence import CheckedFile
 from assessment.collection.services.values import canonical
+from assessment.core.attachments import EvidenceKind
+from assessment.core.evidence import CheckedFile
 
 SAVE_RETRIES = 5
 BUSY = _("The submission is being changed by someone else right now. Please save again.")

@@ -19,7 +19,16 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from assessment.collection.models import Round, Submission, Value
 from assessment.collection.selectors.entry import system_leaves
-from assessment.collection.services.workbook import FIRST_DATA_ROW, FIRST_VALUE_COLUMN, NAME_HEADER, README_LINES, README_SHEET, ROW_LABELS, VALUES_SHEET, allowed_values
+from assessment.collection.services.workbook import (
+    FIRST_DATA_ROW,
+    FIRST_VALUE_COLUMN,
+    NAME_HEADER,
+    README_LINES,
+    README_SHEET,
+    ROW_LABELS,
+    VALUES_SHEET,
+    allowed_values,
+)
 from assessment.core.excel import safe_text
 from indicators.models import Indicator, ValueType
 

@@ -19,13 +19,21 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assessment.regions.models import Region
 from assessment.collection.models import Round, RoundStatus, Submission, SubmissionStatus, Value
 from assessment.collection.rules import window_lock
 from assessment.collection.selectors.entry import system_leaves
-from assessment.collection.services.workbook import VALUES_SHEET
-from assessment.collection.services.import_read import Limits, Problem, Problems, Row, Sheet, cell_text, read_workbook
+from assessment.collection.services.import_read import (
+    Limits,
+    Problem,
+    Problems,
+    Row,
+    Sheet,
+    cell_text,
+    read_workbook,
+)
 from assessment.collection.services.values import canonical
+from assessment.collection.services.workbook import VALUES_SHEET
+from assessment.regions.models import Region
 
 __all__ = ["ImportCheck", "ImportRules", "ParsedImport", "Problem", "check_import",
            "check_rows", "read_import"]  # fmt: skip

@@ -26,8 +26,14 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from assessment.collection.services.workbook import CODE_HEADER, CODE_HEADERS, FIRST_DATA_ROW, FIRST_VALUE_COLUMN, VALUES_SHEET
 from assessment.collection.services.values import parse_value
+from assessment.collection.services.workbook import (
+    CODE_HEADER,
+    CODE_HEADERS,
+    FIRST_DATA_ROW,
+    FIRST_VALUE_COLUMN,
+    VALUES_SHEET,
+)
 
 logger = logging.getLogger(__name__)
 

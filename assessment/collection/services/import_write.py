@@ -12,10 +12,17 @@ from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
-from assessment.collection.models import AuditAction, AuditEntry, AuditSource, Submission, SubmissionStatus, Value
-from assessment.core.bulk_sql import copy_rows, execute_many, table_columns
+from assessment.collection.models import (
+    AuditAction,
+    AuditEntry,
+    AuditSource,
+    Submission,
+    SubmissionStatus,
+    Value,
+)
 from assessment.collection.services.import_check import ImportCheck
 from assessment.collection.services.values import canonical
+from assessment.core.bulk_sql import copy_rows, execute_many, table_columns
 
 
 def write_changes(check: ImportCheck, *, user) -> None:

@@ -14,7 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessment.collection.models import ImportBatch, ImportStatus, Round
-from assessment.collection.services.import_check import ImportCheck, ImportRules, check_import, check_rows, read_import
+from assessment.collection.services.import_check import (
+    ImportCheck,
+    ImportRules,
+    check_import,
+    check_rows,
+    read_import,
+)
 from assessment.collection.services.import_write import write_changes
 
 __all__ = [

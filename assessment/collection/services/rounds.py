@@ -10,9 +10,17 @@ from django.utils import timezone
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
-from assessment.collection.models import AuditAction, AuditEntry, AuditSource, Extension, Round, RoundStatus, Submission
-from assessment.regions.models import Region
+from assessment.collection.models import (
+    AuditAction,
+    AuditEntry,
+    AuditSource,
+    Extension,
+    Round,
+    RoundStatus,
+    Submission,
+)
 from assessment.collection.rules import deadline_for
+from assessment.regions.models import Region
 from indicators.models import IndicatorSystem, SystemStatus
 
 SYSTEM_NOT_PUBLISHED = _("Only a published indicator system can be used for a round.")

@@ -11,7 +11,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assessment.collection.models import AuditAction, AuditEntry, AuditSource, Evidence, ReviewComment, Submission, SubmissionStatus, Value
+from assessment.collection.models import (
+    AuditAction,
+    AuditEntry,
+    AuditSource,
+    Evidence,
+    ReviewComment,
+    Submission,
+    SubmissionStatus,
+    Value,
+)
 from assessment.collection.rules import completeness, entry_lock
 from indicators.models import Indicator
 

@@ -9,6 +9,7 @@ whatever language the person who downloaded it was using.
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+
 from indicators.models import Indicator, ValueType
 
 VALUES_SHEET = "填报数据"

@@ -11,15 +11,26 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from assessment.collection.access import get_evidence_for_user, get_submission_for_user, may_enter, may_review, require_entry_role
-from assessment.regions.access import is_administrator
+from assessment.collection.access import (
+    get_evidence_for_user,
+    get_submission_for_user,
+    may_enter,
+    may_review,
+    require_entry_role,
+)
 from assessment.collection.forms.entry import STALE_FORM, EntryForm, bind_rows
-from assessment.core.attachments import EvidenceKind
 from assessment.collection.models import Submission
-from assessment.collection.selectors.entry import EntryPage, audit_history, entry_page, system_leaves
+from assessment.collection.selectors.entry import (
+    EntryPage,
+    audit_history,
+    entry_page,
+    system_leaves,
+)
 from assessment.collection.services.entry import submission_save
-from assessment.core.evidence import ACCEPT_ATTRIBUTE
 from assessment.collection.services.submissions import submission_submit
+from assessment.core.attachments import EvidenceKind
+from assessment.core.evidence import ACCEPT_ATTRIBUTE
+from assessment.regions.access import is_administrator
 
 SAVED = _("Draft saved.")
 NOTHING_CHANGED = _("Nothing to save: no field was changed.")

@@ -10,14 +10,20 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessment.collection.access import exchange_scope, get_import_for_user, get_round_for_user, require_round_role, round_roles
-from assessment.regions.access import is_administrator
+from assessment.collection.access import (
+    exchange_scope,
+    get_import_for_user,
+    get_round_for_user,
+    require_round_role,
+    round_roles,
+)
 from assessment.collection.forms.imports import ImportForm
-from assessment.regions.models import Role
 from assessment.collection.models import Round
 from assessment.collection.selectors.imports import recent_imports
 from assessment.collection.services.exporting import export_values, problems_workbook
 from assessment.collection.services.importing import ImportRules, import_apply, import_dry_run
+from assessment.regions.access import is_administrator
+from assessment.regions.models import Role
 
 EXCHANGE_ROLES = [Role.EVALUATOR, Role.STAFF]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET
 
 from assessment.collection.access import get_round_for_user, require_round_role
 from assessment.collection.charts import progress_chart
-from assessment.regions.models import Role
 from assessment.collection.selectors.review import round_completeness
+from assessment.regions.models import Role
 
 
 @login_required

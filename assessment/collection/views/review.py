@@ -11,15 +11,20 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assessment.collection.access import get_submission_for_user, require_reviewer
-from assessment.regions.access import has_any_role, is_administrator, require_administrator
-from assessment.core.forms import require_valid
 from assessment.collection.forms.review import ReopenForm, ReviewForm
-from assessment.regions.models import Role
 from assessment.collection.models import Submission
 from assessment.collection.selectors.entry import entry_page, system_leaves
 from assessment.collection.selectors.review import review_queue
-from assessment.collection.services.submissions import REOPEN_NEEDS_REASON, submission_approve, submission_reopen, submission_return
+from assessment.collection.services.submissions import (
+    REOPEN_NEEDS_REASON,
+    submission_approve,
+    submission_reopen,
+    submission_return,
+)
 from assessment.collection.views.entry import render_entry
+from assessment.core.forms import require_valid
+from assessment.regions.access import has_any_role, is_administrator, require_administrator
+from assessment.regions.models import Role
 
 RETURNED = _("Returned to %(region)s with your comments.")
 APPROVED = _("Approved: %(region)s is locked and can be scored.")

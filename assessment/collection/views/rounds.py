@@ -14,14 +14,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from assessment.collection import round_page
 from assessment.collection.access import get_round_for_user, round_roles
-from assessment.regions.access import home_roles, is_administrator, require_administrator
-from assessment.core.forms import require_valid
 from assessment.collection.forms.rounds import ExtensionForm, RoundForm
-from assessment.regions.models import RegionLevel
 from assessment.collection.models import Submission
 from assessment.collection.selectors.imports import round_extensions
 from assessment.collection.selectors.rounds import round_progress, rounds_for_user
-from assessment.collection.services.rounds import extension_grant, round_close, round_create, round_open, round_update
+from assessment.collection.services.rounds import (
+    extension_grant,
+    round_close,
+    round_create,
+    round_open,
+    round_update,
+)
+from assessment.core.forms import require_valid
+from assessment.regions.access import home_roles, is_administrator, require_administrator
+from assessment.regions.models import RegionLevel
 
 CREATED = _("Round created as a draft. Open it when the dates are right.")
 UPDATED = _("Round saved.")

@@ -7,7 +7,18 @@ from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
 
-from assessment.core.charts import BEST_COLOR, MEDIAN_COLOR, REGION_COLOR, axis, figure, layout, list_height, narrow, rank_axis, short
+from assessment.core.charts import (
+    BEST_COLOR,
+    MEDIAN_COLOR,
+    REGION_COLOR,
+    axis,
+    figure,
+    layout,
+    list_height,
+    narrow,
+    rank_axis,
+    short,
+)
 from assessment.dashboards.selectors.profile import HistoryEntry, NodeScore
 
 BEST_LINE = {"width": 3, "color": BEST_COLOR}

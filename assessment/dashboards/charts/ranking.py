@@ -7,9 +7,21 @@ from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
 
-from assessment.core.charts import DOWN_COLOR, NO_LEVEL_COLOR, SAME_COLOR, SCORE_SCALE, UP_COLOR, axis, figure, layout, list_height, narrow, rank_axis
-from assessment.results.selectors.nodes import LevelInfo, NodeInfo
+from assessment.core.charts import (
+    DOWN_COLOR,
+    NO_LEVEL_COLOR,
+    SAME_COLOR,
+    SCORE_SCALE,
+    UP_COLOR,
+    axis,
+    figure,
+    layout,
+    list_height,
+    narrow,
+    rank_axis,
+)
 from assessment.dashboards.selectors.ranking import RankingRow, Trend
+from assessment.results.selectors.nodes import LevelInfo, NodeInfo
 
 
 def _ranked(rows: Sequence[RankingRow]) -> list[RankingRow]:

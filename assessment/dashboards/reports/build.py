@@ -11,13 +11,13 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessment.dashboards.filters import RankingFilter
-from assessment.regions.models import Region
 from assessment.collection.models import Round
+from assessment.dashboards.filters import RankingFilter
 from assessment.dashboards.reports import labels
-from assessment.results.selectors.nodes import LevelInfo, SystemNodes, maturity_levels, system_nodes
 from assessment.dashboards.selectors.ranking import RankingQuery
 from assessment.dashboards.selectors.reports import RoundReport, round_report
+from assessment.regions.models import Region
+from assessment.results.selectors.nodes import LevelInfo, SystemNodes, maturity_levels, system_nodes
 
 #: The GET parameters of the ranking page that decide which rows it shows and in what order.
 FILTER_PARAMS = ("level", "parent", "maturity", "rank_by", "race", "sort")

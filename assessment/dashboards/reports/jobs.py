@@ -26,12 +26,11 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
-from assessment.results.access import ranking_visibility
-from assessment.dashboards.models import JobStatus, ReportJob
 from assessment.collection.models import Round
-from assessment.dashboards.models import FINISHED
+from assessment.dashboards.models import FINISHED, JobStatus, ReportJob
 from assessment.dashboards.reports.build import report_for
 from assessment.dashboards.reports.round_report import write_round_report
+from assessment.results.access import ranking_visibility
 
 logger = logging.getLogger(__name__)
 

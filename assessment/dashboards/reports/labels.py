@@ -8,9 +8,9 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from assessment.dashboards.selectors.ranking import OVERALL, RACE_PROGRESS, Ranking, RankingRow
 from assessment.regions.models import RegionLevel
 from assessment.results.selectors.nodes import LevelInfo
-from assessment.dashboards.selectors.ranking import OVERALL, RACE_PROGRESS, Ranking, RankingRow
 from indicators.models import ValueType
 
 DASH = "–"

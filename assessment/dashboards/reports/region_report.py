@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 
-from assessment.results.models import ResultKind
 from assessment.dashboards.reports import labels, styles
 from assessment.dashboards.reports.round_report import _date, _fact
 from assessment.dashboards.reports.sheets import Col, ReportSheet
 from assessment.dashboards.selectors.profile import NodeScore, RegionProfile
 from assessment.dashboards.selectors.reports import raw_values
+from assessment.results.models import ResultKind
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from assessment.dashboards.reports import styles
 from assessment.core.excel import safe_text
+from assessment.dashboards.reports import styles
 
 #: Progress callback: (fraction done 0–1, what is being written).
 Progress = Callable[[float, str], None]

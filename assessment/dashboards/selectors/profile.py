@@ -12,12 +12,22 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.utils.translation import get_language
 
-from assessment.results.models import PeerStat, Result, ResultFlag, ResultKind, ScoreChange
-from assessment.rectification.models import Practice, PracticeStatus, RectificationTask
-from assessment.regions.models import Region
 from assessment.collection.models import Round
-from assessment.results.selectors.nodes import LevelInfo, NodeInfo, SystemNodes, history_rounds, maturity_levels, one_published, precision_of, published, system_nodes
+from assessment.rectification.models import Practice, PracticeStatus, RectificationTask
 from assessment.rectification.selectors.tasks import open_tasks
+from assessment.regions.models import Region
+from assessment.results.models import PeerStat, Result, ResultFlag, ResultKind, ScoreChange
+from assessment.results.selectors.nodes import (
+    LevelInfo,
+    NodeInfo,
+    SystemNodes,
+    history_rounds,
+    maturity_levels,
+    one_published,
+    precision_of,
+    published,
+    system_nodes,
+)
 from indicators.engine import GateFailure
 
 #: How many strongest and weakest indicators the profile lists.

@@ -18,14 +18,34 @@ from types import MappingProxyType
 import numpy as np
 from django.db.models import Q
 
-from assessment.regions.models import Region
-from assessment.results.models import Result, ResultKind, ScoreChange
 from assessment.collection.models import Round
-from assessment.results.selectors.nodes import LevelInfo, SystemNodes, history_rounds, maturity_levels, precision_of, published, system_nodes
 from assessment.core.db import bulk_read, fetch_all
-from assessment.regions.selectors import range_filter
 from assessment.dashboards.selectors.ranking_columns import RankingRows, RegionColumns
-from assessment.dashboards.selectors.ranking_rows import AREA_PREFIX, OVERALL, RACE_PROGRESS, RACE_SCORE, TREND_LEADERS, Comparison, Ranking, RankingQuery, RankingRow, Trend, TrendPoint
+from assessment.dashboards.selectors.ranking_rows import (
+    AREA_PREFIX,
+    OVERALL,
+    RACE_PROGRESS,
+    RACE_SCORE,
+    TREND_LEADERS,
+    Comparison,
+    Ranking,
+    RankingQuery,
+    RankingRow,
+    Trend,
+    TrendPoint,
+)
+from assessment.regions.models import Region
+from assessment.regions.selectors import range_filter
+from assessment.results.models import Result, ResultKind, ScoreChange
+from assessment.results.selectors.nodes import (
+    LevelInfo,
+    SystemNodes,
+    history_rounds,
+    maturity_levels,
+    precision_of,
+    published,
+    system_nodes,
+)
 from indicators.engine import round_score
 
 __all__ = [

@@ -19,8 +19,13 @@ from typing import overload
 
 import numpy as np
 
+from assessment.dashboards.selectors.ranking_rows import (
+    AREA_PREFIX,
+    RACE_PROGRESS,
+    RankingQuery,
+    RankingRow,
+)
 from assessment.results.selectors.nodes import LevelInfo
-from assessment.dashboards.selectors.ranking_rows import AREA_PREFIX, RACE_PROGRESS, RankingQuery, RankingRow
 
 
 @dataclass(eq=False)

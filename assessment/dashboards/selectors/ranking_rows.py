@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 
-from assessment.results.models import ResultFlag
 from assessment.collection.models import Round
+from assessment.results.models import ResultFlag
 from assessment.results.selectors.nodes import LevelInfo, NodeInfo, SystemNodes
 
 _NO_AREAS: Mapping[str, int] = MappingProxyType({})

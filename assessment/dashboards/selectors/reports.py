@@ -23,14 +23,21 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
-from assessment.regions.models import Region
-from assessment.results.models import Result, ResultKind
 from assessment.collection.models import Round, SubmissionStatus, Value
-from assessment.results.selectors.nodes import LevelInfo, NodeInfo, SystemNodes, maturity_levels, published, system_nodes
 from assessment.core.db import bulk_read, fetch_all
-from assessment.regions.selectors import range_filter
-from assessment.results.selectors.methodology import Methodology, methodology
 from assessment.dashboards.selectors.ranking import Ranking, RankingQuery, RankingRow, ranking
+from assessment.regions.models import Region
+from assessment.regions.selectors import range_filter
+from assessment.results.models import Result, ResultKind
+from assessment.results.selectors.methodology import Methodology, methodology
+from assessment.results.selectors.nodes import (
+    LevelInfo,
+    NodeInfo,
+    SystemNodes,
+    maturity_levels,
+    published,
+    system_nodes,
+)
 from indicators.models import MaturityLevel
 from indicators.services import TreeRow, tree_rows
 

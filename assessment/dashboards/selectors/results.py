@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
-from assessment.results.access import RESULT_READERS
-from assessment.regions.access import is_administrator
 from assessment.collection.access import round_roles
-from assessment.regions.models import Region
 from assessment.collection.models import Round, RoundStatus
 from assessment.collection.selectors.rounds import rounds_for_user, staff_regions
+from assessment.regions.access import is_administrator
+from assessment.regions.models import Region
+from assessment.results.access import RESULT_READERS
 
 #: The index pages list this many rounds at most, newest first.
 LATEST = 50

@@ -6,11 +6,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from assessment.collection.models import RoundStatus
+from assessment.collection.selectors.rounds import (
+    round_progress,
+    rounds_for_user,
+    staff_regions,
+    staff_submissions,
+)
+from assessment.rectification.selectors.tasks import staff_task_summary
 from assessment.regions.access import home_roles, is_administrator
 from assessment.regions.models import Role
-from assessment.collection.models import RoundStatus
-from assessment.collection.selectors.rounds import round_progress, rounds_for_user, staff_regions, staff_submissions
-from assessment.rectification.selectors.tasks import staff_task_summary
 
 
 @login_required

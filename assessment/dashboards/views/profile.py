@@ -8,14 +8,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from assessment.regions.access import get_region_for_user, may_supervise_region, roles_on
 from assessment.collection.access import get_round_for_user
-from assessment.results.access import may_rank, require_profile_access, sees_unpublished_results
-from assessment.dashboards.charts import profile as profile_charts
-from assessment.regions.models import Region, Role
 from assessment.collection.models import Round, RoundStatus
-from assessment.results.selectors.methodology import methodology
+from assessment.dashboards.charts import profile as profile_charts
 from assessment.dashboards.selectors.profile import RegionProfile, region_profile
+from assessment.regions.access import get_region_for_user, may_supervise_region, roles_on
+from assessment.regions.models import Region, Role
+from assessment.results.access import may_rank, require_profile_access, sees_unpublished_results
+from assessment.results.selectors.methodology import methodology
 
 
 def visible_profile(user, round_id: int, code: str) -> tuple[Round, Region, RegionProfile]:

@@ -5,10 +5,19 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from assessment.results.access import get_public_round, public_visibility
 from assessment.dashboards.selectors.ranking import RACE_PROGRESS, RACE_SCORE
 from assessment.dashboards.selectors.results import public_rounds
-from assessment.dashboards.views.shared import charts, page_rows, panel, paused_gc, race_chart, ranking_for_request, ranking_table, released
+from assessment.dashboards.views.shared import (
+    charts,
+    page_rows,
+    panel,
+    paused_gc,
+    race_chart,
+    ranking_for_request,
+    ranking_table,
+    released,
+)
+from assessment.results.access import get_public_round, public_visibility
 
 
 def public_index(request: HttpRequest) -> HttpResponse:

@@ -10,9 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessment.collection.access import get_round_for_user
-from assessment.regions.access import require_administrator
-from assessment.rectification.services.publishing import PublishError, publish_round, unpublish_round
 from assessment.core.redirects import safe_next
+from assessment.rectification.services.publishing import (
+    PublishError,
+    publish_round,
+    unpublish_round,
+)
+from assessment.regions.access import require_administrator
 
 
 @login_required

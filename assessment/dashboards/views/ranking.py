@@ -6,9 +6,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from assessment.results.access import get_ranking_round_for_user, ranking_visibility
+from assessment.dashboards.views.shared import (
+    charts,
+    page_rows,
+    panel,
+    paused_gc,
+    ranking_for_request,
+    ranking_table,
+    released,
+)
 from assessment.regions.access import is_administrator, supervised_prefixes
-from assessment.dashboards.views.shared import charts, page_rows, panel, paused_gc, ranking_for_request, ranking_table, released
+from assessment.results.access import get_ranking_round_for_user, ranking_visibility
 
 
 @login_required

@@ -16,7 +16,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from assessment.results.access import get_ranking_round_for_user, ranking_visibility
 from assessment.dashboards.access import get_report_job_for_user
 from assessment.dashboards.models import JobStatus
 from assessment.dashboards.reports import build
@@ -25,12 +24,13 @@ from assessment.dashboards.reports.jobs import job_path, job_refresh, job_start
 from assessment.dashboards.reports.ranking_csv import ranking_csv
 from assessment.dashboards.reports.region_report import write_region_report
 from assessment.dashboards.reports.round_report import write_round_report
-from assessment.results.selectors.nodes import maturity_levels, system_nodes
 from assessment.dashboards.selectors.ranking import ranking
 from assessment.dashboards.selectors.reports import round_report as round_report_data
-from assessment.rectification.selectors.tasks import report_tasks
-from assessment.dashboards.views.shared import build_table
 from assessment.dashboards.views.profile import visible_profile
+from assessment.dashboards.views.shared import build_table
+from assessment.rectification.selectors.tasks import report_tasks
+from assessment.results.access import get_ranking_round_for_user, ranking_visibility
+from assessment.results.selectors.nodes import maturity_levels, system_nodes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -7,8 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from assessment.regions.access import is_administrator
 from assessment.dashboards.selectors.results import result_rounds
+from assessment.regions.access import is_administrator
 
 
 @login_required

@@ -10,15 +10,22 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from assessment.dashboards.charts import ranking as ranking_charts
-from assessment.dashboards.filters import RankingFilter
-from assessment.regions.models import RegionLevel
 from assessment.collection.models import Round
 from assessment.core.db import bulk_read
-from assessment.results.selectors.nodes import maturity_levels, system_nodes
-from assessment.results.selectors.methodology import methodology
-from assessment.dashboards.selectors.ranking import RACE_PROGRESS, Ranking, RankingRow, as_race, dimension_scores, ranking
+from assessment.dashboards.charts import ranking as ranking_charts
+from assessment.dashboards.filters import RankingFilter
+from assessment.dashboards.selectors.ranking import (
+    RACE_PROGRESS,
+    Ranking,
+    RankingRow,
+    as_race,
+    dimension_scores,
+    ranking,
+)
 from assessment.dashboards.tables import LevelRaceTable, ProgressRaceTable, RankingTable
+from assessment.regions.models import RegionLevel
+from assessment.results.selectors.methodology import methodology
+from assessment.results.selectors.nodes import maturity_levels, system_nodes
 
 PER_PAGE = 50
 PER_PAGE_MAX = 500

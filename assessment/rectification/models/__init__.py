@@ -1,7 +1,19 @@
 """Rectification tasks and shared practices (发现→反馈→整改→共享)."""
 
-from assessment.rectification.models.tasks import RectificationTask, TaskAction, TaskEvent, TaskEvidence, TaskOrigin, TaskStatus
-from assessment.rectification.models.practices import Practice, PracticeEvidence, PracticeInvitation, PracticeStatus
+from assessment.rectification.models.practices import (
+    Practice,
+    PracticeEvidence,
+    PracticeInvitation,
+    PracticeStatus,
+)
+from assessment.rectification.models.tasks import (
+    RectificationTask,
+    TaskAction,
+    TaskEvent,
+    TaskEvidence,
+    TaskOrigin,
+    TaskStatus,
+)
 
 __all__ = [
     "Practice",

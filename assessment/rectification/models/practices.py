@@ -7,9 +7,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from assessment.collection.models.rounds import Round
 from assessment.core.attachments import AttachedFile
 from assessment.regions.models import Region
-from assessment.collection.models.rounds import Round
 from indicators.models import Indicator
 
 

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from assessment.collection.models.rounds import Round
 from assessment.core.attachments import AttachedFile
 from assessment.regions.models import Region
-from assessment.collection.models.rounds import Round
 from indicators.models import Indicator
 
 

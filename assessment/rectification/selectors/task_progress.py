@@ -13,12 +13,12 @@ from datetime import date, timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from assessment.results.access import RESULT_READERS
-from assessment.regions.access import visibility_filter
-from assessment.rectification.models import RectificationTask, TaskAction, TaskEvent, TaskStatus
 from assessment.collection.models import Round
+from assessment.rectification.models import RectificationTask, TaskAction, TaskEvent, TaskStatus
 from assessment.rectification.models.tasks import COMPLETE
 from assessment.rectification.selectors.tasks import today_or
+from assessment.regions.access import visibility_filter
+from assessment.results.access import RESULT_READERS
 
 STATUS_ORDER = [
     TaskStatus.OPEN,

@@ -12,12 +12,19 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from assessment.regions.access import grants_for
-from assessment.rectification.access import tasks_visibility
-from assessment.regions.models import Membership, Region, Role
-from assessment.rectification.models import Practice, PracticeStatus, RectificationTask, TaskEvent, TaskEvidence, TaskStatus
 from assessment.collection.models import Round, RoundStatus
+from assessment.rectification.access import tasks_visibility
+from assessment.rectification.models import (
+    Practice,
+    PracticeStatus,
+    RectificationTask,
+    TaskEvent,
+    TaskEvidence,
+    TaskStatus,
+)
 from assessment.rectification.models.tasks import COMPLETE
+from assessment.regions.access import grants_for
+from assessment.regions.models import Membership, Region, Role
 
 TASKS_PER_PAGE = 50
 #: How many practices a task page shows ("who does this well and how").

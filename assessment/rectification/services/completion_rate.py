@@ -19,10 +19,10 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from assessment.collection.models import AuditSource, Round, Submission, SubmissionStatus
-from assessment.rectification.models import RectificationTask
-from assessment.rectification.models.tasks import COMPLETE
 from assessment.collection.services.entry import EntryInput, EntryLocked, submission_save
 from assessment.collection.services.values import check_value
+from assessment.rectification.models import RectificationTask
+from assessment.rectification.models.tasks import COMPLETE
 from indicators.models import Indicator
 
 NOT_A_LEAF = _("%(code)s is not an indicator of the indicator system of “%(round)s”.")

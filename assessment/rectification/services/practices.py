@@ -17,13 +17,18 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from assessment.core.attachments import EvidenceKind
-from assessment.results.models import PeerStat, Result, ResultKind
-from assessment.rectification.models import Practice, PracticeEvidence, PracticeInvitation, PracticeStatus
-from assessment.regions.models import Region
 from assessment.collection.models import Round, RoundStatus
-from assessment.results.selectors.nodes import one_published, precision_of
+from assessment.core.attachments import EvidenceKind
 from assessment.core.evidence import CheckedFile
+from assessment.rectification.models import (
+    Practice,
+    PracticeEvidence,
+    PracticeInvitation,
+    PracticeStatus,
+)
+from assessment.regions.models import Region
+from assessment.results.models import PeerStat, Result, ResultKind
+from assessment.results.selectors.nodes import one_published, precision_of
 from indicators.models import Indicator
 
 #: Share of the peers (same level, with a score) whose regions may share a practice.

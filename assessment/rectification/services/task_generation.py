@@ -26,13 +26,19 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
-from assessment.results.models import PeerStat, Result, ResultKind
-from assessment.rectification.models import RectificationTask, TaskAction, TaskEvent, TaskOrigin, TaskStatus
 from assessment.collection.models import Round
-from assessment.regions.models import level_for_code
-from assessment.results.selectors.nodes import NodeInfo, precision_of, published, system_nodes
-from assessment.core.db import fetch_all
 from assessment.core.bulk_sql import table_columns
+from assessment.core.db import fetch_all
+from assessment.rectification.models import (
+    RectificationTask,
+    TaskAction,
+    TaskEvent,
+    TaskOrigin,
+    TaskStatus,
+)
+from assessment.regions.models import level_for_code
+from assessment.results.models import PeerStat, Result, ResultKind
+from assessment.results.selectors.nodes import NodeInfo, precision_of, published, system_nodes
 from assessment.results.services.result_writer import NULL, write_rows
 from indicators.engine import GateFailure
 

@@ -21,13 +21,20 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assessment.core.attachments import EvidenceKind
-from assessment.results.models import PeerStat, Result
-from assessment.rectification.models import RectificationTask, TaskAction, TaskEvent, TaskEvidence, TaskOrigin, TaskStatus
-from assessment.regions.models import Region
 from assessment.collection.models import Round
-from assessment.results.selectors.nodes import one_published, precision_of
+from assessment.core.attachments import EvidenceKind
 from assessment.core.evidence import CheckedFile
+from assessment.rectification.models import (
+    RectificationTask,
+    TaskAction,
+    TaskEvent,
+    TaskEvidence,
+    TaskOrigin,
+    TaskStatus,
+)
+from assessment.regions.models import Region
+from assessment.results.models import PeerStat, Result
+from assessment.results.selectors.nodes import one_published, precision_of
 from indicators.models import Indicator
 
 ANSWERABLE = (TaskStatus.OPEN, TaskStatus.IN_PROGRESS, TaskStatus.REOPENED)

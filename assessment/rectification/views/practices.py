@@ -11,18 +11,41 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessment.rectification.access import get_practice_evidence_for_user, get_practice_for_user, may_edit_practice, require_practice_author, require_practice_reviewer
-from assessment.regions.access import get_region_for_user, has_any_role, is_administrator, may_supervise_region, require_region_supervisor, require_role
 from assessment.collection.access import get_round_for_user
-from assessment.core.forms import query_id
-from assessment.rectification.forms.practices import InviteForm, NewPracticeForm, PracticeForm, PracticeReviewForm
-from assessment.core.attachments import EvidenceKind
-from assessment.rectification.models import PracticeStatus
-from assessment.regions.models import Role
 from assessment.collection.models import RoundStatus
-from assessment.rectification.selectors.practices import LibraryFilter, library_choices, library_page, practice_evidence
-from assessment.rectification.services import practices as service
+from assessment.core.attachments import EvidenceKind
 from assessment.core.evidence import ACCEPT_ATTRIBUTE
+from assessment.core.forms import query_id
+from assessment.rectification.access import (
+    get_practice_evidence_for_user,
+    get_practice_for_user,
+    may_edit_practice,
+    require_practice_author,
+    require_practice_reviewer,
+)
+from assessment.rectification.forms.practices import (
+    InviteForm,
+    NewPracticeForm,
+    PracticeForm,
+    PracticeReviewForm,
+)
+from assessment.rectification.models import PracticeStatus
+from assessment.rectification.selectors.practices import (
+    LibraryFilter,
+    library_choices,
+    library_page,
+    practice_evidence,
+)
+from assessment.rectification.services import practices as service
+from assessment.regions.access import (
+    get_region_for_user,
+    has_any_role,
+    is_administrator,
+    may_supervise_region,
+    require_region_supervisor,
+    require_role,
+)
+from assessment.regions.models import Role
 
 SHARED = _("Thank you: your practice waits for a supervisor's approval.")
 UPDATED = _("Saved: the practice waits for approval again.")

@@ -14,16 +14,26 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessment.regions.access import get_region_for_user, require_region_supervisor
 from assessment.collection.access import get_round_for_user
-from assessment.rectification.access import get_task_for_user, require_task_staff, require_task_supervisor
 from assessment.core.forms import query_id, require_valid
-from assessment.rectification.forms.tasks import TaskAnswerForm, TaskCreateForm, TaskEditForm, TaskNoteForm, TaskReopenForm
-from assessment.results.models import ResultKind
-from assessment.results.selectors.nodes import system_nodes
+from assessment.rectification.access import (
+    get_task_for_user,
+    require_task_staff,
+    require_task_supervisor,
+)
+from assessment.rectification.forms.tasks import (
+    TaskAnswerForm,
+    TaskCreateForm,
+    TaskEditForm,
+    TaskNoteForm,
+    TaskReopenForm,
+)
 from assessment.rectification.services import tasks as rectification
 from assessment.rectification.services.task_generation import TASK_DUE_DAYS
 from assessment.rectification.views.tasks import render_task
+from assessment.regions.access import get_region_for_user, require_region_supervisor
+from assessment.results.models import ResultKind
+from assessment.results.selectors.nodes import system_nodes
 
 ANSWERED = _("Your answer was saved.")
 MARKED_DONE = _("Marked done: a supervisor will verify it.")

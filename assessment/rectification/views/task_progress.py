@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET
 from assessment.collection.access import get_round_for_user
 from assessment.rectification.access import require_task_progress_access
 from assessment.rectification.charts import completion_timeline
-from assessment.regions.models import RegionLevel
 from assessment.rectification.selectors.task_progress import STATUS_ORDER, task_progress
+from assessment.regions.models import RegionLevel
 
 REGIONS_PER_PAGE = 50
 

@@ -8,18 +8,22 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from assessment.rectification.access import get_task_evidence_for_user, get_task_for_user, may_answer_task
-from assessment.regions.access import home_roles, is_administrator, may_supervise_region
-from assessment.core.forms import query_id
-from assessment.rectification.forms.tasks import TaskAnswerForm, TaskEditForm
-from assessment.core.attachments import EvidenceKind
-from assessment.regions.models import Role
 from assessment.collection.models import RoundStatus
-from assessment.rectification.models import TaskStatus
 from assessment.collection.selectors.rounds import rounds_for_user
-from assessment.rectification.selectors.tasks import TaskFilter, task_detail, task_page
+from assessment.core.attachments import EvidenceKind
 from assessment.core.evidence import ACCEPT_ATTRIBUTE
+from assessment.core.forms import query_id
+from assessment.rectification.access import (
+    get_task_evidence_for_user,
+    get_task_for_user,
+    may_answer_task,
+)
+from assessment.rectification.forms.tasks import TaskAnswerForm, TaskEditForm
+from assessment.rectification.models import TaskStatus
+from assessment.rectification.selectors.tasks import TaskFilter, task_detail, task_page
 from assessment.rectification.services.tasks import ANSWERABLE
+from assessment.regions.access import home_roles, is_administrator, may_supervise_region
+from assessment.regions.models import Role
 
 
 def _filters(request: HttpRequest) -> TaskFilter:

@@ -1,7 +1,7 @@
 """Computed results and what the compute step derives for the pages."""
 
-from assessment.results.models.results import Result, ResultFlag, ResultKind
 from assessment.results.models.peers import PeerStat, ScoreChange
+from assessment.results.models.results import Result, ResultFlag, ResultKind
 
 __all__ = [
     "PeerStat",

@@ -10,9 +10,9 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from assessment.collection.models.rounds import Round
 from assessment.regions.models import Region, RegionLevel
 from assessment.results.models.results import _DERIVED, ResultKind
-from assessment.collection.models.rounds import Round
 from indicators.models import Indicator
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from assessment.regions.models import Region
 from assessment.collection.models.rounds import Round
+from assessment.regions.models import Region
 from indicators.engine import Flag
 from indicators.models import Indicator, MaturityLevel
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+
 import numpy as np
 from django.db.models import QuerySet
 from django.utils.translation import get_language
-from assessment.results.models import ResultKind
+
 from assessment.collection.models import Round, RoundStatus
+from assessment.results.models import ResultKind
 from indicators.engine import Options, round_score
 from indicators.models import IndicatorSystem, MaturityLevel
 

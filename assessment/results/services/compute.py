@@ -15,10 +15,18 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
-from assessment.regions.models import Region, RegionLevel
 from assessment.collection.models import Round, Submission, SubmissionStatus, Value
+from assessment.regions.models import Region, RegionLevel
 from assessment.results.models.results import ResultKind
-from assessment.results.services.peer_stats import Standing, change_rows, comparable_previous, peer_stat_rows, replace_dashboard_rows, stored_standing, successor_changes
+from assessment.results.services.peer_stats import (
+    Standing,
+    change_rows,
+    comparable_previous,
+    peer_stat_rows,
+    replace_dashboard_rows,
+    stored_standing,
+    successor_changes,
+)
 from assessment.results.services.result_writer import ResultRows, write_results
 from indicators.engine import (
     OVERALL,

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import connection
 
-from assessment.results.models import PeerStat, Result, ResultKind, ScoreChange
 from assessment.collection.models import Round
 from assessment.regions.models import level_for_code
+from assessment.results.models import PeerStat, Result, ResultKind, ScoreChange
 from assessment.results.services.result_writer import NULL, write_rows
 from indicators.engine import Options, rank_desc, scaled_round
 

@@ -7,10 +7,15 @@ from collections.abc import Mapping
 
 from django.utils import timezone
 
-from assessment.results.models import Result, ResultKind
 from assessment.collection.models import Round
 from assessment.regions.models import level_for_code
-from assessment.results.services.peer_stats import change_rows, peer_groups_of, replace_dashboard_rows, stored_standing
+from assessment.results.models import Result, ResultKind
+from assessment.results.services.peer_stats import (
+    change_rows,
+    peer_groups_of,
+    replace_dashboard_rows,
+    stored_standing,
+)
 from indicators.models import Indicator, MaturityLevel
 
 # code → (overall score, rank among peers, maturity level code); None score = no result

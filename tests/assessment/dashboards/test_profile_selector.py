@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assessment.results.models import PeerStat, Result, ResultKind
-from assessment.regions.models import Region
 from assessment.dashboards.selectors.profile import region_profile
+from assessment.regions.models import Region
+from assessment.results.models import PeerStat, Result, ResultKind
 from assessment.results.services.compute import compute_round
 from indicators.engine import round_score
 from tests.assessment.builders import fill_values, make_round

@@ -7,7 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessment.collection.models import Round, RoundStatus
-from assessment.rectification.services.publishing import PublishError, publish_round, unpublish_round
+from assessment.rectification.services.publishing import (
+    PublishError,
+    publish_round,
+    unpublish_round,
+)
 from tests.assessment.builders import make_round
 
 

@@ -7,9 +7,9 @@ import math
 
 import numpy as np
 
-from assessment.results.selectors.nodes import LevelInfo
 from assessment.dashboards.selectors.ranking_columns import RankingRows, RegionColumns
 from assessment.dashboards.selectors.ranking_rows import RACE_PROGRESS, RACE_SCORE, RankingQuery
+from assessment.results.selectors.nodes import LevelInfo
 
 L2 = LevelInfo(pk=2, code="L2", name="发展", color="#aaa", order=2)
 L3 = LevelInfo(pk=3, code="L3", name="提升", color="#bbb", order=3)

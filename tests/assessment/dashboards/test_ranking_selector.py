@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from assessment.collection.models import Round
+from assessment.dashboards.selectors.ranking import (
+    RACE_PROGRESS,
+    Comparison,
+    RankingQuery,
+    as_race,
+    ranking,
+)
 from assessment.results.access import ranking_visibility
 from assessment.results.models import Result, ResultKind
-from assessment.collection.models import Round
-from assessment.dashboards.selectors.ranking import RACE_PROGRESS, Comparison, RankingQuery, as_race, ranking
 from tests.assessment.builders import make_round
 from tests.assessment.dashboards.builders import hand_results, refresh_progress
 

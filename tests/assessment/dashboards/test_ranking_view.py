@@ -11,9 +11,9 @@ import pytest
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.urls import reverse
 
-from assessment.regions.models import Region
 from assessment.dashboards.selectors.ranking import RankingRow
 from assessment.dashboards.views import ranking as ranking_view
+from assessment.regions.models import Region
 from tests.assessment.builders import make_round
 from tests.assessment.dashboards.builders import round_of_counties
 

@@ -6,7 +6,12 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from assessment.collection.models import Round
-from assessment.collection.services.importing import ImportRefused, ImportRules, apply_file, check_import
+from assessment.collection.services.importing import (
+    ImportRefused,
+    ImportRules,
+    apply_file,
+    check_import,
+)
 
 
 class Command(BaseCommand):

@@ -11,13 +11,13 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import translation
 
-from assessment.regions.access import get_region_for_user
-from assessment.results.access import ranking_visibility, require_ranking_access
-from assessment.results.management.commands.compute_round import find_round
-from assessment.regions.models import RegionLevel
 from assessment.dashboards.reports.round_report import write_round_report
 from assessment.dashboards.selectors.ranking import RankingQuery
 from assessment.dashboards.selectors.reports import round_report
+from assessment.regions.access import get_region_for_user
+from assessment.regions.models import RegionLevel
+from assessment.results.access import ranking_visibility, require_ranking_access
+from assessment.results.management.commands.compute_round import find_round
 
 
 class Command(BaseCommand):

@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from assessment.results.management.commands.compute_round import find_round
 from assessment.rectification.services.completion_rate import fill_completion_rate
+from assessment.results.management.commands.compute_round import find_round
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from assessment.rectification.models import Practice, PracticeStatus, RectificationTask, TaskOrigin
-from tests.assessment.reports.conftest import workbook
+from tests.assessment.dashboards.reports.conftest import workbook
 
 
 def profile_url(round_, code: str) -> str:

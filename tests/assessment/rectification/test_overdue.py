@@ -9,7 +9,12 @@ from django.urls import reverse
 
 from assessment.rectification.models import RectificationTask, TaskStatus
 from assessment.rectification.selectors.task_progress import task_progress
-from assessment.rectification.selectors.tasks import TaskFilter, staff_task_summary, task_detail, task_page
+from assessment.rectification.selectors.tasks import (
+    TaskFilter,
+    staff_task_summary,
+    task_detail,
+    task_page,
+)
 
 
 def test_a_task_is_overdue_after_its_due_date_until_it_is_done(xihu_task):

@@ -10,7 +10,13 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
-from assessment.collection.models import AuditEntry, AuditSource, Submission, SubmissionStatus, Value
+from assessment.collection.models import (
+    AuditEntry,
+    AuditSource,
+    Submission,
+    SubmissionStatus,
+    Value,
+)
 from assessment.rectification.services.completion_rate import completion_rates, fill_completion_rate
 from assessment.rectification.services.tasks import TaskAnswer, task_answer, task_mark_done
 from indicators.models import Indicator

@@ -7,10 +7,10 @@ from collections import Counter
 import pytest
 from django.contrib.auth import get_user_model
 
-from assessment.regions.models import Membership
-from assessment.rectification.models import Practice, RectificationTask, TaskEvent
 from assessment.collection.models import Round, Submission, Value
 from assessment.demo.demo import DEMO_PASSWORD, seed_demo
+from assessment.rectification.models import Practice, RectificationTask, TaskEvent
+from assessment.regions.models import Membership
 
 
 def snapshot() -> dict[str, int]:

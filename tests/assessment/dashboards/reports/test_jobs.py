@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from assessment.dashboards.models import JobStatus, ReportJob
 from assessment.dashboards.reports import jobs
-from tests.assessment.reports.conftest import column_values, workbook
+from tests.assessment.dashboards.reports.conftest import column_values, workbook
 
 
 @pytest.fixture

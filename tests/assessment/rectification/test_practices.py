@@ -8,9 +8,16 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from assessment.rectification.models import Practice, PracticeEvidence, PracticeStatus
+from assessment.rectification.services.practices import (
+    PracticeInput,
+    eligible_leaves,
+    practice_approve,
+    practice_create,
+    practice_invite,
+    top_cutoff,
+)
 from assessment.regions.models import Region
 from assessment.results.models import Result
-from assessment.rectification.services.practices import PracticeInput, eligible_leaves, practice_approve, practice_create, practice_invite, top_cutoff
 from tests.assessment.conftest import upload
 from tests.assessment.files import PDF_BYTES
 

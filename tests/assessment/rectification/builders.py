@@ -7,9 +7,9 @@ from collections.abc import Mapping
 
 from django.utils import timezone
 
-from assessment.results.models import PeerStat, Result, ResultKind
 from assessment.collection.models import Round, RoundStatus
 from assessment.regions.models import level_for_code
+from assessment.results.models import PeerStat, Result, ResultKind
 from indicators.models import Indicator
 from tests.assessment.builders import make_round
 

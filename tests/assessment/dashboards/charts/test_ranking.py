@@ -6,10 +6,10 @@ import json
 
 from django.utils import translation
 
-from assessment.dashboards.charts import ranking as charts
 from assessment.collection.models import Round
-from assessment.results.selectors.nodes import LevelInfo, NodeInfo
+from assessment.dashboards.charts import ranking as charts
 from assessment.dashboards.selectors.ranking import RankingRow, Trend, TrendPoint
+from assessment.results.selectors.nodes import LevelInfo, NodeInfo
 
 L2 = LevelInfo(pk=2, code="L2", name="发展", color="#e67e22", order=2)
 L3 = LevelInfo(pk=3, code="L3", name="规范", color="#d4ac0d", order=3)

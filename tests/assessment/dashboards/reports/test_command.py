@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
-from tests.assessment.reports.conftest import column_values
+from tests.assessment.dashboards.reports.conftest import column_values
 
 
 def test_every_level_and_region_without_a_user(computed, tmp_path):

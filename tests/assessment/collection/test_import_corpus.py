@@ -18,8 +18,13 @@ import pytest
 from django.urls import reverse
 
 from assessment.collection.models import AuditEntry, ImportBatch, Value
-from assessment.collection.services.importing import ImportRefused, ImportRules, apply_file, check_import
-from tests.assessment.workbooks import XLSX, as_bytes, put, template
+from assessment.collection.services.importing import (
+    ImportRefused,
+    ImportRules,
+    apply_file,
+    check_import,
+)
+from tests.assessment.collection.workbooks import XLSX, as_bytes, put, template
 from tests.conftest import make_user
 
 SHEET = "xl/worksheets/sheet1.xml"

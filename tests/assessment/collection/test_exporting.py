@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assessment.regions.models import Region
 from assessment.core.excel import safe_text
+from assessment.regions.models import Region
+from tests.assessment.collection.workbooks import XLSX, column_of, row_of, template
 from tests.assessment.conftest import fill
-from tests.assessment.workbooks import XLSX, column_of, row_of, template
 
 
 def test_the_template_has_headers_rows_and_validation(open_round, staff_xihu, xihu):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from assessment.collection.models import AuditEntry, ImportBatch
-from tests.assessment.workbooks import put, stored, template, upload_book
+from tests.assessment.collection.workbooks import put, stored, template, upload_book
 
 
 def test_dry_run_then_apply_through_the_pages(client, open_round, evaluator_zhejiang):

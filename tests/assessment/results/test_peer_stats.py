@@ -8,8 +8,8 @@ from itertools import pairwise
 import numpy as np
 import pytest
 
-from assessment.results.models import PeerStat, Result, ResultKind, ScoreChange
 from assessment.collection.models import Value
+from assessment.results.models import PeerStat, Result, ResultKind, ScoreChange
 from assessment.results.services import result_writer
 from assessment.results.services.compute import compute_round
 from assessment.results.services.peer_stats import Standing, change_rows

@@ -10,12 +10,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessment.regions.models import Region
 from assessment.collection.models import RoundStatus
 from assessment.dashboards.reports.files import content_disposition
 from assessment.dashboards.reports.region_report import TaskRow, add_rectification_sheet
+from assessment.regions.models import Region
 from tests.assessment.dashboards.builders import round_of_counties
-from tests.assessment.reports.conftest import HOSTILE, workbook
+from tests.assessment.dashboards.reports.conftest import HOSTILE, workbook
 
 
 def csv_url(round_, query: str = "") -> str:

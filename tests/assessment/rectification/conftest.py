@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from assessment.rectification.models import RectificationTask
 from assessment.collection.models import Round
+from assessment.rectification.models import RectificationTask
 from assessment.rectification.services.publishing import publish_round
-from tests.assessment.loop.builders import closed_round, gate, store_results
+from tests.assessment.rectification.builders import closed_round, gate, store_results
 
 SCORES = {
     "330106": {"DS.1.1": 45.0, "DS": 55.0, "SV.3.1": 59.996, "SV.1.1": 60.0, "BL.1.1": 80.0},

@@ -6,7 +6,13 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from assessment.regions.access import can_see_region, get_region_for_user, require_role, roles_on, visible_regions
+from assessment.regions.access import (
+    can_see_region,
+    get_region_for_user,
+    require_role,
+    roles_on,
+    visible_regions,
+)
 from assessment.regions.models import Region, Role
 
 

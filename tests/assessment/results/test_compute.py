@@ -11,10 +11,15 @@ from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessment.results.models import Result, ResultFlag, ResultKind
 from assessment.collection.models import Round, Value
+from assessment.results.models import Result, ResultFlag, ResultKind
 from assessment.results.services import result_writer
-from assessment.results.services.compute import ComputeError, compute_round, round_options, system_model
+from assessment.results.services.compute import (
+    ComputeError,
+    compute_round,
+    round_options,
+    system_model,
+)
 from indicators.engine import OVERALL, compute
 from tests.assessment.builders import fill_values, make_round
 

@@ -11,10 +11,14 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
 
 from assessment.collection.models import AuditEntry, Submission, Value
-from assessment.collection.services.importing import ImportRefused, ImportRules, apply_file, check_import
+from assessment.collection.services.importing import (
+    ImportRefused,
+    ImportRules,
+    apply_file,
+    check_import,
+)
 from assessment.collection.services.submissions import submission_approve, submission_submit
-from tests.assessment.conftest import fill
-from tests.assessment.workbooks import (
+from tests.assessment.collection.workbooks import (
     as_bytes,
     column_letter,
     column_of,
@@ -23,6 +27,7 @@ from tests.assessment.workbooks import (
     stored,
     template,
 )
+from tests.assessment.conftest import fill
 
 
 def check(round_, workbook: Workbook, rules: ImportRules | None = None):

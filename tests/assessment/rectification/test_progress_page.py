@@ -11,11 +11,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessment.rectification.models import RectificationTask, TaskEvent, TaskStatus
-from assessment.regions.models import Region
 from assessment.rectification.selectors.task_progress import task_progress
 from assessment.rectification.services.publishing import publish_round
-from assessment.rectification.services.tasks import TaskAnswer, task_answer, task_mark_done, task_verify
-from tests.assessment.loop.builders import closed_round, store_results
+from assessment.rectification.services.tasks import (
+    TaskAnswer,
+    task_answer,
+    task_mark_done,
+    task_verify,
+)
+from assessment.regions.models import Region
+from tests.assessment.rectification.builders import closed_round, store_results
 
 
 def url(round_) -> str:

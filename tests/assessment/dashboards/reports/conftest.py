@@ -12,8 +12,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from assessment.regions.models import Region
 from assessment.collection.models import RoundStatus, Value
+from assessment.regions.models import Region
 from assessment.results.services.compute import compute_round
 from tests.assessment.builders import fill_values, make_round
 from tests.assessment.dashboards.conftest import rounds  # noqa: F401 (hand-made results)

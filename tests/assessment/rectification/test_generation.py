@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessment.rectification.models import RectificationTask, TaskAction, TaskEvent, TaskOrigin
-from assessment.regions.models import Region
-from assessment.results.services.compute import compute_round
 from assessment.rectification.services.publishing import publish_round, unpublish_round
 from assessment.rectification.services.task_generation import TASK_DUE_DAYS, generate_tasks
+from assessment.regions.models import Region
+from assessment.results.services.compute import compute_round
 from tests.assessment.builders import fill_values, make_round
-from tests.assessment.loop.builders import closed_round, gate, store_results
+from tests.assessment.rectification.builders import closed_round, gate, store_results
 
 
 def tasks_of(round_, code: str) -> dict[str, RectificationTask]:

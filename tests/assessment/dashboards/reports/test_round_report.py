@@ -7,11 +7,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl.chart import BarChart
 
-from assessment.results.models import Result, ResultKind
 from assessment.collection.models import Value
+from assessment.results.models import Result, ResultKind
 from indicators.models import Indicator
 from tests.assessment.dashboards.builders import round_of_counties
-from tests.assessment.reports.conftest import HOSTILE, column_values, workbook
+from tests.assessment.dashboards.reports.conftest import HOSTILE, column_values, workbook
 
 SHEETS = ["概览", "排名", "维度得分", "指标得分", "原始数据", "图表", "说明"]
 HANGZHOU_COUNTIES = "?level=county&parent=330100"

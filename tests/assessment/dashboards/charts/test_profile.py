@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from assessment.dashboards.charts import profile as charts
 from assessment.collection.models import Round
-from assessment.results.selectors.nodes import LevelInfo, NodeInfo
+from assessment.dashboards.charts import profile as charts
 from assessment.dashboards.selectors.profile import HistoryEntry, NodeScore
+from assessment.results.selectors.nodes import LevelInfo, NodeInfo
 
 
 def node_score(code: str, name: str, score, median, best) -> NodeScore:
