@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
@@ -105,3 +107,8 @@ def _number(value: Decimal | None) -> int | float | None:
     if value is None:
         return None
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+def local_datetime(value) -> str:
+    """A moment as the reader's clock shows it (Asia/Shanghai), or a dash."""
+    return date_format(timezone.localtime(value), "Y-m-d H:i") if value else DASH

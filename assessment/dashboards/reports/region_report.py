@@ -8,8 +8,6 @@ plain rows, so wiring them in is one call where the profile's tasks are known.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,22 +15,11 @@ from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 
 from assessment.dashboards.reports import labels, styles
-from assessment.dashboards.reports.round_report import _date, _fact
 from assessment.dashboards.reports.sheets import Col, ReportSheet
 from assessment.dashboards.selectors.profile import NodeScore, RegionProfile
 from assessment.dashboards.selectors.reports import raw_values
+from assessment.rectification.selectors.tasks import TaskRow
 from assessment.results.models import ResultKind
-
-
-@dataclass(frozen=True)
-class TaskRow:
-    """One rectification task as the 整改任务 sheet shows it (plain values, no model)."""
-
-    title: str
-    indicator: str  # code and name, e.g. "DS.1.3 重点领域数据归集率"
-    status: str  # as the reader should see it, e.g. "整改中"
-    due: date | None
-    owner: str
 
 
 def write_region_report(
@@ -123,11 +110,11 @@ def _overview(workbook, profile: RegionProfile, header: str, exported_by: str) -
             + (f"（{profile.leader.name}）" if profile.leader else ""),
         ),
         (_("Gates"), "；".join(profile.gate_reasons) or labels.DASH),
-        (_("Exported"), _date(timezone.now())),
+        (_("Exported"), labels.local_datetime(timezone.now())),
         (_("Exported by"), exported_by),
     ]
     for label, value in facts:
-        _fact(sheet, label, value)
+        sheet.fact(label, value)
     sheet.append([])
     sheet.table_header(
         [_("Area"), _("Name"), _("Score"), _("Rank"), _("Peer median"), _("Best"), _("vs median")]

@@ -9,8 +9,6 @@ its rows to temporary files and is zipped straight into the target.
 
 from __future__ import annotations
 
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -93,14 +91,14 @@ def write_overview(workbook: Workbook, report: RoundReport, header: str) -> None
         (_("Status"), round_.get_status_display()),
         (_("Indicator system"), method.system),
         (_("Methodology"), method.text),
-        (_("Results computed"), _date(round_.computed_at)),
-        (_("Exported"), _date(report.exported_at)),
+        (_("Results computed"), labels.local_datetime(round_.computed_at)),
+        (_("Exported"), labels.local_datetime(report.exported_at)),
         (_("Exported by"), report.exported_by),
         (_("Filter"), filter_text(report)),
         (_("Regions in this report"), len(report.rows)),
     ]
     for label, value in facts:
-        _fact(sheet, label, value)
+        sheet.fact(label, value)
     for section in report.sections:
         sheet.append([])
         _distribution(sheet, report, section)
@@ -108,21 +106,6 @@ def write_overview(workbook: Workbook, report: RoundReport, header: str) -> None
         _top(sheet, report, section)
         sheet.append([])
         _improved(sheet, report, section)
-
-
-def _date(value) -> str:
-    return date_format(timezone.localtime(value), "Y-m-d H:i") if value else labels.DASH
-
-
-def _fact(sheet: ReportSheet, label: str, value) -> None:
-    """A label and its value, the value spread over the columns to its right."""
-    text = str(value) if value is not None else ""
-    row = sheet.rows + 1
-    sheet.append([label, sheet.styled(value, alignment=styles.WRAP)])
-    sheet.sheet.merged_cells.add(f"B{row}:G{row}")
-    lines = max(1, -(-styles.text_width(text) // 96))  # B:G hold about 96 units per line
-    if lines > 1:
-        sheet.sheet.row_dimensions[row].height = 15 * lines + 3
 
 
 def filter_text(report: RoundReport) -> str:

@@ -108,6 +108,16 @@ class ReportSheet:
         )
         self.rows += 1
 
+    def fact(self, label: str, value) -> None:
+        """A label and its value, the value spread over the columns to its right."""
+        text = str(value) if value is not None else ""
+        row = self.rows + 1
+        self.append([label, self.styled(value, alignment=styles.WRAP)])
+        self.sheet.merged_cells.add(f"B{row}:G{row}")
+        lines = max(1, -(-styles.text_width(text) // 96))  # B:G hold about 96 units per line
+        if lines > 1:
+            self.sheet.row_dimensions[row].height = 15 * lines + 3
+
     def append(self, values: Sequence) -> None:
         """One data row; text is neutralised, columns with a format use their prototype."""
         row = []

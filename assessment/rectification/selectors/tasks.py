@@ -137,12 +137,20 @@ def open_tasks(*, round_: Round, region: Region) -> list[RectificationTask]:
     )
 
 
-def report_tasks(*, round_: Round, region: Region) -> list:
+@dataclass(frozen=True)
+class TaskRow:
+    """One rectification task as the 整改任务 sheet shows it (plain values, no model)."""
+
+    title: str
+    indicator: str  # code and name, e.g. "DS.1.3 重点领域数据归集率"
+    status: str  # as the reader should see it, e.g. "整改中"
+    due: date | None
+    owner: str
+
+
+def report_tasks(*, round_: Round, region: Region) -> list[TaskRow]:
     """Every task of the region in the round as `TaskRow`s of the 整改任务 sheet (two
     queries)."""
-    # The report module builds on the profile selector, which builds on this one.
-    from assessment.dashboards.reports.region_report import TaskRow
-
     owners = "、".join(region_owners(region))
     tasks = (
         RectificationTask.objects.filter(round=round_, region=region)

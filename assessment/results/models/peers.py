@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessment.collection.models.rounds import Round
 from assessment.regions.models import Region, RegionLevel
-from assessment.results.models.results import _DERIVED, ResultKind
+from assessment.results.models.results import DERIVED_KEY, ResultKind
 from indicators.models import Indicator
 
 
@@ -29,7 +29,7 @@ class PeerStat(models.Model):
         verbose_name=_("round"),
         on_delete=models.CASCADE,
         related_name="peer_stats",
-        **_DERIVED,
+        **DERIVED_KEY,
     )
     level = models.CharField(_("region level"), max_length=10, choices=RegionLevel.choices)
     indicator = models.ForeignKey(
@@ -40,7 +40,7 @@ class PeerStat(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
         help_text=_("Empty for the overall score."),
-        **_DERIVED,
+        **DERIVED_KEY,
     )
     kind = models.PositiveSmallIntegerField(_("kind"), choices=ResultKind.choices)
     count = models.PositiveIntegerField(_("regions with a score"))
@@ -55,7 +55,7 @@ class PeerStat(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
         help_text=_("The lowest code among equal best scores."),
-        **_DERIVED,
+        **DERIVED_KEY,
     )
 
     class Meta:
@@ -84,21 +84,21 @@ class ScoreChange(models.Model):
         verbose_name=_("round"),
         on_delete=models.CASCADE,
         related_name="score_changes",
-        **_DERIVED,
+        **DERIVED_KEY,
     )
     region = models.ForeignKey(
         Region,
         verbose_name=_("region"),
         on_delete=models.CASCADE,
         related_name="+",
-        **_DERIVED,
+        **DERIVED_KEY,
     )
     previous = models.ForeignKey(
         Round,
         verbose_name=_("compared with round"),
         on_delete=models.CASCADE,
         related_name="+",
-        **_DERIVED,
+        **DERIVED_KEY,
     )
     previous_score = models.FloatField(_("previous score"), null=True, blank=True)
     previous_rank = models.PositiveIntegerField(_("previous rank"), null=True, blank=True)

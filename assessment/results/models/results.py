@@ -28,7 +28,7 @@ ResultFlag = Flag
 # them cost more than the whole computation (measured: 2.5 s of FK checks on PostgreSQL), so
 # the keys are plain columns with Django-side cascades; the compute step only ever writes ids
 # it has just read, and the composite index in Meta serves every query the pages make.
-_DERIVED = {"db_constraint": False, "db_index": False}
+DERIVED_KEY = {"db_constraint": False, "db_index": False}
 
 
 class Result(models.Model):
@@ -37,14 +37,14 @@ class Result(models.Model):
         verbose_name=_("round"),
         on_delete=models.CASCADE,
         related_name="results",
-        **_DERIVED,
+        **DERIVED_KEY,
     )
     region = models.ForeignKey(
         Region,
         verbose_name=_("region"),
         on_delete=models.CASCADE,
         related_name="results",
-        **_DERIVED,
+        **DERIVED_KEY,
     )
     indicator = models.ForeignKey(
         Indicator,
@@ -54,7 +54,7 @@ class Result(models.Model):
         on_delete=models.CASCADE,
         related_name="results",
         help_text=_("Empty for the overall score."),
-        **_DERIVED,
+        **DERIVED_KEY,
     )
     kind = models.PositiveSmallIntegerField(_("kind"), choices=ResultKind.choices)
     score = models.FloatField(_("score"), null=True, blank=True)
@@ -71,7 +71,7 @@ class Result(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        **_DERIVED,
+        **DERIVED_KEY,
     )
     level_by_score = models.ForeignKey(
         MaturityLevel,
@@ -80,7 +80,7 @@ class Result(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        **_DERIVED,
+        **DERIVED_KEY,
     )
     gate_notes = models.JSONField(
         _("gates that held the level back"), null=True, blank=True, help_text=_("Overall only.")
