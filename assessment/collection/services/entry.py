@@ -37,7 +37,7 @@ from assessment.collection.models import (
 )
 from assessment.collection.rules import entry_lock
 from assessment.collection.services.values import canonical
-from assessment.core.attachments import EvidenceKind
+from assessment.core.attachments import remove_attachment, store_attachments
 from assessment.core.evidence import CheckedFile
 
 SAVE_RETRIES = 5
@@ -234,10 +234,7 @@ def _write(submission, user, changes, stored, removals, data, version, source) -
         )
     for evidence in removals:
         audit.append(_evidence_entry(submission, user, now, evidence, version, source, added=False))
-        if evidence.file:
-            # Only once the removal is committed: a rolled-back save must keep the file.
-            transaction.on_commit(partial(evidence.file.storage.delete, evidence.file.name))
-        evidence.delete()
+        remove_attachment(evidence)
     added = _add_evidence(submission, user, data)
     audit.extend(
         _evidence_entry(submission, user, now, evidence, version, source, added=True)
@@ -260,33 +257,14 @@ def _value_row(submission, indicator_id, stored, user) -> Value:
 
 
 def _add_evidence(submission, user, data: EntryInput) -> list[Evidence]:
-    added = []
-    for indicator_id, checked_files in data.files.items():
-        for checked in checked_files:
-            evidence = Evidence(
-                submission=submission,
-                indicator_id=indicator_id,
-                kind=EvidenceKind.FILE,
-                original_name=checked.name,
-                content_type=checked.file_type.content_type,
-                size=checked.upload.size,
-                added_by=user,
-            )
-            # Stored under a generated name; only the extension of the checked name is kept.
-            evidence.file.save(f"x{checked.file_type.extensions[0]}", checked.upload, save=False)
-            evidence.save()
-            added.append(evidence)
+    def make(indicator_id: int) -> partial[Evidence]:
+        return partial(Evidence, submission=submission, indicator_id=indicator_id)
+
+    added: list[Evidence] = []
+    for indicator_id, files in data.files.items():
+        added += store_attachments(make(indicator_id), files=files, user=user)
     for indicator_id, links in data.links.items():
-        for url in links:
-            added.append(
-                Evidence.objects.create(
-                    submission=submission,
-                    indicator_id=indicator_id,
-                    kind=EvidenceKind.LINK,
-                    url=url,
-                    added_by=user,
-                )
-            )
+        added += store_attachments(make(indicator_id), links=links, user=user)
     return added
 
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -28,7 +28,7 @@ from assessment.collection.selectors.entry import (
 )
 from assessment.collection.services.entry import submission_save
 from assessment.collection.services.submissions import submission_submit
-from assessment.core.attachments import EvidenceKind
+from assessment.core.attachments import attachment_response
 from assessment.core.evidence import ACCEPT_ATTRIBUTE
 from assessment.regions.access import is_administrator
 
@@ -176,16 +176,4 @@ def entry_history(request: HttpRequest, round_id: int, code: str) -> HttpRespons
 @login_required
 @require_GET
 def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
-    evidence = get_evidence_for_user(request.user, evidence_id)
-    if evidence.kind != EvidenceKind.FILE or not evidence.file:
-        raise Http404
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type or "application/octet-stream",
-    )
+    return attachment_response(get_evidence_for_user(request.user, evidence_id))

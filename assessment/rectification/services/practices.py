@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,7 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from assessment.collection.models import Round, RoundStatus
-from assessment.core.attachments import EvidenceKind
+from assessment.core.attachments import store_attachments
 from assessment.core.evidence import CheckedFile
 from assessment.rectification.models import (
     Practice,
@@ -170,21 +171,9 @@ def practice_update(*, practice: Practice, user, data: PracticeInput) -> Practic
 
 
 def _add_evidence(practice: Practice, user, data: PracticeInput) -> None:
-    for checked in data.files:
-        item = PracticeEvidence(
-            practice=practice,
-            kind=EvidenceKind.FILE,
-            original_name=checked.name,
-            content_type=checked.file_type.content_type,
-            size=checked.upload.size,
-            added_by=user,
-        )
-        item.file.save(f"x{checked.file_type.extensions[0]}", checked.upload, save=False)
-        item.save()
-    for url in data.links:
-        PracticeEvidence.objects.create(
-            practice=practice, kind=EvidenceKind.LINK, url=url, added_by=user
-        )
+    store_attachments(
+        partial(PracticeEvidence, practice=practice), files=data.files, links=data.links, user=user
+    )
 
 
 def _review(practice: Practice, user, *, to: str, note: str) -> Practice:

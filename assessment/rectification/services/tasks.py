@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessment.collection.models import Round
-from assessment.core.attachments import EvidenceKind
+from assessment.core.attachments import store_attachments
 from assessment.core.evidence import CheckedFile
 from assessment.rectification.models import (
     RectificationTask,
@@ -123,35 +124,16 @@ def task_answer(*, task: RectificationTask, user, answer: TaskAnswer) -> Rectifi
         )
         if answer.percent is not None:
             fields["progress"] = answer.percent
-    for item in _add_evidence(task, user, answer):
+    added = store_attachments(
+        partial(TaskEvidence, task=task), files=answer.files, links=answer.links, user=user
+    )
+    for item in added:
         events.append(_event(task, user, TaskAction.EVIDENCE, at=now, text=item.label))
     if fields:
         RectificationTask.objects.filter(pk=task.pk).update(updated_at=now, **fields)
     TaskEvent.objects.bulk_create(events)
     task.refresh_from_db()
     return task
-
-
-def _add_evidence(task, user, answer: TaskAnswer) -> list[TaskEvidence]:
-    added = []
-    for checked in answer.files:
-        item = TaskEvidence(
-            task=task,
-            kind=EvidenceKind.FILE,
-            original_name=checked.name,
-            content_type=checked.file_type.content_type,
-            size=checked.upload.size,
-            added_by=user,
-        )
-        # Stored under a generated name; only the extension of the checked name is kept.
-        item.file.save(f"x{checked.file_type.extensions[0]}", checked.upload, save=False)
-        item.save()
-        added.append(item)
-    for url in answer.links:
-        added.append(
-            TaskEvidence.objects.create(task=task, kind=EvidenceKind.LINK, url=url, added_by=user)
-        )
-    return added
 
 
 @transaction.atomic

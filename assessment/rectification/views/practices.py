@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from assessment.collection.access import get_round_for_user
 from assessment.collection.models import RoundStatus
-from assessment.core.attachments import EvidenceKind
+from assessment.core.attachments import attachment_response
 from assessment.core.evidence import ACCEPT_ATTRIBUTE
 from assessment.core.forms import query_id
 from assessment.rectification.access import (
@@ -228,16 +228,4 @@ def practice_invite(request: HttpRequest, round_id: int, code: str) -> HttpRespo
 @login_required
 @require_GET
 def practice_evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
-    item = get_practice_evidence_for_user(request.user, evidence_id)
-    if item.kind != EvidenceKind.FILE or not item.file:
-        raise Http404
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=item.original_name,
-        content_type=item.content_type or "application/octet-stream",
-    )
+    return attachment_response(get_practice_evidence_for_user(request.user, evidence_id))

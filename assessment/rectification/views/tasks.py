@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from assessment.collection.models import RoundStatus
 from assessment.collection.selectors.rounds import rounds_for_user
-from assessment.core.attachments import EvidenceKind
+from assessment.core.attachments import attachment_response
 from assessment.core.evidence import ACCEPT_ATTRIBUTE
 from assessment.core.forms import query_id
 from assessment.rectification.access import (
@@ -91,16 +91,4 @@ def render_task(request: HttpRequest, task, *, answer_form=None, edit_form=None,
 @login_required
 @require_GET
 def task_evidence(request: HttpRequest, evidence_id: int) -> FileResponse:
-    item = get_task_evidence_for_user(request.user, evidence_id)
-    if item.kind != EvidenceKind.FILE or not item.file:
-        raise Http404
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=item.original_name,
-        content_type=item.content_type or "application/octet-stream",
-    )
+    return attachment_response(get_task_evidence_for_user(request.user, evidence_id))
