@@ -26,7 +26,6 @@ def test_collectstatic_with_the_production_storage(tmp_path):
         "vendor/bootstrap/bootstrap.min.css",
         "vendor/bootstrap/bootstrap.bundle.min.js",
         "vendor/plotly/plotly.min.js",
-        "vendor/htmx/htmx.min.js",
         "css/app.css",
     ):
         assert name in manifest
