@@ -26,7 +26,6 @@ from assessment.rectification.models import (
     TaskEvent,
     TaskStatus,
 )
-from assessment.rectification.models.tasks import COMPLETE
 from assessment.rectification.services.practices import (
     PracticeInput,
     practice_approve,
@@ -215,13 +214,3 @@ def _share(round_: Round) -> None:
         )
         if approve and practice.status == PracticeStatus.PENDING:
             practice_approve(practice=practice, user=supervisor, note="经审核，可供各地借鉴。")
-
-
-def demo_loop_summary(round_: Round) -> dict[str, int]:
-    """Counts for the demo's printout and its test."""
-    tasks = RectificationTask.objects.filter(round=round_)
-    return {
-        "tasks": tasks.count(),
-        "complete": tasks.filter(status__in=COMPLETE).count(),
-        "practices": Practice.objects.filter(round=round_).count(),
-    }

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import Http404
 
 from assessment.regions.models import Membership, Region, Role
@@ -96,10 +96,6 @@ def visibility_filter(user, *, field: str = "code", roles: Iterable[str] | None 
         else:
             condition |= Q(**{f"{field}__startswith": grant.prefix})
     return condition
-
-
-def visible_regions(user, *, roles: Iterable[str] | None = None) -> QuerySet[Region]:
-    return Region.objects.filter(visibility_filter(user, roles=roles))
 
 
 def get_region_for_user(user, code: str) -> Region:

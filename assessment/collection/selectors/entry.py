@@ -88,10 +88,6 @@ class EntryRow:
         return review_flag(self.indicator, self.value)
 
     @property
-    def missing_value(self) -> bool:
-        return self.value is None
-
-    @property
     def missing_evidence(self) -> bool:
         return self.indicator.evidence_required and not self.evidence
 

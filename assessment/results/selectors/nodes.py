@@ -50,11 +50,6 @@ class SystemNodes:
     def leaves(self) -> list[NodeInfo]:
         return [n for n in self.nodes if n.kind == ResultKind.LEAF]
 
-    def area_of(self, node: NodeInfo) -> NodeInfo:
-        while node.parent_id is not None:
-            node = self.by_id[node.parent_id]
-        return node
-
 
 def system_nodes(system: IndicatorSystem) -> SystemNodes:
     """The system's nodes with their kind and points, in pre-order (one query).

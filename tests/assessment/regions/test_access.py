@@ -11,13 +11,17 @@ from assessment.regions.access import (
     get_region_for_user,
     require_role,
     roles_on,
-    visible_regions,
+    visibility_filter,
 )
 from assessment.regions.models import Region, Role
 
 
 def codes(queryset) -> set[str]:
     return set(queryset.values_list("code", flat=True))
+
+
+def visible_regions(user):
+    return Region.objects.filter(visibility_filter(user))
 
 
 def test_staff_see_only_their_own_region(staff_xihu):
