@@ -1,4 +1,4 @@
-"""Full round recompute at national scale (issue 3): read → compute → write every Result.
+"""Full round recompute at national scale: read → compute → write every Result.
 
 Target: ≤ 1.4 s on PostgreSQL (read values, run the engine, replace 212,058 Results); SQLite
 reported too. Measured without and with the 1,000-draw Monte Carlo rank intervals.

@@ -1,4 +1,4 @@
-"""Dashboards at national scale (issue 5): the ranking page for all 2,846 counties.
+"""Dashboards at national scale: the ranking page for all 2,846 counties.
 
 Builds 4 nationwide rounds (3,213 divisions, 43 leaves, each compared with the one before)
 through the real compute step, then requests the pages through the Django test client (the

@@ -1,4 +1,4 @@
-"""Saving a draft of the 43-indicator entry form (issue 4: server time p95 ≤ 100 ms on
+"""Saving a draft of the 43-indicator entry form (target: server time p95 ≤ 100 ms on
 PostgreSQL).
 
 A nationwide round is opened (3,213 submissions, each with 43 values, so the tables have their

@@ -1,4 +1,4 @@
-"""Hostile workbooks are refused quickly and in little memory (issue 15).
+"""Hostile workbooks are refused quickly and in little memory.
 
 Two files found when the product was attacked from outside, for Zhejiang's round (101 regions):
 a sheet with all 1,048,576 rows Excel allows, each holding an empty value, and a 20,000 × 44

@@ -1,4 +1,4 @@
-"""Bulk Excel import at national scale (issue 4): 3,213 regions × 43 indicators.
+"""Bulk Excel import at national scale: 3,213 regions × 43 indicators.
 
 A nationwide round (no scope; provinces, cities and counties) is opened, a workbook with a value
 in every cell is written through the export, the values are cleared, and then the import is

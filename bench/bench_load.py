@@ -1,4 +1,4 @@
-"""Deadline-day load test (issue 8): gunicorn workers on PostgreSQL, many users at once.
+"""Deadline-day load test: gunicorn workers on PostgreSQL, many users at once.
 
 Starts its own throwaway PostgreSQL database and gunicorn (loopback only), logs in N staff
 users who keep saving drafts of their own region's submission and M supervisors who keep

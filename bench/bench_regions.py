@@ -1,4 +1,4 @@
-"""Loading all 3,213 divisions of China (issue 2: under 5 s on SQLite).
+"""Loading all 3,213 divisions of China (target: under 5 s on SQLite).
 
 .venv/bin/python bench/bench_regions.py                      # SQLite
 .venv/bin/python bench/bench_regions.py --database-url postgres://postgres@127.0.0.1/postgres

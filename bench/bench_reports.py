@@ -1,4 +1,4 @@
-"""Excel reports at national scale (issue 6): the round report of all 3,213 regions.
+"""Excel reports at national scale: the round report of all 3,213 regions.
 
 Builds two nationwide rounds (2024 → 2025, 3,213 divisions × 43 leaves of approved values,
 `bench/national.py`) and computes them with the real compute step, plus a provincial round

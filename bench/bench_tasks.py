@@ -1,5 +1,4 @@
-"""Rectification tasks at national scale (issue 7): publishing a round turns its findings into
-tasks.
+"""Rectification tasks at national scale: publishing a round turns its findings into tasks.
 
 A nationwide round (3,213 divisions, 43 leaves, approved demo values) is computed by the real
 compute step; then `generate_tasks` (what `publish_round` runs in its transaction) is timed:

@@ -1,9 +1,10 @@
 """The Jinja2 environment for the few templates that render many times per page.
 
-Django's template language costs about 10 µs per variable; the entry form repeats one block per
-indicator (43 on the default system, about 90 variables each), which made the form the most
-expensive page under load. Jinja2 compiles that block to Python (docs/BENCHMARKS.md, "Load").
-Every other page stays a Django template. Autoescaping is on (Django's Jinja2 backend default);
+Django's template language looks every variable up at render time, trying dictionary,
+attribute and index access in turn; the entry form repeats one block per indicator (43 on the
+default system, about 90 variables each), which made the form the most expensive page under
+load. Jinja2 compiles that block to Python (docs/BENCHMARKS.md, "Load"). Every other page
+stays a Django template. Autoescaping is on (Django's Jinja2 backend default);
 texts are translated with Django's gettext, so `makemessages` finds `_("…")` as in any template.
 """
 

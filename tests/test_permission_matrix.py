@@ -166,7 +166,7 @@ MATRIX: dict[str, Case] = {
     "assessment:export_download": Case("GET", lambda w: [w.job], admin_only(
         staff_a=OK, staff_b=NOT_FOUND, supervisor_other=NOT_FOUND, evaluator=NOT_FOUND)),
     "assessment:round_unpublish": Case("POST", PUBLISHED, admin_only()),
-    # Rectification tasks (issue 7)
+    # Rectification tasks
     "assessment:task_list": Case("GET", NONE, everyone()),
     "assessment:task_detail": Case(
         "GET", TASK, everyone(staff_b=NOT_FOUND, supervisor_other=NOT_FOUND)

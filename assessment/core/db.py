@@ -25,8 +25,8 @@ def bulk_read() -> Iterator[None]:
 
     A national ranking allocates some 40,000 short-lived objects without reference cycles
     (fetched rows, ranking rows); the collector would sweep them dozens of times per request
-    to find nothing: measured +8 ms median and +35 ms p95 on the 2,846-county ranking
-    (docs/BENCHMARKS.md). Reference counting still frees everything at once; the collector
+    to find nothing, a noticeable part of the national ranking's time (measured in
+    docs/BENCHMARKS.md). Reference counting still frees everything at once; the collector
     resumes afterwards. Nothing in the read creates a cycle.
     """
     was_enabled = gc.isenabled()

@@ -10,7 +10,7 @@ urlpatterns = [
     path("results/", results.results, name="results"),
     path("results/<int:round_id>/", ranking.ranking, name="ranking"),
     path("results/<int:round_id>/regions/<str:code>/", profile.profile, name="profile"),
-    # Excel and CSV reports (issue 6)
+    # Excel and CSV reports, and the export jobs that build the large ones in the background
     path("results/<int:round_id>/report/", reports.round_report, name="round_report"),
     path("results/<int:round_id>/ranking.csv", reports.ranking_csv_view, name="ranking_csv"),
     path(

@@ -1,5 +1,6 @@
-"""Demo data of the closed loop (issue 7): the 2025 round's rectification tasks in several
-states, and practices of strong counties (two approved, one waiting for approval).
+"""Demo data of the closed loop (findings → feedback → rectification → sharing): the 2025
+round's rectification tasks in several states, and practices of strong counties (two
+approved, one waiting for approval).
 
 Idempotent like the rest of the demo: tasks are generated only where missing, and the story
 (answers, verifications, practices) is played once, through the same services people use, so

@@ -10,7 +10,7 @@ urlpatterns = [
         completion.fill_completion,
         name="round_fill_completion",
     ),
-    # Rectification (整改, issue 7): tasks found at publication, answered, verified
+    # Rectification (整改): tasks found at publication, answered, verified
     path("tasks/", tasks.task_list, name="task_list"),
     path("tasks/<int:task_id>/", tasks.task_detail_view, name="task_detail"),
     path("tasks/<int:task_id>/answer/", task_actions.task_answer, name="task_answer"),

@@ -12,13 +12,13 @@ row, except in the session table (the session store keeps the session alive and 
 flash messages: bookkeeping of the request, not of the view). Each example runs in a savepoint
 that is rolled back, so every request starts from the same demo world.
 
-INPUTS names, per MATRIX key, the parameters each view reads (assessment/views/,
-assessment/forms/, assessment/filters.py): a URL added to MATRIX without its entry here fails
+INPUTS names, per MATRIX key, the parameters each view reads (each app's views/ and forms/,
+the dashboards' filters): a URL added to MATRIX without its entry here fails
 `test_every_url_has_fuzz_inputs`. Values are in tests/fuzz/inputs.py. REGRESSIONS are inputs
 that once gave a 500: they are always tried.
 
 Run: `.venv/bin/python -m pytest tests/fuzz -q` (derandomized: the same examples every run,
-about 40 s on SQLite). To explore further locally: `FUZZ_EXAMPLES=400` (examples per URL and
+so a failure can be replayed). To explore further locally: `FUZZ_EXAMPLES=400` (examples per URL and
 method; 40 by default), `FUZZ_RANDOM=1` (new examples every run instead of the fixed ones),
 `FUZZ_STATUSES=1 … -s` (how each URL answered: is the fuzz getting past the forms?).
 """
@@ -332,7 +332,7 @@ class Regression:
 
 # fmt: off
 REGRESSIONS = [
-    # Reported (issue 15): decimal.Overflow in abs() of a Decimal beyond the context's Emax
+    # Reported: decimal.Overflow in abs() of a Decimal beyond the context's Emax
     Regression("entry-value-1e999999999", "assessment:entry", "POST", {},
                {**ENTRY_BASE, "value-DS.1.3": "1e999999999"}),
     # Reported: int('²') (str.isdigit() is true for superscripts) → ValueError
@@ -358,12 +358,12 @@ REGRESSIONS = [
     Regression("round-extend-closes-year-1", "assessment:round_extend", "POST", {},
                {"region": REGION_A, "reason": "x", "closes_at": "0001-01-01T00:00"}),
     # Found by this suite: `next` that is no URL ("0", ":") goes to resolve_url → reverse()
-    # → NoReverseMatch (assessment/views/redirects.py safe_next)
+    # → NoReverseMatch (assessment/core/redirects.py safe_next)
     Regression("compute-next-0", "assessment:round_compute", "POST", {}, {"next": "0"}),
     Regression("publish-next-colon", "assessment:round_publish", "POST", {"next": ":"}, {}),
     Regression("unpublish-next-0", "assessment:round_unpublish", "POST", {}, {"next": "0"}),
     # Found by this suite: a per_page below 0 or beyond 1e308 (int / int → 0.0, no page at
-    # all) → EmptyPage from django-tables2's RequestConfig (assessment/views/dashboards.py)
+    # all) → EmptyPage from django-tables2's RequestConfig (the dashboards' paginated tables)
     Regression("public-round-per-page-minus-1", "assessment:public_round", "GET",
                {"per_page": "-1"}, {}),
     Regression("public-round-progress-per-page-minus-1", "assessment:public_round", "GET",
@@ -372,7 +372,7 @@ REGRESSIONS = [
     Regression("ranking-per-page-400-digits", "assessment:ranking", "GET",
                {"per_page": "9" * 400}, {}),
     # Found by this suite: urlsplit() raises ValueError on an unclosed IPv6 bracket
-    # (assessment/services/evidence.py check_link), on every form with an evidence link
+    # (assessment/core/evidence.py check_link), on every form with an evidence link
     Regression("entry-link-unclosed-ipv6", "assessment:entry", "POST", {},
                {**ENTRY_BASE, "link-DS.5.1": "http://[::1"}),
     Regression("task-answer-link-unclosed-ipv6", "assessment:task_answer", "POST", {},

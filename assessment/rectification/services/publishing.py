@@ -28,8 +28,9 @@ def _locked(round_: Round) -> Round:
 def publish_round(*, round_: Round) -> Round:
     """closed → published, with `published_at` now. Results must have been computed.
 
-    In the same transaction the round's findings become rectification tasks (issue 7):
-    publishing again (after unpublishing or recomputing) adds only the missing ones.
+    In the same transaction the round's findings become rectification tasks, so a published
+    round always has its tasks: publishing again (after unpublishing or recomputing) adds only
+    the missing ones.
     `locked.tasks_created` says how many were added.
     """
     with transaction.atomic():

@@ -242,9 +242,9 @@ class _RowMaker:
 
 
 def _insert(rows: list[tuple], *, round_: Round, stamp: str, note: str) -> None:
-    """The tasks (COPY on PostgreSQL, executemany on SQLite: `bulk_create` compiled SQL per
-    task, 12 s for a national round), then each new task's first log entry in one
-    INSERT … SELECT."""
+    """The tasks (COPY on PostgreSQL, executemany on SQLite: `bulk_create` compiles SQL for
+    every task, too slow for the tens of thousands of a national round), then each new task's
+    first log entry in one INSERT … SELECT."""
     if not rows:
         return
     table, columns = table_columns(RectificationTask, TASK_FIELDS)
