@@ -26,5 +26,6 @@ urlpatterns = [
     path("", include("assessment.urls")),
 ]
 
-# A database outage gets a 503 page instead of the generic error (assessment/views/errors.py).
+# A database outage gets a 503 page instead of the generic error
+# (assessment/core/views/errors.py).
 handler500 = "assessment.core.views.errors.server_error"

@@ -1,7 +1,7 @@
 /* Draws every chart of a results page: each [data-chart] element names the json_script block
  * that holds its Plotly figure ({data, layout, narrow}, built on the server by
- * assessment/charts/). On a phone-sized container the figure's `narrow` overrides apply
- * (smaller text, no cell labels). Loaded after plotly.min.js; page scripts (ranking.js,
+ * assessment/core/charts.py and the apps' charts modules). On a phone-sized container the
+ * figure's `narrow` overrides apply (smaller text, no cell labels). Loaded after plotly.min.js; page scripts (ranking.js,
  * profile.js, public.js) call DashboardCharts.drawAll(). */
 (function () {
   "use strict";

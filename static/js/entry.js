@@ -7,8 +7,9 @@
   var text = messagesNode ? JSON.parse(messagesNode.textContent) : {};
   var form = document.getElementById("entry-form");
 
-  // The server's number syntax (assessment/services/values.py): ASCII or full-width digits,
-  // thousands in groups of three, a decimal point; no exponents, no decimal comma.
+  // The server's number syntax (assessment/collection/services/values.py): ASCII or
+  // full-width digits, thousands in groups of three, a decimal point; no exponents, no decimal
+  // comma.
   function parseNumber(raw, kind) {
     var value = raw.replace(/[\uff01-\uff5e]/g, function (c) {
       return String.fromCharCode(c.charCodeAt(0) - 0xfee0);

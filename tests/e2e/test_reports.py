@@ -54,7 +54,8 @@ def test_export_the_hangzhou_counties_and_a_profile(page, demo_server, tmp_path)
 def test_a_large_export_shows_its_progress(page, demo_server, settings, tmp_path):
     settings.EXPORT_DIRECT_MAX_REGIONS = 10  # Zhejiang's 90 counties become a background job
     # In the request thread: the live server's in-memory SQLite (shared cache) has table locks
-    # a second writing thread trips over; tests/assessment/reports/test_jobs.py runs the thread.
+    # a second writing thread trips over; tests/assessment/dashboards/reports/test_jobs.py runs
+    # the thread.
     settings.EXPORT_JOBS_INLINE = True
     settings.MEDIA_ROOT = tmp_path / "media"
     problems = watch(page)

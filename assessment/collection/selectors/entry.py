@@ -46,7 +46,8 @@ class Absent(dict):
 @dataclass
 class EntryRow:
     """One leaf indicator with what is stored for it (and, on a re-rendered form, what was
-    typed, field errors and conflicts: filled in by `assessment.forms.entry.bind_rows`)."""
+    typed, field errors and conflicts: filled in by
+    `assessment.collection.forms.entry.bind_rows`)."""
 
     indicator: Indicator
     value: Decimal | None = None

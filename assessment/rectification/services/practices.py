@@ -3,7 +3,7 @@
 A region may share a practice on an indicator of a round when it is among the best of its
 peers there (rank within the top 10% of the regions of its level with a score, at least the
 best one) or when a supervisor over it invited it to. A practice waits for a supervisor's
-approval before other regions see it (`assessment.access.practice_visibility`).
+approval before other regions see it (`assessment.rectification.access.practice_visibility`).
 """
 
 from __future__ import annotations

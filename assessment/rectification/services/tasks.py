@@ -8,7 +8,7 @@ The region's staff answer (plan, progress, evidence) and mark the task done; a s
 over the region verifies it or reopens it with a reason. Every step writes a TaskEvent (who,
 when, from, to, text). Status changes are a compare-and-set on the status, so two people
 clicking at once cannot both move the task. Access (who may call what) is checked by the
-views through `assessment/access.py`; these functions check the state.
+views through `assessment/rectification/access.py`; these functions check the state.
 """
 
 from __future__ import annotations
