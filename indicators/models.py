@@ -335,6 +335,11 @@ class MaturityLevel(Bilingual, LockedBySystem):
     def __str__(self) -> str:
         return f"{self.code} {self.name_zh}"
 
+    @property
+    def label(self) -> str:
+        """The level as badges and reports show it, e.g. "L3 规范"."""
+        return f"{self.code} {self.name}"
+
     def owning_system(self) -> IndicatorSystem:
         return self.system
 

@@ -1,32 +1,37 @@
-"""The ranking filters (django-filter): level, parent region, maturity level, area to rank by,
-race, and the region the trend charts follow.
+"""What a ranking shows: which regions (`RankingFilter`, a django-filter FilterSet over the
+ranking read model) and what they race on (`RaceForm`: the race, the area to rank by, the
+region the trend charts follow). `ranking_for` reads the ranking of a request's parameters.
 
-The form validates the request; `to_query()` turns it into the `RankingQuery` the selector
-takes, so an export (issue 6) builds the same filter from the same GET parameters and gets
-exactly the rows the page shows. Level and parent filter the Region queryset (`qs`); the
-other fields concern results, not regions, and are applied by the selector.
+An export builds both from the same GET parameters as the page, so it holds exactly the
+page's rows.
 """
 
 from __future__ import annotations
 
-from html import escape as escape_text
+from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
-from django.forms.utils import flatatt
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from assessment.collection.models import Round
-from assessment.dashboards.selectors.ranking import OVERALL, RACE_PROGRESS, RACE_SCORE, RankingQuery
-from assessment.regions.models import Region, RegionLevel
-from assessment.results.selectors.nodes import LevelInfo, NodeInfo
+from assessment.dashboards.selectors.ranking import (
+    OVERALL,
+    RACE_PROGRESS,
+    RACE_SCORE,
+    Race,
+    Ranking,
+    ranking,
+)
+from assessment.regions.models import RegionLevel
+from assessment.results.models import Standing
+from assessment.results.selectors.nodes import LevelInfo, NodeInfo, maturity_levels, system_nodes
 
 RACES = [(RACE_SCORE, _("Level race (score)")), (RACE_PROGRESS, _("Progress race (change)"))]
 PARENT_LEVEL = {RegionLevel.COUNTY: RegionLevel.CITY, RegionLevel.CITY: RegionLevel.PROVINCE}
 LEVEL_PREFERENCE = (RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.PROVINCE)
+SELECT = {"class": "form-select form-select-sm"}
 
 
 def default_level(round_: Round) -> str:
@@ -34,108 +39,114 @@ def default_level(round_: Round) -> str:
     return next((level for level in LEVEL_PREFERENCE if level in round_.levels), RegionLevel.CITY)
 
 
-class QuickSelect(forms.Select):
-    """A select rendered in one pass instead of one template per option: the parent filter of
-    a national ranking lists 333 cities, which Django's option template takes 15 ms to draw.
-    Options are escaped with the standard library's escape (Django's adds lazy-string checks
-    per call, which cost more than the escaping of 666 short texts)."""
-
-    def render(self, name, value, attrs=None, renderer=None) -> str:
-        final = self.build_attrs(self.attrs, attrs)
-        final["name"] = name
-        chosen = {str(v) for v in (value if isinstance(value, list | tuple) else [value]) if v}
-        options = "".join(
-            [
-                f'<option value="{escape_text(key)}"{" selected" if key in chosen else ""}>'
-                f"{escape_text(str(label))}</option>"
-                for key, label in ((str(key), label) for key, label in self.choices)
-            ]
-        )
-        return format_html(
-            "<select{}>{}</select>", flatatt(final), mark_safe(options)
-        )  # escaped above
-
-
-def _keep(queryset: QuerySet, name: str, value) -> QuerySet:
-    """Result filters change the rows the selector returns, not the regions."""
-    return queryset
-
-
 class RankingFilter(django_filters.FilterSet):
-    level = django_filters.ChoiceFilter(label=_("Level"), empty_label=None, widget=QuickSelect)
+    """The regions of a ranking: one level, optionally one parent region and one maturity
+    level, among the regions the user may see (`visibility`, a Q on region codes)."""
+
+    level = django_filters.ChoiceFilter(
+        field_name="region_level", label=_("Level"), empty_label=None,
+        widget=forms.Select(attrs=SELECT),
+    )  # fmt: skip
     parent = django_filters.ChoiceFilter(
-        field_name="parent_id", label=_("Parent region"), empty_label=_("All"), widget=QuickSelect
-    )
+        field_name="parent_id", label=_("Parent region"), empty_label=_("All"),
+        widget=forms.Select(attrs=SELECT),
+    )  # fmt: skip
     maturity = django_filters.ChoiceFilter(
-        label=_("Maturity level"), empty_label=_("All"), method=_keep, widget=QuickSelect
-    )
-    rank_by = django_filters.ChoiceFilter(
-        label=_("Rank by"), empty_label=None, method=_keep, widget=QuickSelect
-    )
-    race = django_filters.ChoiceFilter(
-        label=_("Race"), choices=RACES, empty_label=None, method=_keep, widget=QuickSelect
-    )
-    focus = django_filters.CharFilter(
-        label=_("Follow region"), method=_keep, widget=forms.HiddenInput
-    )
+        field_name="maturity__code", label=_("Maturity level"), empty_label=_("All"),
+        widget=forms.Select(attrs=SELECT),
+    )  # fmt: skip
 
     class Meta:
-        model = Region
+        model = Standing
         fields: list[str] = []
 
-    def __init__(
-        self,
-        data,
-        *,
-        round_: Round,
-        visibility: Q,
-        areas: list[NodeInfo],
-        levels: list[LevelInfo],
-    ):
+    def __init__(self, data, *, round_: Round, visibility: Q, levels: list[LevelInfo]):
         data = data.copy()
-        for name, value in (("level", default_level(round_)), ("race", RACE_SCORE)):
-            if not data.get(name):
-                data[name] = value
-        data.setdefault("rank_by", OVERALL)
+        if data.get("level") not in round_.levels:  # missing or invalid: the page's default
+            data["level"] = default_level(round_)
         self.round = round_
-        regions = Region.objects.filter(visibility)
-        if round_.scope_id:
-            regions = regions.filter(code__startswith=round_.scope.subtree_prefix)
-        super().__init__(data, queryset=regions.filter(level__in=round_.levels))
+        self.level = data["level"]
+        self.visibility = visibility
+        visible = Standing.objects.filter(visibility, round=round_)
+        super().__init__(data, queryset=visible)
         level_names = dict(RegionLevel.choices)
         self.filters["level"].extra["choices"] = [
             (level, level_names[level]) for level in RegionLevel.values if level in round_.levels
         ]
         self.filters["maturity"].extra["choices"] = [(lv.code, lv.label) for lv in levels]
-        self.filters["rank_by"].extra["choices"] = [
+        # The parents of the ranked regions the user may see (one query). A callable: the form
+        # keeps it as it is instead of deep-copying the list of choices.
+        parents = list(
+            visible.filter(region_level=self.level, parent__isnull=False)
+            .values_list("parent_id", "parent__name")
+            .distinct()
+            .order_by("parent_id")
+        )
+        self.filters["parent"].extra["choices"] = lambda: parents
+
+    def region_filter(self) -> Q:
+        """The regions of this filter whatever their maturity level, as a Q on Standing (the
+        level distribution counts every level)."""
+        regions = self.visibility & Q(region_level=self.level)
+        parent = self.form.cleaned_data.get("parent") if self.is_valid() else None
+        if parent:
+            regions &= Q(parent_id=parent)
+        return regions
+
+
+class RaceForm(forms.Form):
+    """What the filtered regions race on, and the region the trend charts follow."""
+
+    race = forms.ChoiceField(label=_("Race"), choices=RACES, required=False)
+    rank_by = forms.ChoiceField(label=_("Rank by"), required=False,
+                                widget=forms.Select(attrs=SELECT))  # fmt: skip
+    focus = forms.CharField(label=_("Follow region"), required=False, max_length=6,
+                            widget=forms.HiddenInput)  # fmt: skip
+
+    def __init__(self, data, *, areas: list[NodeInfo]):
+        super().__init__(data)
+        self.fields["rank_by"].choices = [
             (OVERALL, _("Overall score")),
             *((a.code, f"{a.code} {a.name}") for a in areas),
         ]
-        parent_level = PARENT_LEVEL.get(data.get("level"))
-        parents = (
-            list(regions.filter(level=parent_level).values_list("code", "name"))
-            if parent_level
-            else []
-        )
-        # A callable: the form deep-copies a list of choices (333 cities, 1.7k objects, per
-        # request) but keeps a function as it is.
-        self.filters["parent"].extra["choices"] = lambda: parents
 
-        for name, form_field in self.form.fields.items():
-            css = "form-select form-select-sm" if name != "focus" else ""
-            form_field.widget.attrs.setdefault("class", css)
+    def chosen_race(self) -> Race:
+        """The race asked for (invalid choices fall back to the level race by score)."""
+        self.is_valid()  # an invalid field is left out of cleaned_data: its default applies
+        race = self.cleaned_data.get("race") or RACE_SCORE
+        return Race(race=race, rank_by=self.cleaned_data.get("rank_by") or OVERALL)
 
-    def to_query(self, *, sort: str = "") -> RankingQuery:
-        """The validated filter as a RankingQuery (an invalid field falls back to its default)."""
-        self.form.is_valid()
-        cleaned = self.form.cleaned_data
-        return RankingQuery(
-            round=self.round,
-            level=cleaned.get("level") or default_level(self.round),
-            parent=cleaned.get("parent") or None,
-            maturity=cleaned.get("maturity") or None,
-            rank_by=cleaned.get("rank_by") or OVERALL,
-            race=cleaned.get("race") or RACE_SCORE,
-            focus=cleaned.get("focus") or None,
-            sort=sort,
-        )
+    def followed(self) -> str | None:
+        self.is_valid()
+        return self.cleaned_data.get("focus") or None
+
+
+@dataclass
+class RankingRequest:
+    """A ranking read for a request's GET parameters: the filter, the race form, the ranking."""
+
+    filters: RankingFilter
+    race_form: RaceForm
+    result: Ranking
+
+    @property
+    def focus(self) -> str | None:
+        return self.race_form.followed()
+
+    @property
+    def parent(self) -> str | None:
+        """The parent region the filter narrows to, if any."""
+        return self.filters.form.cleaned_data.get("parent") or None
+
+
+def ranking_for(params, round_: Round, *, visibility: Q, public: bool = False) -> RankingRequest:
+    """Parse the filter and the race from GET parameters and read the ranking (three queries
+    besides the rows: the tree, the levels, the comparable rounds). The page and every export
+    of it call this with the same parameters, so they hold the same rows."""
+    nodes = system_nodes(round_.system)
+    levels = maturity_levels(round_.system)
+    filters = RankingFilter(params, round_=round_, visibility=visibility, levels=levels)
+    race_form = RaceForm(params, areas=nodes.areas)
+    result = ranking(round_=round_, rows=filters.qs, race=race_form.chosen_race(),
+                     level=filters.level, nodes=nodes, levels=levels, public=public)  # fmt: skip
+    return RankingRequest(filters, race_form, result)

@@ -1,48 +1,45 @@
-"""Ranking tables (django-tables2) over the rows of `selectors.ranking`.
+"""Ranking tables (django-tables2) over the ranking read model (`results.Standing`).
 
-The selector has already filtered and sorted the rows (`RankingQuery.sort`, the table's
-`sort` parameter): sorting 2,846 rows with django-tables2's generic comparator would take
-longer than reading them, so the table only paginates and draws the sort links.
+The data is a queryset in race order: django-tables2 sorts it in SQL when a column header is
+clicked (`SortColumn.order`: regions without a value last in both directions, ties in the
+race's order) and pages it with LIMIT/OFFSET; the stock template draws it. The CSV export is
+django-tables2's `as_values()` with the `value_<column>` methods below.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from functools import partial
-from html import escape as escape_text
-
 import django_tables2 as tables
+from django.db.models import F, QuerySet
 from django.urls import reverse
-from django.utils.encoding import force_str
 from django.utils.functional import cached_property
-from django.utils.html import format_html_join
-from django.utils.http import urlencode
-from django.utils.safestring import SafeData, mark_safe
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from assessment.dashboards.selectors.ranking import AREA_PREFIX, RankingRow
+from assessment.dashboards.filters import RankingRequest
+from assessment.dashboards.selectors.ranking import RACE_ORDER, RACE_PROGRESS, Race
+from assessment.results.models import Standing
+from assessment.results.models.standings import area_fields
 from assessment.results.selectors.nodes import NodeInfo
 
 DASH = "–"
 WIDE_ONLY = "d-none d-md-table-cell"  # columns a phone leaves out (the profile has them)
 NUMERIC = {"th": {"class": "text-end"}, "td": {"class": "text-end"}}
+WIDE_NUMERIC = {"th": {"class": f"text-end {WIDE_ONLY}"}, "td": {"class": f"text-end {WIDE_ONLY}"}}
+AREA_PREFIX = "area_"  # an area's column (and sort alias) is area_<area code>
 
 
-class PresortedData(tables.data.TableListData):
-    """Rows sorted by the selector: the table must not sort them again."""
+class SortColumn(tables.Column):
+    """A column django-tables2 sorts in SQL by `sort_field`: regions without a value last in
+    either direction, ties in the race's order (its rank, then the region code)."""
 
-    def order_by(self, aliases) -> None:
-        return None
+    def __init__(self, *args, sort_field: str, **kwargs):
+        self.sort_field = sort_field
+        super().__init__(*args, **kwargs)
 
-
-def as_html(value: object) -> str:
-    """A cell's content as HTML: safe strings pass, anything else is escaped.
-
-    What conditional_escape() does, without its lazy-string checks on every call: a 50-row
-    page has 750 cells, and the cells' own markup below is built with f-strings for the same
-    reason (format_html escapes each argument through those checks: 12 → 4 ms a page).
-    """
-    return value if isinstance(value, SafeData) else escape_text(str(value))
+    def order(self, queryset: QuerySet, is_descending: bool) -> tuple[QuerySet, bool]:
+        field = F(self.sort_field)
+        first = field.desc(nulls_last=True) if is_descending else field.asc(nulls_last=True)
+        return queryset.order_by(first, *RACE_ORDER), True
 
 
 def number(value: float | None, decimals: int) -> str:
@@ -55,31 +52,33 @@ def signed(value: float | None, decimals: int) -> str:
         return DASH
     css = "up" if value > 0 else "down" if value < 0 else "same"
     text = f"{value:+.{decimals}f}".replace("-", "−") if value else f"{0:.{decimals}f}"
-    return mark_safe(f'<span class="change-{css}">{text}</span>')  # a class name and a number
+    return format_html('<span class="change-{}">{}</span>', css, text)
 
 
 def places(value: int | None) -> str:
     if value is None:
         return DASH
     if value == 0:
-        return mark_safe('<span class="change-same">0</span>')
+        return format_html('<span class="change-same">0</span>')
     arrow, css = ("↑", "up") if value > 0 else ("↓", "down")
-    return mark_safe(f'<span class="change-{css}">{arrow}{abs(int(value))}</span>')  # a number
+    return format_html('<span class="change-{}">{}{}</span>', css, arrow, abs(int(value)))
 
 
-def _plain(record: RankingRow, *, accessor: str) -> object:
-    value = getattr(record, accessor)
-    return DASH if value is None else value
+def _published(value: float | None, decimals: int) -> float | None:
+    """As published: a stored change may carry float noise (1.9200000000000017)."""
+    return None if value is None else round(value, decimals)
 
 
-class AreaColumn(tables.Column):
+class AreaColumn(SortColumn):
     """One area's score; the header names the area."""
 
-    def __init__(self, area: NodeInfo, **kwargs):
+    def __init__(self, area: NodeInfo, slot: int, **kwargs):
         self.area = area
+        self.slot = slot
         super().__init__(
             verbose_name=area.code,
-            accessor="code",
+            accessor=area_fields(slot)[0],
+            sort_field=area_fields(slot)[0],
             attrs={
                 "th": {"title": area.name, "class": f"text-end {WIDE_ONLY}"},
                 "td": {"class": f"text-end {WIDE_ONLY}"},
@@ -87,38 +86,44 @@ class AreaColumn(tables.Column):
             **kwargs,
         )
 
-    def render(self, record: RankingRow, table: RankingTable) -> str:
-        return number(record.area_score(self.area.code), table.precision)
+    def render(self, value: float | None, table: RankingTable) -> str:
+        return number(value, table.precision)
+
+    def value(self, value: float | None, table: RankingTable) -> float | None:
+        return _published(value, table.precision)
 
 
 class RankingTable(tables.Table):
     """Shared columns and formatting; the subclasses say which columns a race shows."""
 
-    region = tables.Column(verbose_name=_("Region"), accessor="code")
+    region = SortColumn(verbose_name=_("Region"), accessor="region_id", sort_field="region_id")
     # Export only (CSV): the page links the name to the profile, whose URL holds the code.
-    code = tables.Column(verbose_name=_("Region code"), visible=False)
-    parent = tables.Column(
-        verbose_name=_("Parent region"),
-        accessor="parent_name",
+    code = tables.Column(verbose_name=_("Region code"), accessor="region_id", visible=False)
+    parent = SortColumn(
+        verbose_name=_("Parent region"), accessor="parent_name", sort_field="parent_id",
         attrs={"th": {"class": WIDE_ONLY}, "td": {"class": WIDE_ONLY}},
-    )
-    score = tables.Column(
-        verbose_name=_("Overall score"),
+    )  # fmt: skip
+    score = SortColumn(
+        verbose_name=_("Overall score"), sort_field="score",
         attrs={"th": {"class": "text-end"}, "td": {"class": "text-end fw-semibold"}},
-    )
-    level = tables.Column(verbose_name=_("Maturity level"), accessor="code")
-    rank_change = tables.Column(verbose_name=_("Rank change"), accessor="code", attrs=NUMERIC)
-    change = tables.Column(verbose_name=_("Score change"), attrs=NUMERIC, empty_values=())
+    )  # fmt: skip
+    level = SortColumn(verbose_name=_("Maturity level"), accessor="maturity",
+                       sort_field="maturity__order")  # fmt: skip
+    rank_change = SortColumn(verbose_name=_("Rank change"), sort_field="rank_change",
+                             attrs=NUMERIC)  # fmt: skip
+    change = SortColumn(verbose_name=_("Score change"), sort_field="change", attrs=NUMERIC)
 
     class Meta:
+        model = Standing
+        fields: tuple[str, ...] = ()
         attrs = {"class": "table table-sm table-hover align-middle ranking-table"}
         empty_text = _("No region matches these filters.")
         default = DASH
-        template_name = "dashboards/_ranking_table.html"
+        template_name = "django_tables2/bootstrap5-responsive.html"
 
     def __init__(
         self,
-        rows: Sequence[RankingRow],  # RankingRows: a page reads (and builds) 50 of them
+        rows: QuerySet[Standing],
         *,
         round_id: int,
         precision: int,
@@ -127,7 +132,6 @@ class RankingTable(tables.Table):
         intervals: bool = False,
         profile_links: bool = True,
         task_prefixes: tuple[str, ...] = (),
-        order_by: str = "",
         **kwargs,
     ):
         self.round_id = round_id
@@ -136,256 +140,182 @@ class RankingTable(tables.Table):
         self.intervals = intervals
         self.profile_links = profile_links
         self.task_prefixes = task_prefixes  # rows under these codes get a "new task" link
-        extra = [(f"{AREA_PREFIX}{area.code}", AreaColumn(area)) for area in areas]
-        super().__init__(
-            PresortedData(rows), extra_columns=extra, order_by=order_by or None, **kwargs
-        )
-
-    def body_html(self) -> str:
-        """The rows of this page as HTML, rendered in one pass.
-
-        django-tables2 renders each cell through a template with signature inspection per
-        call: 35 ms for a 50-row page, more than reading the national round. The pagination
-        stays django-tables2's; the header is `header_html` (assessment/_ranking_table.html).
-        Every cell goes through as_html (escaped unless marked safe).
-        """
-        rows = self.page.object_list if getattr(self, "page", None) else self.rows
-        cells = self._cell_renderers()
-        html = [
-            "<tr>"
-            + "".join(
-                [f"<td {attrs}>{as_html(render(row.record))}</td>" for attrs, render in cells]
-            )
-            + "</tr>"
-            for row in rows
+        extra = [
+            (f"{AREA_PREFIX}{area.code}", AreaColumn(area, slot)) for slot, area in enumerate(areas)
         ]
-        return mark_safe("".join(html))  # every cell escaped above
-
-    def header_html(self) -> str:
-        """The header row with its sort links, drawn as django-tables2's template draws them
-        (`querystring_replace`: the request's parameters with the sort replaced), in one pass:
-        the template took 6 ms for the 15 columns."""
-        request = getattr(self, "request", None)
-        params = dict(request.GET) if request is not None else {}
-        cells = []
-        for column in self.columns:
-            header = as_html(column.header)
-            if column.orderable:
-                sort = {self.prefixed_order_by_field: column.order_by_alias.next}
-                link = escape_text("?" + urlencode({**params, **sort}, doseq=True))
-                header = f'<a href="{link}">{header}</a>'
-            cells.append(f'<th {column.attrs["th"].as_html()} scope="col">{header}</th>')
-        return mark_safe(f"<tr>{''.join(cells)}</tr>")  # escaped above
-
-    def _cell_renderers(self) -> list[tuple[str, Callable[[RankingRow], object]]]:
-        """(td attributes, record → cell content) per visible column."""
-        renderers = []
-        for bound in self.columns:
-            render = getattr(self, f"render_{bound.name}", None)
-            if render is None and isinstance(bound.column, AreaColumn):
-                render = partial(bound.column.render, table=self)
-            if render is None:
-                render = partial(_plain, accessor=str(bound.accessor))
-            renderers.append((bound.attrs["td"].as_html(), render))
-        return renderers
-
-    def export_rows(self) -> Iterator[list]:
-        """The header and every row (not one page) as plain values, for the CSV download.
-
-        Columns as on the page, in the same order, plus the export-only ones (the region
-        code, the rank interval); numbers stay numbers (`value_<column>` methods), rendered in
-        one pass for the same reason as `body_html`.
-        """
-        columns = [c for c in self.columns.iterall() if not c.column.exclude_from_export]
-        yield [force_str(column.header) for column in columns]
-        getters = []
-        for bound in columns:
-            getter = getattr(self, f"value_{bound.name}", None)
-            if getter is None and isinstance(bound.column, AreaColumn):
-                code = bound.column.area.code
-                getter = partial(_rounded_area, code=code, decimals=self.precision)
-            if getter is None:
-                getter = partial(getattr_or_none, name=str(bound.accessor))
-            getters.append(getter)
-        for record in self.data.data:
-            yield [getter(record) for getter in getters]
-
-    def value_region(self, record: RankingRow) -> str:
-        return record.name
-
-    def value_score(self, record: RankingRow) -> float | None:
-        return _round(record.score, self.precision)
-
-    def value_level(self, record: RankingRow) -> str:
-        if record.level is None:
-            return ""
-        held = f" ({_('gate')}: {record.level_by_score.code})" if record.held_back else ""
-        return f"{record.level.label}{held}"
-
-    def value_rank_change(self, record: RankingRow) -> int | None:
-        return record.rank_change
-
-    def value_change(self, record: RankingRow) -> float | None:
-        return _round(record.change, self.change_precision)
+        super().__init__(rows, extra_columns=extra, **kwargs)
 
     @cached_property
     def _profile_prefix(self) -> str:
         """The profile URL up to the region code (reverse() once, not once per row)."""
         return reverse("assessment:profile", args=[self.round_id, "000000"])[: -len("000000/")]
 
-    @cached_property
-    def _texts(self) -> dict[str, str]:
-        """The cells' fixed words, translated and escaped once per table, not once per row."""
-        words = {
-            "task_title": _("Create a rectification task for this region"),
-            "task": _("task"),
-            "gate": _("gate"),
-        }
-        return {key: escape_text(str(word)) for key, word in words.items()}
-
-    def render_region(self, record: RankingRow) -> str:
+    def render_region(self, record: Standing) -> str:
         if not self.profile_links:
             return record.name
-        url = f"{self._profile_prefix}{escape_text(record.code)}/"
-        link = f'<a href="{url}">{escape_text(record.name)}</a>'
+        url = f"{self._profile_prefix}{record.code}/"
+        link = format_html('<a href="{}">{}</a>', url, record.name)
         if not record.code.startswith(self.task_prefixes):
-            return mark_safe(link)  # escaped above
-        texts = self._texts
-        return mark_safe(  # escaped above
-            f'{link} <a class="task-link d-print-none" href="{url}tasks/new/" '
-            f'title="{texts["task_title"]}" data-testid="ranking-new-task">＋{texts["task"]}</a>'
-        )
+            return link
+        return format_html(
+            '{} <a class="task-link d-print-none" href="{}tasks/new/" title="{}" '
+            'data-testid="ranking-new-task">＋{}</a>',
+            link, url, _("Create a rectification task for this region"), _("task"),
+        )  # fmt: skip
 
-    def render_score(self, record: RankingRow) -> str:
-        return number(record.score, self.precision)
+    def render_score(self, value: float | None) -> str:
+        return number(value, self.precision)
 
-    def render_level(self, record: RankingRow) -> str:
-        level = record.level
+    def render_level(self, record: Standing) -> str:
+        level = record.maturity
         if level is None:
             return DASH
-        badge = (
-            f'<span class="badge level-badge level-{escape_text(level.code)}">'
-            f"{escape_text(level.label)}</span>"
-        )
-        if record.held_back:
-            title = _("Held back by a gate: the score alone reaches %(level)s") % {
-                "level": record.level_by_score.code
-            }
-            gate = self._texts["gate"]
-            badge += f' <span class="held-back" title="{escape_text(title)}">{gate}</span>'
-        return mark_safe(badge)  # escaped above
+        badge = format_html('<span class="badge level-badge level-{}">{}</span>', level.code,
+                            level.label)  # fmt: skip
+        if not record.held_back:
+            return badge
+        title = _("Held back by a gate: the score alone reaches %(level)s") % {
+            "level": record.maturity_by_score.code
+        }
+        return format_html('{} <span class="held-back" title="{}">{}</span>', badge, title,
+                           _("gate"))  # fmt: skip
 
-    def render_rank_change(self, record: RankingRow) -> str:
-        return places(record.rank_change)
+    def render_rank_change(self, value: int | None) -> str:
+        return places(value)
 
-    def render_change(self, record: RankingRow) -> str:
-        return signed(record.change, self.change_precision)
+    def render_change(self, value: float | None) -> str:
+        return signed(value, self.change_precision)
 
+    def value_region(self, record: Standing) -> str:
+        return record.name
 
-def _round(value: float | None, decimals: int) -> float | None:
-    """As published: the stored change may carry float noise (1.9200000000000017)."""
-    return None if value is None else round(value, decimals)
+    def value_score(self, value: float | None) -> float | None:
+        return _published(value, self.precision)
 
+    def value_level(self, record: Standing) -> str:
+        if record.maturity is None:
+            return ""
+        held = f" ({_('gate')}: {record.maturity_by_score.code})" if record.held_back else ""
+        return f"{record.maturity.label}{held}"
 
-def _rounded_area(record: RankingRow, *, code: str, decimals: int) -> float | None:
-    return _round(record.area_score(code), decimals)
+    def value_rank_change(self, value: int | None) -> int | None:
+        return value
 
-
-def getattr_or_none(record: RankingRow, *, name: str):
-    return getattr(record, name)
-
-
-def _flag_words(record: RankingRow) -> str:
-    words = [
-        str(word)
-        for flag, word in (
-            (record.missing, _("no score")),
-            (record.imputed, _("imputed")),
-            (record.partial, _("partial")),
-        )
-        if flag
-    ]
-    return "; ".join(words)
+    def value_change(self, value: float | None) -> float | None:
+        return _published(value, self.change_precision)
 
 
-def _flags(record: RankingRow) -> str:
-    """Small badges for scores that rest on incomplete data."""
-    if not record.flags:
-        return ""
-    badges = []
+def _flags(record: Standing) -> list[tuple[str, str, str]]:
+    """(css, word, explanation) of the flags a region's score carries."""
+    found = []
     if record.missing:
-        badges.append(("missing", _("no score"), _("No approved data, or too little of it")))
+        found.append(("missing", _("no score"), _("No approved data, or too little of it")))
     if record.imputed:
-        badges.append(("imputed", _("imputed"), _("Some values were filled with peer means")))
+        found.append(("imputed", _("imputed"), _("Some values were filled with peer means")))
     if record.partial:
-        badges.append(("partial", _("partial"), _("Some indicators are missing")))
-    return format_html_join(
-        "", '<span class="badge flag-{}" title="{}">{}</span>', ((c, t, x) for c, x, t in badges)
-    )
+        found.append(("partial", _("partial"), _("Some indicators are missing")))
+    return found
 
 
 class LevelRaceTable(RankingTable):
     """The level race: rank (with its interval), scores, level, changes, data flags."""
 
-    rank = tables.Column(
-        verbose_name=_("Rank"), accessor="key_rank", attrs={"td": {"class": "rank-cell"}}
-    )
+    rank = SortColumn(verbose_name=_("Rank"), accessor="key_rank", sort_field="key_rank",
+                      attrs={"td": {"class": "rank-cell"}})  # fmt: skip
+    rank_in_parent = SortColumn(verbose_name=_("Rank in parent region"),
+                                sort_field="rank_in_parent", attrs=WIDE_NUMERIC)  # fmt: skip
     flags = tables.Column(
-        verbose_name=_("Data"),
-        accessor="code",
-        orderable=False,
+        verbose_name=_("Data"), accessor="flags", orderable=False, empty_values=(),
         attrs={"th": {"class": WIDE_ONLY}, "td": {"class": WIDE_ONLY}},
-    )
+    )  # fmt: skip
     # Export only (CSV): the page shows the interval inside the rank cell.
-    interval = tables.Column(verbose_name=_("Rank interval"), accessor="code", visible=False)
+    interval = tables.Column(verbose_name=_("Rank interval"), accessor="rank_low",
+                             visible=False, empty_values=())  # fmt: skip
 
     class Meta(RankingTable.Meta):
-        sequence = ("rank", "interval", "region", "code", "parent", "score", "level", "...",
-                    "rank_change", "change", "flags")  # fmt: skip
+        sequence = ("rank", "interval", "rank_in_parent", "region", "code", "parent", "score",
+                    "level", "...", "rank_change", "change", "flags")  # fmt: skip
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, in_parent: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.intervals:
             self.columns["interval"].column.exclude_from_export = True
+        if not in_parent:  # the rank within the parent region, when the filter names one
+            self.columns.hide("rank_in_parent")
+            self.columns["rank_in_parent"].column.exclude_from_export = True
 
-    def render_rank(self, record: RankingRow) -> str:
+    def render_rank(self, record: Standing) -> str:
         rank = DASH if record.key_rank is None else record.key_rank
         if self.intervals and record.rank_low is not None:
-            return mark_safe(  # numbers only
-                f"<strong>{rank}</strong> "
-                f'<small class="text-muted">({record.rank_low}–{record.rank_high})</small>'
-            )
-        return mark_safe(f"<strong>{rank}</strong>")  # a number
+            return format_html('<strong>{}</strong> <small class="text-muted">({}–{})</small>',
+                               rank, record.rank_low, record.rank_high)  # fmt: skip
+        return format_html("<strong>{}</strong>", rank)
 
-    def render_flags(self, record: RankingRow) -> str:
-        return _flags(record)
+    def render_flags(self, record: Standing) -> str:
+        return format_html_join(
+            "", '<span class="badge flag-{}" title="{}">{}</span>',
+            ((css, title, word) for css, word, title in _flags(record)),
+        )  # fmt: skip
 
-    def value_rank(self, record: RankingRow) -> int | None:
+    def value_rank(self, record: Standing) -> int | None:
         return record.key_rank
 
-    def value_interval(self, record: RankingRow) -> str:
+    def value_interval(self, record: Standing) -> str:
         if record.rank_low is None or record.rank_high is None:
             return ""
         return f"{record.rank_low}–{record.rank_high}"
 
-    def value_flags(self, record: RankingRow) -> str:
-        return _flag_words(record)
+    def value_flags(self, record: Standing) -> str:
+        return "; ".join(str(word) for _css, word, _title in _flags(record))
 
 
 class ProgressRaceTable(RankingTable):
     """The progress race: rank by the change of the published score since the last round."""
 
-    change_rank = tables.Column(
-        verbose_name=_("Progress rank"), attrs={"td": {"class": "rank-cell fw-semibold"}}
-    )
-    previous_score = tables.Column(verbose_name=_("Previous score"), attrs=NUMERIC)
+    change_rank = SortColumn(verbose_name=_("Progress rank"), sort_field="change_rank",
+                             attrs={"td": {"class": "rank-cell fw-semibold"}})  # fmt: skip
+    previous_score = SortColumn(verbose_name=_("Previous score"), sort_field="previous_score",
+                                attrs=NUMERIC)  # fmt: skip
 
     class Meta(RankingTable.Meta):
         sequence = ("change_rank", "region", "code", "parent", "previous_score", "score",
                     "change", "rank_change", "level")  # fmt: skip
 
-    def render_previous_score(self, record: RankingRow) -> str:
-        return number(record.previous_score, self.precision)
+    def __init__(self, *args, in_parent: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
 
-    def value_previous_score(self, record: RankingRow) -> float | None:
-        return _round(record.previous_score, self.precision)
+    def render_previous_score(self, value: float | None) -> str:
+        return number(value, self.precision)
+
+    def value_previous_score(self, value: float | None) -> float | None:
+        return _published(value, self.precision)
+
+
+def table_for(
+    read: RankingRequest, *, race: Race | None = None, profile_links: bool = True, **options
+) -> RankingTable:
+    """The table of `race` (the request's by default) over every row of the ranking."""
+    result = read.result
+    race = race or result.race
+    progress = race.race == RACE_PROGRESS
+    table_class = ProgressRaceTable if progress else LevelRaceTable
+    rows = result.rows if race == result.race else result.for_race(race)
+    return table_class(
+        rows,
+        round_id=result.round.pk,
+        precision=result.precision,
+        change_precision=result.change_precision,
+        areas=[] if progress else result.nodes.areas,
+        intervals=result.shows_intervals and not progress,
+        profile_links=profile_links,
+        in_parent=read.parent is not None,
+        **options,
+    )
+
+
+def sorted_rows(read: RankingRequest, sort: str) -> QuerySet[Standing]:
+    """The ranking's rows in the order its table shows them with `?sort=` (for exports)."""
+    table = table_for(read, profile_links=False)
+    if sort:
+        table.order_by = sort  # django-tables2 orders its data (SortColumn.order) in SQL
+    return table.data.data

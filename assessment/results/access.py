@@ -47,11 +47,12 @@ def get_ranking_round_for_user(user, round_id: int, params) -> Round:
 
 
 def ranking_visibility(user) -> Q:
-    """Which regions a ranking shows this user: the subtrees they supervise or evaluate.
+    """Which regions a ranking shows this user (a Q on the ranking read model, Standing): the
+    subtrees they supervise or evaluate.
 
     Regional staff rights do not widen a ranking: staff read their own profile instead.
     """
-    return visibility_filter(user, roles=RESULT_READERS)
+    return visibility_filter(user, field="region__code", roles=RESULT_READERS)
 
 
 def require_profile_access(user, round_: Round, region: Region) -> None:

@@ -6,12 +6,17 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 from decimal import Decimal
 
+import numpy as np
 from django.utils import timezone
 
 from assessment.collection.models import Round, RoundStatus, Submission, SubmissionStatus, Value
 from assessment.collection.services.rounds import round_create, round_open
 from assessment.demo.demo import demo_value
-from assessment.regions.models import Region
+from assessment.regions.models import Region, level_for_code
+from assessment.results.models import Result, ResultKind
+from assessment.results.selectors.nodes import precision_of
+from assessment.results.services.result_writer import NULL
+from assessment.results.services.standings import StandingInput, replace_standings
 from indicators.models import Indicator, IndicatorSystem
 
 
@@ -100,3 +105,52 @@ def hangzhou_counties(count: int) -> list[str]:
     return list(
         Region.objects.filter(parent_id="330100").order_by("code").values_list("code", flat=True)
     )[:count]
+
+
+def store_standings(round_: Round) -> None:
+    """The ranking read model of hand-made Results (overall and area rows), written with the
+    compute step's own writer, as the compute step would have written it."""
+    overall = list(Result.objects.filter(round=round_, kind=ResultKind.OVERALL).order_by("region"))
+    codes = [row.region_id for row in overall]
+    parents = dict(Region.objects.filter(code__in=codes).values_list("code", "parent_id"))
+    areas = list(
+        Indicator.objects.filter(system=round_.system, parent=None)
+        .order_by("order", "code")
+        .values_list("pk", flat=True)
+    )
+    area_scores = np.full((len(codes), len(areas)), np.nan)
+    area_ranks = np.full((len(codes), len(areas)), np.nan)
+    row_of, column_of = {c: i for i, c in enumerate(codes)}, {a: j for j, a in enumerate(areas)}
+    for code, area, score, rank in Result.objects.filter(
+        round=round_, kind=ResultKind.AREA, region_id__in=codes
+    ).values_list("region_id", "indicator_id", "score", "rank"):
+        i, j = row_of[code], column_of[area]
+        area_scores[i, j] = np.nan if score is None else score
+        area_ranks[i, j] = np.nan if rank is None else rank
+
+    def numbers(values) -> np.ndarray:
+        return np.array([np.nan if v is None else v for v in values], dtype=float)
+
+    def ids(values) -> list[str]:
+        return [NULL if v is None else str(v) for v in values]
+
+    replace_standings(
+        round_id=round_.pk,
+        rows=StandingInput(
+            round_id=round_.pk,
+            precision=precision_of(round_),
+            codes=codes,
+            levels=[level_for_code(code) for code in codes],
+            parents=[parents.get(code) for code in codes],
+            scores=numbers(r.score for r in overall),
+            ranks=numbers(r.rank for r in overall),
+            ranks_in_parent=numbers(r.rank_in_parent for r in overall),
+            rank_lows=numbers(r.rank_low for r in overall),
+            rank_highs=numbers(r.rank_high for r in overall),
+            maturity=ids(r.level_id for r in overall),
+            maturity_by_score=ids(r.level_by_score_id for r in overall),
+            flags=np.array([r.flags for r in overall], dtype=np.int64),
+            area_scores=area_scores,
+            area_ranks=area_ranks,
+        ).rows(),
+    )

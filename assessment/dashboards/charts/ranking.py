@@ -20,18 +20,20 @@ from assessment.core.charts import (
     narrow,
     rank_axis,
 )
-from assessment.dashboards.selectors.ranking import RankingRow, Trend
+from assessment.dashboards.selectors.ranking import Trend
+from assessment.results.models import Standing
 from assessment.results.selectors.nodes import LevelInfo, NodeInfo
 
 
-def _ranked(rows: Sequence[RankingRow]) -> list[RankingRow]:
+def _ranked(rows: Sequence[Standing]) -> list[Standing]:
     """Rows with a value to race on, best first."""
     present = [row for row in rows if row.key_score is not None]
     return sorted(present, key=lambda r: (-r.key_score, r.key_rank or 0, r.code))
 
 
 def horse_race(
-    rows: Sequence[RankingRow],
+    rows: Sequence[Standing],
+    labels: dict[str, str],
     levels: Sequence[LevelInfo],
     *,
     title: str,
@@ -42,10 +44,10 @@ def horse_race(
     """Regions sorted by score, coloured by maturity level; with `intervals`, a second panel
     shows each rank with its 5–95% interval from the sensitivity analysis as error bars."""
     ranked = _ranked(rows)
-    labels = [row.label for row in ranked]
+    names = [labels[row.code] for row in ranked]
     data = []
     for level in [*levels, None]:
-        members = [row for row in ranked if row.level == level]
+        members = [row for row in ranked if row.maturity_id == (level.pk if level else None)]
         if not members:
             continue
         data.append(
@@ -53,7 +55,7 @@ def horse_race(
                 "type": "bar",
                 "orientation": "h",
                 "name": level.label if level else _("No level"),
-                "y": [row.label for row in members],
+                "y": [labels[row.code] for row in members],
                 "x": [row.key_score for row in members],
                 "text": [f"{row.key_score:.{precision}f}" for row in members],
                 "textposition": "outside",
@@ -63,7 +65,7 @@ def horse_race(
                 "hovertemplate": "%{y}<br>%{x}<extra>%{fullData.name}</extra>",
             }
         )
-    order = {"categoryorder": "array", "categoryarray": list(reversed(labels))}
+    order = {"categoryorder": "array", "categoryarray": list(reversed(names))}
     extra = {}
     if intervals:
         with_interval = [row for row in ranked if row.rank_low is not None]
@@ -73,7 +75,7 @@ def horse_race(
                 "mode": "markers",
                 "name": _("Rank with its interval"),
                 "xaxis": "x2",
-                "y": [row.label for row in with_interval],
+                "y": [labels[row.code] for row in with_interval],
                 "x": [row.key_rank for row in with_interval],
                 "error_x": {
                     "type": "data",
@@ -93,7 +95,7 @@ def horse_race(
         data,
         layout(
             title,
-            height=list_height(len(labels)),
+            height=list_height(len(names)),
             barmode="overlay",
             xaxis=axis(
                 score_title,
@@ -108,7 +110,9 @@ def horse_race(
     return narrow(fig, traces={"textfont": {"size": 9}})
 
 
-def progress_race(rows: Sequence[RankingRow], *, title: str, precision: int) -> dict:
+def progress_race(
+    rows: Sequence[Standing], labels: dict[str, str], *, title: str, precision: int
+) -> dict:
     """Regions sorted by the change of their score since the previous round."""
     ranked = _ranked(rows)
     colours = [
@@ -120,7 +124,7 @@ def progress_race(rows: Sequence[RankingRow], *, title: str, precision: int) -> 
             "type": "bar",
             "orientation": "h",
             "name": _("Score change"),
-            "y": [row.label for row in ranked],
+            "y": [labels[row.code] for row in ranked],
             "x": [row.key_score for row in ranked],
             "text": [_signed(row.key_score, precision) for row in ranked],
             "textposition": "outside",
@@ -131,12 +135,12 @@ def progress_race(rows: Sequence[RankingRow], *, title: str, precision: int) -> 
             "showlegend": False,
         }
     ]
-    labels = [row.label for row in ranked]
+    names = [labels[row.code] for row in ranked]
     return figure(
         data,
         layout(
             title,
-            height=list_height(len(labels)),
+            height=list_height(len(names)),
             xaxis=axis(
                 _("Change of the overall score (points)"),
                 zeroline=True,
@@ -146,7 +150,7 @@ def progress_race(rows: Sequence[RankingRow], *, title: str, precision: int) -> 
             yaxis=axis(
                 "",
                 categoryorder="array",
-                categoryarray=list(reversed(labels)),
+                categoryarray=list(reversed(names)),
                 fixedrange=True,
             ),
         ),
@@ -202,21 +206,22 @@ def level_distribution(distribution, levels: Sequence[LevelInfo], *, title: str)
 
 
 def dimension_heatmap(
-    rows: Sequence[RankingRow],
+    rows: Sequence[Standing],
+    labels: dict[str, str],
     dimensions: Sequence[NodeInfo],
     scores: dict[str, dict[int, float | None]],
     *,
     title: str,
 ) -> dict:
     """Regions (in table order) × dimensions, coloured by score."""
-    labels = [row.label for row in rows]
+    names = [labels[row.code] for row in rows]
     z = [[scores.get(row.code, {}).get(d.pk) for d in dimensions] for row in rows]
     names = [[d.name for d in dimensions] for _row in rows]
     data = [
         {
             "type": "heatmap",
             "x": [d.code for d in dimensions],
-            "y": labels,
+            "y": names,
             "z": z,
             "customdata": names,
             "zmin": 0,
@@ -234,7 +239,7 @@ def dimension_heatmap(
         data,
         layout(
             title,
-            height=list_height(len(labels), minimum=260, extra=150),
+            height=list_height(len(names), minimum=260, extra=150),
             xaxis=axis(_("Dimension"), tickangle=-45, fixedrange=True),
             yaxis=axis("", autorange="reversed", fixedrange=True),
         ),

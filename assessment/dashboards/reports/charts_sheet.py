@@ -16,8 +16,8 @@ from openpyxl.chart.marker import DataPoint
 
 from assessment.dashboards.reports import labels, styles
 from assessment.dashboards.reports.sheets import Col, ReportSheet
-from assessment.dashboards.selectors.ranking import Ranking
-from assessment.dashboards.selectors.reports import RoundReport
+from assessment.dashboards.selectors.ranking import unique_labels
+from assessment.dashboards.selectors.reports import RoundReport, Section
 
 LEADERS = 15
 BLOCK = 42  # rows per region level: two charts of ~20 rows each
@@ -38,8 +38,8 @@ def write_charts(workbook: Workbook, report: RoundReport) -> None:
         _distribution(sheet, report, section)
 
 
-def _leaders(sheet: ReportSheet, report: RoundReport, section: Ranking) -> None:
-    level = labels.level_name(section.query.level)
+def _leaders(sheet: ReportSheet, report: RoundReport, section: Section) -> None:
+    level = labels.level_name(section.level)
     title = _("%(level)s: the %(n)s leaders by overall score") % {"level": level, "n": LEADERS}
     sheet.append([sheet.styled(title, font=styles.SECTION_FONT)])
     sheet.table_header([_("Rank"), _("Region"), _("Overall score")])
@@ -48,8 +48,9 @@ def _leaders(sheet: ReportSheet, report: RoundReport, section: Ranking) -> None:
         (r for r in section.rows if r.rank is not None), key=lambda r: (r.rank, r.code)
     )[:LEADERS]
     score = styles.score_format(section.precision)
+    names = unique_labels(leaders)
     for row in leaders:
-        sheet.append([row.rank, row.label, sheet.styled(row.score, number_format=score)])
+        sheet.append([row.rank, names[row.code], sheet.styled(row.score, number_format=score)])
     if not leaders:
         return
     chart = BarChart()
@@ -75,8 +76,8 @@ def _leaders(sheet: ReportSheet, report: RoundReport, section: Ranking) -> None:
     sheet.sheet.add_chart(chart, f"J{header_row - 1}")
 
 
-def _distribution(sheet: ReportSheet, report: RoundReport, section: Ranking) -> None:
-    level = labels.level_name(section.query.level)
+def _distribution(sheet: ReportSheet, report: RoundReport, section: Section) -> None:
+    level = labels.level_name(section.level)
     title = _("%(level)s: regions per maturity level and round") % {"level": level}
     sheet.append([sheet.styled(title, font=styles.SECTION_FONT)])
     sheet.table_header([_("Round"), *(info.label for info in report.levels), _("no score")])

@@ -10,8 +10,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from assessment.dashboards.selectors.ranking import OVERALL, RACE_PROGRESS, Ranking, RankingRow
+from assessment.dashboards.selectors.ranking import OVERALL, RACE_PROGRESS
+from assessment.dashboards.selectors.reports import Section
 from assessment.regions.models import RegionLevel
+from assessment.results.models import Standing
 from assessment.results.selectors.nodes import LevelInfo
 from indicators.models import ValueType
 
@@ -50,10 +52,10 @@ def flags_text(row) -> str:
         words.append(_("imputed"))
     if row.partial:
         words.append(_("partial"))
-    if getattr(row, "held_back", False) and row.level_by_score is not None:
+    if getattr(row, "held_back", False):  # overall standings; node scores have no gates
         words.append(
             _("held back by a gate (the score alone reaches %(level)s)")
-            % {"level": row.level_by_score.code}
+            % {"level": row.maturity_by_score.code}
         )
     return "；".join(words)
 
@@ -62,24 +64,24 @@ def level_label(level: LevelInfo | None) -> str:
     return level.label if level is not None else _("no score")
 
 
-def interval(row: RankingRow) -> str:
+def interval(row: Standing) -> str:
     if row.rank_low is None or row.rank_high is None:
         return ""
     return f"{row.rank_low}–{row.rank_high}"
 
 
-def rank_header(section: Ranking) -> str:
+def rank_header(section: Section) -> str:
     """What the first column ranks: the overall score, an area, or the change."""
-    query = section.query
-    if query.race == RACE_PROGRESS:
+    race = section.race
+    if race.race == RACE_PROGRESS:
         return _("Progress rank")
-    if query.rank_by != OVERALL:
-        return _("Rank by %(area)s") % {"area": query.rank_by}
+    if race.rank_by != OVERALL:
+        return _("Rank by %(area)s") % {"area": race.rank_by}
     return _("Rank")
 
 
-def race_name(section: Ranking) -> str:
-    if section.query.race == RACE_PROGRESS:
+def race_name(section: Section) -> str:
+    if section.race.race == RACE_PROGRESS:
         return _("Progress race (change)")
     node = section.rank_by_node
     if node is not None:

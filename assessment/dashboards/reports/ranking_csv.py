@@ -17,10 +17,11 @@ BOM = "\ufeff"
 
 
 def ranking_csv(table: RankingTable) -> bytes:
-    """Every row of `table` (not one page), with the page's column headers."""
+    """Every row of `table` (not one page), with the page's column headers: django-tables2's
+    export values (the export-only columns included, numbers as numbers)."""
     buffer = io.StringIO()
     buffer.write(BOM)
     writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in table.export_rows():
+    for row in table.as_values():
         writer.writerow(["" if value is None else safe(value) for value in row])
     return buffer.getvalue().encode("utf-8")

@@ -18,8 +18,9 @@ from assessment.dashboards.reports.charts_sheet import write_charts
 from assessment.dashboards.reports.matrices import write_matrix, write_raw_values
 from assessment.dashboards.reports.notes_sheet import write_notes
 from assessment.dashboards.reports.sheets import Col, Progress, ReportSheet, no_progress
-from assessment.dashboards.selectors.ranking import Comparison, Ranking, RankingRow
-from assessment.dashboards.selectors.reports import RoundReport
+from assessment.dashboards.selectors.ranking import Comparison
+from assessment.dashboards.selectors.reports import RoundReport, Section
+from assessment.results.models import Standing
 
 TOP = 10
 
@@ -112,13 +113,13 @@ def filter_text(report: RoundReport) -> str:
     """The filter in words: level, parent, maturity level, race, sort."""
     parts = [
         _("Level: %(levels)s")
-        % {"levels": "、".join(labels.level_name(s.query.level) for s in report.sections)}
+        % {"levels": "、".join(labels.level_name(s.level) for s in report.sections)}
     ]
-    query = report.sections[0].query
+    first = report.sections[0]
     if report.parent_name:
         parts.append(_("Parent region: %(name)s") % {"name": report.parent_name})
-    if query.maturity:
-        parts.append(_("Maturity level: %(level)s") % {"level": query.maturity})
+    if first.maturity:
+        parts.append(_("Maturity level: %(level)s") % {"level": first.maturity})
     parts.append(labels.race_name(report.sections[0]))
     return "；".join(parts)
 
@@ -127,8 +128,8 @@ def _section_title(sheet: ReportSheet, text: str) -> None:
     sheet.append([sheet.styled(text, font=styles.SECTION_FONT)])
 
 
-def _distribution(sheet: ReportSheet, report: RoundReport, section: Ranking) -> None:
-    level = labels.level_name(section.query.level)
+def _distribution(sheet: ReportSheet, report: RoundReport, section: Section) -> None:
+    level = labels.level_name(section.level)
     _section_title(sheet, _("%(level)s: regions per maturity level") % {"level": level})
     sheet.table_header([_("Maturity level"), _("Regions"), _("Share")])
     counts = dict(section.distribution[-1][1]) if section.distribution else {}
@@ -160,8 +161,8 @@ def _level_cell(sheet: ReportSheet, info):
     )
 
 
-def _top(sheet: ReportSheet, report: RoundReport, section: Ranking) -> None:
-    level = labels.level_name(section.query.level)
+def _top(sheet: ReportSheet, report: RoundReport, section: Section) -> None:
+    level = labels.level_name(section.level)
     _section_title(sheet, _("%(level)s: top %(n)s by overall score") % {"level": level, "n": TOP})
     sheet.table_header(
         [_("Rank"), _("Region"), _("Parent region"), _("Overall score"), _("Maturity level")]
@@ -182,8 +183,8 @@ def _top(sheet: ReportSheet, report: RoundReport, section: Ranking) -> None:
         )
 
 
-def _improved(sheet: ReportSheet, report: RoundReport, section: Ranking) -> None:
-    level = labels.level_name(section.query.level)
+def _improved(sheet: ReportSheet, report: RoundReport, section: Section) -> None:
+    level = labels.level_name(section.level)
     _section_title(sheet, _("%(level)s: top %(n)s by progress") % {"level": level, "n": TOP})
     if section.comparison != Comparison.OK:
         sheet.append(
@@ -229,7 +230,7 @@ def write_ranking(workbook: Workbook, report: RoundReport, header: str) -> None:
     first = report.sections[0]
     areas = report.nodes.areas
     several = len(report.sections) > 1
-    by_key = first.query.race != "score" or first.rank_by_node is not None
+    by_key = first.race.race != "score" or first.rank_by_node is not None
     score = styles.score_format(report.precision)
     change = styles.change_format(first.change_precision)
     rows = report.rows
@@ -263,7 +264,7 @@ def write_ranking(workbook: Workbook, report: RoundReport, header: str) -> None:
     )
     level_cells = {}
     for section in report.sections:
-        level = labels.level_name(section.query.level)
+        level = labels.level_name(section.level)
         for row in section.rows:
             sheet.append(
                 [
@@ -275,7 +276,7 @@ def write_ranking(workbook: Workbook, report: RoundReport, header: str) -> None:
                     *([level] if several else []),
                     _cached_level(sheet, level_cells, row),
                     row.score,
-                    *(row.area_score(a.code) for a in areas),
+                    *(row.area_score(slot) for slot in range(len(areas))),
                     row.rank_change,
                     _rounded(row.change, section.change_precision),
                     labels.interval(row),
@@ -293,12 +294,12 @@ def _rounded(value: float | None, precision: int) -> float | None:
     return None if value is None else round(value, precision)
 
 
-def _cached_level(sheet: ReportSheet, cache: dict, row: RankingRow):
+def _cached_level(sheet: ReportSheet, cache: dict, row: Standing):
     """The level cell in its colour: one prototype per level, its value set per row."""
-    if row.level is None:
+    if row.maturity is None:
         return labels.level_label(None)
-    cell = cache.get(row.level.pk)
+    cell = cache.get(row.maturity_id)
     if cell is None:
-        cell = cache[row.level.pk] = _level_cell(sheet, row.level)
-    cell.value = row.level.label
+        cell = cache[row.maturity_id] = _level_cell(sheet, row.maturity)
+    cell.value = row.maturity.label
     return cell

@@ -1,7 +1,7 @@
 """One region's results in a round, against its peers (regions of the same level in the round).
 
 Reads the region's own Result rows, the peer statistics the compute step stored (PeerStat),
-its progress (ScoreChange) and its overall results in the earlier comparable rounds: a fixed
+its progress (Standing) and its overall results in the earlier comparable rounds: a fixed
 number of queries, never the peers' leaf rows.
 """
 
@@ -16,7 +16,7 @@ from assessment.collection.models import Round
 from assessment.rectification.models import Practice, PracticeStatus, RectificationTask
 from assessment.rectification.selectors.tasks import open_tasks
 from assessment.regions.models import Region
-from assessment.results.models import PeerStat, Result, ResultFlag, ResultKind, ScoreChange
+from assessment.results.models import PeerStat, Result, ResultFlag, ResultKind, Standing
 from assessment.results.selectors.nodes import (
     LevelInfo,
     NodeInfo,
@@ -288,9 +288,11 @@ def _history(region, history, overall, by_pk, precision) -> list[HistoryEntry]:
         )
     }
     changes = {
-        c.round_id: c
-        for c in ScoreChange.objects.filter(round__in=history, region_id=region.code)
-        if c.previous_id == _previous_id(history, c.round_id)
+        s.round_id: s
+        for s in Standing.objects.filter(round__in=history, region_id=region.code).only(
+            "round_id", "previous_round_id", "previous_rank", "change", "change_rank"
+        )
+        if s.previous_round_id and s.previous_round_id == _previous_id(history, s.round_id)
     }
     entries = []
     for round_ in history:
@@ -304,7 +306,7 @@ def _history(region, history, overall, by_pk, precision) -> list[HistoryEntry]:
                 rank=result.rank if result else None,
                 level=by_pk.get(result.level_id) if result else None,
                 change=change.change if change else None,
-                change_rank=change.rank if change else None,
+                change_rank=change.change_rank if change else None,
                 previous_rank=change.previous_rank if change else None,
             )
         )

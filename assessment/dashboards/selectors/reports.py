@@ -1,14 +1,13 @@
 """What a round report holds, read once: the page's rankings, the score matrices, the raw
 values, the indicator tree and the maturity levels.
 
-The rankings come from `selectors.ranking.ranking()` with the same `RankingQuery` the page
-builds from the same GET parameters and the same visibility, so a report holds exactly the
-rows the page shows (all of them, not one table page). Result rows are read by (round, kind)
-and a region-code range, without joins, and mapped in Python, like the pages do.
+Each section is a ranking read with the page's own filter and race from the same GET
+parameters and the same visibility (`reports/build.py`), with all of its rows in the page's
+order, so a report holds exactly the rows the page shows. Result rows for the matrices are
+read by (round, kind) and a region-code range, without joins, and mapped in Python.
 
-Queries (fixed, whatever the number of regions): indicator tree and maturity levels once,
-six per ranking section (comparable rounds, regions, overall, area results, score changes,
-earlier rounds), dimension results, leaf results, the full indicator tree and the levels with
+Queries (fixed, whatever the number of regions): per section its rows and its level
+distribution; dimension results, leaf results, the full indicator tree and the levels with
 their gates for the 说明 sheet, the parent region's name when filtered by one, and the raw
 values (read while the 原始数据 sheet is written, see `raw_values`).
 """
@@ -24,19 +23,22 @@ from django.db.models import Q
 from django.utils import timezone
 
 from assessment.collection.models import Round, SubmissionStatus, Value
-from assessment.core.db import bulk_read, fetch_all
-from assessment.dashboards.selectors.ranking import Ranking, RankingQuery, RankingRow, ranking
+from assessment.core.db import fetch_all
+from assessment.dashboards.selectors.ranking import (
+    Comparison,
+    Race,
+    Ranking,
+    distribution,
+)
 from assessment.regions.models import Region
 from assessment.regions.selectors import range_filter
-from assessment.results.models import Result, ResultKind
+from assessment.results.models import Result, ResultKind, Standing
 from assessment.results.selectors.methodology import Methodology, methodology
 from assessment.results.selectors.nodes import (
     LevelInfo,
     NodeInfo,
     SystemNodes,
-    maturity_levels,
     published,
-    system_nodes,
 )
 from indicators.models import MaturityLevel
 from indicators.services import TreeRow, tree_rows
@@ -54,9 +56,58 @@ class ScoreMatrix:
 
 
 @dataclass
+class Section:
+    """One ranking of a report (one region level) with every row, in the page's order."""
+
+    ranking: Ranking
+    rows: list[Standing]
+    distribution: list[tuple[Round, dict[int | None, int]]]
+    maturity: str | None = None  # the maturity level the filter narrows to (code)
+
+    @property
+    def level(self) -> str:
+        return self.ranking.level
+
+    @property
+    def race(self) -> Race:
+        return self.ranking.race
+
+    @property
+    def precision(self) -> int:
+        return self.ranking.precision
+
+    @property
+    def change_precision(self) -> int:
+        return self.ranking.change_precision
+
+    @property
+    def comparison(self) -> Comparison:
+        return self.ranking.comparison
+
+    @property
+    def previous(self) -> Round | None:
+        return self.ranking.previous
+
+    @property
+    def rank_by_node(self) -> NodeInfo | None:
+        return self.ranking.rank_by_node
+
+
+def section(ranking_: Ranking, rows, regions: Q, maturity: str | None = None) -> Section:
+    """A report section: every row of `rows` (the ranking's, in the page's order) and the
+    level distribution of the filter's regions (`regions`, a Q on Standing)."""
+    return Section(
+        ranking=ranking_,
+        rows=list(rows),
+        distribution=distribution(ranking_, regions),
+        maturity=maturity,
+    )
+
+
+@dataclass
 class RoundReport:
     round: Round
-    sections: list[Ranking]  # one ranking per region level, in the order asked for
+    sections: list[Section]  # one ranking per region level, in the order asked for
     nodes: SystemNodes
     levels: list[LevelInfo]
     methodology: Methodology
@@ -73,7 +124,7 @@ class RoundReport:
         return self.sections[0].precision
 
     @property
-    def rows(self) -> list[RankingRow]:
+    def rows(self) -> list[Standing]:
         return [row for section in self.sections for row in section.rows]
 
     @property
@@ -82,27 +133,15 @@ class RoundReport:
 
 
 def round_report(
-    *,
-    queries: list[RankingQuery],
-    visibility: Q,
-    exported_by: str = "",
-    nodes: SystemNodes | None = None,
-    levels: list[LevelInfo] | None = None,
+    *, round_: Round, sections: list[Section], parents: set[str], exported_by: str = ""
 ) -> RoundReport:
-    """The report of one or more rankings of the same round (one per region level).
-    `nodes` and `levels` may be passed when the caller has them (the filter needs them)."""
-    round_ = queries[0].round
-    nodes = nodes or system_nodes(round_.system)
-    levels = maturity_levels(round_.system) if levels is None else levels
-    sections = [
-        ranking(query=query, visibility=visibility, nodes=nodes, levels=levels) for query in queries
-    ]
-    codes = [row.code for section in sections for row in section.rows]
-    precision = sections[0].precision
-    with bulk_read():
-        dimensions = score_matrix(round_, ResultKind.DIMENSION, nodes.dimensions, codes, precision)
-        leaves = score_matrix(round_, ResultKind.LEAF, nodes.leaves, codes, precision)
-    parents = {q.parent for q in queries if q.parent}
+    """The report of one or more rankings of the same round (one per region level)."""
+    first = sections[0].ranking
+    nodes, levels = first.nodes, first.levels
+    codes = [row.code for s in sections for row in s.rows]
+    precision = first.precision
+    dimensions = score_matrix(round_, ResultKind.DIMENSION, nodes.dimensions, codes, precision)
+    leaves = score_matrix(round_, ResultKind.LEAF, nodes.leaves, codes, precision)
     parent_name = ", ".join(
         Region.objects.filter(code__in=parents).order_by("code").values_list("name", flat=True)
     )

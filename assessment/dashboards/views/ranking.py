@@ -6,38 +6,31 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from assessment.dashboards.views.shared import (
-    charts,
-    page_rows,
-    panel,
-    paused_gc,
-    ranking_for_request,
-    ranking_table,
-    released,
-)
+from assessment.dashboards.filters import ranking_for
+from assessment.dashboards.views.shared import charts, page_rows, panel, ranking_table
 from assessment.regions.access import is_administrator, supervised_prefixes
 from assessment.results.access import get_ranking_round_for_user, ranking_visibility
 
 
 @login_required
-@paused_gc
 def ranking(request: HttpRequest, round_id: int) -> HttpResponse:
     user = request.user
     round_ = get_ranking_round_for_user(user, round_id, request.GET)
-    result, filters = ranking_for_request(request, round_, visibility=ranking_visibility(user))
-    table = ranking_table(
-        request, result, profile_links=True, task_prefixes=supervised_prefixes(user)
-    )
+    read = ranking_for(request.GET, round_, visibility=ranking_visibility(user))
+    table = ranking_table(request, read, task_prefixes=supervised_prefixes(user))
     rows = page_rows(table)
+    total = table.paginator.count if getattr(table, "paginator", None) else len(rows)
     context = {
         "round": round_,
-        "result": result,
-        "filters": filters,
+        "result": read.result,
+        "filters": read.filters,
+        "race_form": read.race_form,
+        "focus": read.focus,
+        "total": total,
         "table": table,
         "page_rows": rows,
-        "charts": charts(result, rows),
-        "methodology": panel(result),
+        "charts": charts(read, rows, total=total),
+        "methodology": panel(read.result),
         "is_admin": is_administrator(user),
     }
-    response = render(request, "dashboards/ranking.html", context)
-    return released(response, result, table)
+    return render(request, "dashboards/ranking.html", context)

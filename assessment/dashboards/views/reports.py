@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from assessment.dashboards.access import get_report_job_for_user
+from assessment.dashboards.filters import ranking_for
 from assessment.dashboards.models import JobStatus
 from assessment.dashboards.reports import build
 from assessment.dashboards.reports.files import content_disposition
@@ -24,13 +25,11 @@ from assessment.dashboards.reports.jobs import job_path, job_refresh, job_start
 from assessment.dashboards.reports.ranking_csv import ranking_csv
 from assessment.dashboards.reports.region_report import write_region_report
 from assessment.dashboards.reports.round_report import write_round_report
-from assessment.dashboards.selectors.ranking import ranking
 from assessment.dashboards.selectors.reports import round_report as round_report_data
+from assessment.dashboards.tables import table_for
 from assessment.dashboards.views.profile import visible_profile
-from assessment.dashboards.views.shared import build_table
 from assessment.rectification.selectors.tasks import report_tasks
 from assessment.results.access import get_ranking_round_for_user, ranking_visibility
-from assessment.results.selectors.nodes import maturity_levels, system_nodes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -46,19 +45,17 @@ def round_report(request: HttpRequest, round_id: int) -> HttpResponse:
         raise Http404
     visibility = ranking_visibility(user)
     params = build.filter_params(request.GET)
-    nodes, levels = system_nodes(round_.system), maturity_levels(round_.system)
-    filters = build.ranking_filter(round_, params, visibility, nodes=nodes, levels=levels)
-    query = filters.to_query(sort=params.get("sort", ""))
-    title, name, fallback = build.report_names(round_, [query])
-    if filters.qs.count() > settings.EXPORT_DIRECT_MAX_REGIONS:
+    read = build.read_for(round_, params, visibility)
+    parents = [read.parent] if read.parent else []
+    title, name, fallback = build.report_names(round_, [read.result.level], parents)
+    if read.result.rows.count() > settings.EXPORT_DIRECT_MAX_REGIONS:
         job = job_start(user=user, round_=round_, params=params, title=title, filename=name)
         return redirect("assessment:export_job", job.pk)
     report = round_report_data(
-        queries=[query],
-        visibility=visibility,
+        round_=round_,
+        sections=[build.section_for(read, params.get("sort", ""))],
+        parents=set(parents),
         exported_by=user.get_username(),
-        nodes=nodes,
-        levels=levels,
     )
     return _workbook(lambda target: write_round_report(report, target), name, fallback)
 
@@ -66,18 +63,16 @@ def round_report(request: HttpRequest, round_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def ranking_csv_view(request: HttpRequest, round_id: int) -> HttpResponse:
-    """The ranking table as CSV: every row of the filter, the page's columns."""
+    """The ranking table as CSV: every row of the filter, the page's columns and order."""
     user = request.user
     round_ = get_ranking_round_for_user(user, round_id, request.GET)
-    visibility = ranking_visibility(user)
-    nodes, levels = system_nodes(round_.system), maturity_levels(round_.system)
-    filters = build.ranking_filter(round_, request.GET, visibility, nodes=nodes, levels=levels)
-    query = filters.to_query(sort=request.GET.get("sort", ""))
-    result = ranking(query=query, visibility=visibility, nodes=nodes, levels=levels)
-    _, name, fallback = build.report_names(round_, [query])
-    response = HttpResponse(
-        ranking_csv(build_table(result, profile_links=False)), content_type="text/csv"
-    )
+    read = ranking_for(request.GET, round_, visibility=ranking_visibility(user))
+    table = table_for(read, profile_links=False)
+    if sort := request.GET.get("sort", ""):
+        table.order_by = sort
+    parents = [read.parent] if read.parent else []
+    _, name, fallback = build.report_names(round_, [read.result.level], parents)
+    response = HttpResponse(ranking_csv(table), content_type="text/csv")
     response["Content-Disposition"] = content_disposition(
         name.removesuffix(".xlsx") + ".csv", fallback.removesuffix(".xlsx") + ".csv"
     )
@@ -92,7 +87,7 @@ def profile_report(request: HttpRequest, round_id: int, code: str) -> HttpRespon
     round_, region, profile = visible_profile(user, round_id, code)
     name = f"{round_.name}-{region.name}-{region.code}.xlsx"
     fallback = f"round-{round_.pk}-{round_.period}-region-{region.code}.xlsx"
-    tasks = report_tasks(round_=round_, region=region)  # the 整改任务 sheet (issue 7)
+    tasks = report_tasks(round_=round_, region=region)  # the 整改任务 sheet
     return _workbook(
         lambda target: write_region_report(
             profile, target, tasks=tasks, exported_by=user.get_username()

@@ -1,12 +1,14 @@
-"""Computed results and what the compute step derives for the pages."""
+"""Computed results and what the compute step derives for the pages (peer statistics, the
+ranking read model)."""
 
-from assessment.results.models.peers import PeerStat, ScoreChange
+from assessment.results.models.peers import PeerStat
 from assessment.results.models.results import Result, ResultFlag, ResultKind
+from assessment.results.models.standings import Standing
 
 __all__ = [
     "PeerStat",
     "Result",
     "ResultFlag",
     "ResultKind",
-    "ScoreChange",
+    "Standing",
 ]

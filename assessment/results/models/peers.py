@@ -1,8 +1,8 @@
-"""Figures the compute step derives for the dashboards, so that a page view only reads.
+"""Peer statistics the compute step derives for the region profiles, so that a page only reads.
 
-Both tables are written by `assessment/services/compute.py` in the same transaction as the
-round's Results (and replaced with them), never by a page. Like Result they are derived data:
-plain key columns without database constraints, one composite index for the reads.
+Written by `assessment/results/services/compute.py` in the same transaction as the round's
+Results (and replaced with them), never by a page. Like Result they are derived data: plain key
+columns without database constraints, one composite index for the reads.
 """
 
 from __future__ import annotations
@@ -67,49 +67,3 @@ class PeerStat(models.Model):
     def __str__(self) -> str:
         node = self.indicator.code if self.indicator_id else _("overall")
         return f"{self.round} · {self.get_level_display()} · {node}: {self.median}"
-
-
-class ScoreChange(models.Model):
-    """One region's progress since the comparison round (`Round.previous`): the progress race.
-
-    `change` is the difference of the two published (rounded) overall scores; `rank` ranks it
-    among the region's peers (same level), highest first, equal changes sharing the best rank.
-    Rows exist only when the previous round uses the same indicator system and has results;
-    `previous` records which round they compare with, so a page notices when
-    `Round.previous` was changed after the computation.
-    """
-
-    round = models.ForeignKey(
-        Round,
-        verbose_name=_("round"),
-        on_delete=models.CASCADE,
-        related_name="score_changes",
-        **DERIVED_KEY,
-    )
-    region = models.ForeignKey(
-        Region,
-        verbose_name=_("region"),
-        on_delete=models.CASCADE,
-        related_name="+",
-        **DERIVED_KEY,
-    )
-    previous = models.ForeignKey(
-        Round,
-        verbose_name=_("compared with round"),
-        on_delete=models.CASCADE,
-        related_name="+",
-        **DERIVED_KEY,
-    )
-    previous_score = models.FloatField(_("previous score"), null=True, blank=True)
-    previous_rank = models.PositiveIntegerField(_("previous rank"), null=True, blank=True)
-    change = models.FloatField(_("score change"), null=True, blank=True)
-    rank = models.PositiveIntegerField(_("progress rank"), null=True, blank=True)
-
-    class Meta:
-        db_table = "assessment_scorechange"  # kept from before the domain apps
-        verbose_name = _("score change")
-        verbose_name_plural = _("score changes")
-        indexes = [models.Index(fields=["round", "region"], name="scorechange_round_region")]
-
-    def __str__(self) -> str:
-        return f"{self.round} · {self.region}: {self.change}"

@@ -18,16 +18,18 @@ from django.utils import timezone
 from assessment.collection.models import Round, Submission, SubmissionStatus, Value
 from assessment.regions.models import Region, RegionLevel
 from assessment.results.models.results import ResultKind
-from assessment.results.services.peer_stats import (
-    Standing,
-    change_rows,
-    comparable_previous,
-    peer_stat_rows,
-    replace_dashboard_rows,
-    stored_standing,
-    successor_changes,
-)
+from assessment.results.models.standings import AREA_SLOTS
+from assessment.results.services.peer_stats import peer_stat_rows, replace_peer_stats
 from assessment.results.services.result_writer import ResultRows, write_results
+from assessment.results.services.standings import (
+    Overall,
+    StandingInput,
+    comparable_previous,
+    progress,
+    refresh_successors,
+    replace_standings,
+    stored_overall,
+)
 from indicators.engine import (
     OVERALL,
     Bands,
@@ -60,6 +62,7 @@ class SystemModel:
     indicator_ids: tuple[int | None, ...]  # per tree column; None for OVERALL
     kinds: tuple[int, ...]  # ResultKind per tree column
     level_ids: tuple[int, ...]  # MaturityLevel id per engine level index
+    area_columns: tuple[int, ...]  # the tree column of each area, in the system's order
 
 
 @dataclass
@@ -139,7 +142,12 @@ def system_model(system: IndicatorSystem) -> SystemModel:
             kinds.append(ResultKind.LEAF)
         else:
             kinds.append(ResultKind.AREA if indicator.depth == 0 else ResultKind.DIMENSION)
-    return SystemModel(tree, tuple(ids), tuple(kinds), tuple(level.pk for level in db_levels))
+    areas = [i.pk for i in indicators if i.parent_id is None]  # ordered as the pages list them
+    if len(areas) > AREA_SLOTS:
+        raise ComputeError(f"the indicator system has {len(areas)} areas; rankings show at most "
+                           f"{AREA_SLOTS}")  # fmt: skip
+    return SystemModel(tree, tuple(ids), tuple(kinds), tuple(level.pk for level in db_levels),
+                       tuple(ids.index(pk) for pk in areas))  # fmt: skip
 
 
 def _finite_or_none(value: float) -> float | None:
@@ -214,7 +222,7 @@ def compute_round(*, round_: Round, with_sensitivity: bool = True) -> ComputeRep
     raw, value_count = load_raw(round_, model.tree, regions)
     # The progress race compares with the previous round's stored overall results.
     previous = comparable_previous(round_)
-    previous_standing = stored_standing(previous) if previous else None
+    previous_overall = stored_overall(previous) if previous else None
     read_done = clock()
 
     peers = np.array([PEER_GROUP[r.level] for r in regions])
@@ -248,19 +256,14 @@ def compute_round(*, round_: Round, with_sensitivity: bool = True) -> ComputeRep
         indicator_ids=model.indicator_ids,
         kinds=model.kinds,
     )
-    standing = Standing(
+    overall = Overall(
         round_id=round_.pk,
         precision=options.precision,
         codes=codes,
         scores=outcome.overall,
         ranks=outcome.ranks["peer"][:, -1],
     )
-    changes = {
-        round_.pk: change_rows(current=standing, previous=previous_standing, peers=peers)
-        if previous_standing
-        else [],
-        **successor_changes(round_, standing),
-    }
+    race = progress(current=overall, previous=previous_overall, peers=peers) if previous else None
     wanted = with_sensitivity and bool(np.isfinite(outcome.overall).any())
     # The Monte Carlo rank intervals (pure NumPy, mostly outside the GIL) run in a second
     # thread while this one writes the node rows; only the overall rows wait for them.
@@ -275,7 +278,11 @@ def compute_round(*, round_: Round, with_sensitivity: bool = True) -> ComputeRep
                 rows=rows,
                 intervals=(lambda: pending.result()) if pending else None,
             )
-            replace_dashboard_rows(round_id=round_.pk, peer_stats=peer_stats, changes=changes)
+            replace_peer_stats(round_id=round_.pk, rows=peer_stats)
+            replace_standings(
+                round_id=round_.pk, rows=standing_input(rows, model, regions, options, race).rows()
+            )
+            refresh_successors(round_, overall)
             round_.computed_at = timezone.now()
             round_.compute_notes = {
                 "regions": len(regions),
@@ -298,4 +305,32 @@ def compute_round(*, round_: Round, with_sensitivity: bool = True) -> ComputeRep
             "total": finished - started,
         },
         outliers=outliers,
+    )
+
+
+def standing_input(
+    rows: ResultRows, model: SystemModel, regions: list[Region], options: Options, race
+) -> StandingInput:
+    """The ranking read model's rows from the written results (rank intervals included)."""
+    last = rows.scores.shape[1] - 1
+    areas = list(model.area_columns)
+    intervals = rows.intervals
+    level, band, _notes = rows.levels
+    return StandingInput(
+        round_id=rows.round_id,
+        precision=options.precision,
+        codes=rows.region_codes,
+        levels=[r.level for r in regions],
+        parents=[r.parent_id for r in regions],
+        scores=rows.scores[:, last],
+        ranks=rows.ranks[:, last],
+        ranks_in_parent=rows.ranks_in_parent[:, last],
+        rank_lows=intervals.low if intervals is not None else None,
+        rank_highs=intervals.high if intervals is not None else None,
+        maturity=level,
+        maturity_by_score=band,
+        flags=rows.flags[:, last],
+        area_scores=rows.scores[:, areas],
+        area_ranks=rows.ranks[:, areas],
+        progress=race,
     )

@@ -1,5 +1,6 @@
-"""Hand-made results for dashboard tests: Result rows with chosen scores, ranks and levels,
-written the way the compute step writes them, so pages can be checked against known numbers."""
+"""Hand-made results for dashboard tests: Result rows and the ranking read model (Standing)
+with chosen scores, ranks and levels, written through the compute step's own writers, so pages
+can be checked against known numbers."""
 
 from __future__ import annotations
 
@@ -8,15 +9,14 @@ from collections.abc import Mapping
 from django.utils import timezone
 
 from assessment.collection.models import Round
-from assessment.regions.models import level_for_code
+from assessment.regions.models import Region, level_for_code
 from assessment.results.models import Result, ResultKind
-from assessment.results.services.peer_stats import (
-    change_rows,
-    peer_groups_of,
-    replace_dashboard_rows,
-    stored_standing,
+from assessment.results.services.standings import (
+    refresh_successors,
+    stored_overall,
 )
 from indicators.models import Indicator, MaturityLevel
+from tests.assessment.builders import make_round, store_standings
 
 # code → (overall score, rank among peers, maturity level code); None score = no result
 Overall = Mapping[str, tuple[float | None, int | None, str | None]]
@@ -63,12 +63,15 @@ def hand_results(
                 )
             )
     Result.objects.bulk_create(rows)
+    store_standings(round_)
     round_.computed_at = timezone.now()
     round_.save(update_fields=["computed_at"])
 
 
-def _area_rank(areas, code: str, area: str) -> int:
+def _area_rank(areas, code: str, area: str) -> int | None:
     """Rank of the region's area score among the same level's (ties share the best rank)."""
+    if area not in areas.get(code, {}):
+        return None
     level = level_for_code(code)
     mine = areas[code][area]
     peers = [scores[area] for other, scores in areas.items() if level_for_code(other) == level]
@@ -76,18 +79,15 @@ def _area_rank(areas, code: str, area: str) -> int:
 
 
 def refresh_progress(round_: Round) -> None:
-    """Derive the round's progress race from the stored results, as the compute step does."""
-    current = stored_standing(round_)
-    previous = stored_standing(round_.previous)
-    rows = change_rows(current=current, previous=previous, peers=peer_groups_of(current.codes))
-    replace_dashboard_rows(round_id=round_.pk, peer_stats=[], changes={round_.pk: rows})
+    """Derive the round's progress race from the stored results, as the compute step does
+    when the round it compares with is computed again."""
+    refresh_successors(round_.previous, stored_overall(round_.previous))
+    round_.refresh_from_db()
 
 
 def round_of_counties(system, count: int, *, status: str = "published") -> Round:
     """A Zhejiang round (and its previous round) with results for `count` counties, half of
     them in Hangzhou where possible, for query-count tests."""
-    from assessment.regions.models import Region
-    from tests.assessment.builders import make_round
 
     codes = list(
         Region.objects.filter(code__startswith="33", level="county")

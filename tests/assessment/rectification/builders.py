@@ -11,7 +11,7 @@ from assessment.collection.models import Round, RoundStatus
 from assessment.regions.models import level_for_code
 from assessment.results.models import PeerStat, Result, ResultKind
 from indicators.models import Indicator
-from tests.assessment.builders import make_round
+from tests.assessment.builders import make_round, store_standings
 
 # region code → node code → score (areas and indicators)
 Scores = Mapping[str, Mapping[str, float | None]]
@@ -65,6 +65,7 @@ def store_results(
         for level in levels
         for node_code, median in (medians or {}).items()
     )
+    store_standings(round_)
     round_.computed_at = timezone.now()
     round_.save(update_fields=["computed_at"])
 

@@ -11,8 +11,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import translation
 
+from assessment.dashboards.reports.build import read_for, section_for
 from assessment.dashboards.reports.round_report import write_round_report
-from assessment.dashboards.selectors.ranking import RankingQuery
 from assessment.dashboards.selectors.reports import round_report
 from assessment.regions.access import get_region_for_user
 from assessment.regions.models import RegionLevel
@@ -57,8 +57,15 @@ class Command(BaseCommand):
             raise CommandError(f"{round_} ranks no {level} regions.")
         started = time.perf_counter()
         with translation.override(language):
-            queries = [RankingQuery(round=round_, level=v, parent=parent) for v in levels]
-            report = round_report(queries=queries, visibility=visibility, exported_by=exported_by)
+            reads = [read_for(round_, {"level": v, "parent": parent or ""}, visibility)
+                     for v in levels]  # fmt: skip
+            if parent and not any(read.parent for read in reads):
+                levels_text = "/".join(levels)
+                raise CommandError(f"No {levels_text} region of “{round_}” lies below {parent}.")
+            sections = [section_for(read) for read in reads]
+            parents = {parent} if parent else set()
+            report = round_report(round_=round_, sections=sections, parents=parents,
+                                  exported_by=exported_by)  # fmt: skip
             write_round_report(report, file)
         self.stdout.write(
             self.style.SUCCESS(
