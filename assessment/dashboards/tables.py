@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from assessment.dashboards.filters import RankingRequest
-from assessment.dashboards.selectors.ranking import RACE_ORDER, RACE_PROGRESS, Race
+from assessment.dashboards.selectors.ranking import RACE_ORDER, RACE_PROGRESS, Comparison, Race
 from assessment.results.models import Standing
 from assessment.results.models.standings import area_fields
 from assessment.results.selectors.nodes import NodeInfo
@@ -221,7 +221,7 @@ class LevelRaceTable(RankingTable):
     """The level race: rank (with its interval), scores, level, changes, data flags."""
 
     rank = SortColumn(verbose_name=_("Rank"), accessor="key_rank", sort_field="key_rank",
-                      attrs={"td": {"class": "rank-cell"}})  # fmt: skip
+                      empty_values=(), attrs={"td": {"class": "rank-cell"}})  # fmt: skip
     rank_in_parent = SortColumn(verbose_name=_("Rank in parent region"),
                                 sort_field="rank_in_parent", attrs=WIDE_NUMERIC)  # fmt: skip
     flags = tables.Column(
@@ -300,6 +300,8 @@ def table_for(
     progress = race.race == RACE_PROGRESS
     table_class = ProgressRaceTable if progress else LevelRaceTable
     rows = result.rows if race == result.race else result.for_race(race)
+    if result.comparison != Comparison.OK:  # the stored changes do not compare with anything
+        options.setdefault("exclude", ("rank_change", "change"))
     return table_class(
         rows,
         round_id=result.round.pk,

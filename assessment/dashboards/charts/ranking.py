@@ -214,14 +214,14 @@ def dimension_heatmap(
     title: str,
 ) -> dict:
     """Regions (in table order) × dimensions, coloured by score."""
-    names = [labels[row.code] for row in rows]
+    regions = [labels[row.code] for row in rows]
     z = [[scores.get(row.code, {}).get(d.pk) for d in dimensions] for row in rows]
     names = [[d.name for d in dimensions] for _row in rows]
     data = [
         {
             "type": "heatmap",
             "x": [d.code for d in dimensions],
-            "y": names,
+            "y": regions,
             "z": z,
             "customdata": names,
             "zmin": 0,
@@ -239,7 +239,7 @@ def dimension_heatmap(
         data,
         layout(
             title,
-            height=list_height(len(names), minimum=260, extra=150),
+            height=list_height(len(regions), minimum=260, extra=150),
             xaxis=axis(_("Dimension"), tickangle=-45, fixedrange=True),
             yaxis=axis("", autorange="reversed", fixedrange=True),
         ),

@@ -164,9 +164,7 @@ def _comparison(round_: Round, previous: Round | None) -> Comparison:
     return Comparison.OK
 
 
-def distribution(
-    ranking_: Ranking, regions: Q
-) -> list[tuple[Round, dict[int | None, int]]]:
+def distribution(ranking_: Ranking, regions: Q) -> list[tuple[Round, dict[int | None, int]]]:
     """How many regions reached each maturity level in each comparable round (one query).
 
     `regions` selects the filter's regions (level, parent, visibility: not the maturity

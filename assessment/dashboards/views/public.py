@@ -28,9 +28,7 @@ def public_round(request: HttpRequest, round_id: int) -> HttpResponse:
     read = ranking_for(request.GET, round_, visibility=public_visibility(), public=True)
     options = {"profile_links": False, "orderable": False}
     table = ranking_table(request, read, race=Race(RACE_SCORE), **options)
-    progress = ranking_table(
-        request, read, race=Race(RACE_PROGRESS), prefix="progress_", **options
-    )
+    progress = ranking_table(request, read, race=Race(RACE_PROGRESS), prefix="progress_", **options)
     rows = page_rows(table)
     total = table.paginator.count if getattr(table, "paginator", None) else len(rows)
     figures = charts(read, rows, total=total, heatmap=False, with_trends=False)

@@ -86,9 +86,7 @@ class Standing(models.Model):
     class Meta:
         verbose_name = _("standing")
         verbose_name_plural = _("standings")
-        constraints = [
-            models.UniqueConstraint(fields=["round", "region"], name="unique_standing")
-        ]
+        constraints = [models.UniqueConstraint(fields=["round", "region"], name="unique_standing")]
         # Every ranking reads one round's regions of one level (a code range for a subtree).
         indexes = [
             models.Index(fields=["round", "region_level", "region"], name="standing_round_level")

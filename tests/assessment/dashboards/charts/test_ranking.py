@@ -8,29 +8,29 @@ from django.utils import translation
 
 from assessment.collection.models import Round
 from assessment.dashboards.charts import ranking as charts
-from assessment.dashboards.selectors.ranking import RankingRow, Trend, TrendPoint
+from assessment.dashboards.selectors.ranking import Trend, TrendPoint, unique_labels
+from assessment.regions.models import Region
+from assessment.results.models import Standing
 from assessment.results.selectors.nodes import LevelInfo, NodeInfo
 
 L2 = LevelInfo(pk=2, code="L2", name="发展", color="#e67e22", order=2)
 L3 = LevelInfo(pk=3, code="L3", name="规范", color="#d4ac0d", order=3)
 
 
-def row(code, label, score, rank, level=None, low=None, high=None) -> RankingRow:
-    return RankingRow(
-        code=code,
-        name=label,
-        parent_name="",
-        label=label,
+def row(code, label, score, rank, level=None, low=None, high=None) -> Standing:
+    """A standing as the ranking selector reads it (not saved: charts only read it), keyed
+    for the level race."""
+    standing = Standing(
+        region=Region(code=code, name=label),
         score=score,
         rank=rank,
         rank_low=low,
         rank_high=high,
-        level=level,
-        level_by_score=level,
+        maturity_id=level.pk if level else None,
         flags=0,
-        key_score=score,
-        key_rank=rank,
     )
+    standing.key_score, standing.key_rank = score, rank
+    return standing
 
 
 ROWS = [
@@ -44,7 +44,13 @@ ROWS = [
 def test_horse_race_sorts_by_score_colours_by_level_and_shows_rank_intervals():
     with translation.override("zh-hans"):
         figure = charts.horse_race(
-            ROWS, [L2, L3], title="赛马", score_title="得分", intervals=True, precision=2
+            ROWS,
+            unique_labels(ROWS),
+            [L2, L3],
+            title="赛马",
+            score_title="得分",
+            intervals=True,
+            precision=2,
         )
     bars = [t for t in figure["data"] if t["type"] == "bar"]
     assert [(t["name"], t["marker"]["color"], t["y"]) for t in bars] == [
@@ -63,15 +69,15 @@ def test_horse_race_sorts_by_score_colours_by_level_and_shows_rank_intervals():
 
 
 def test_horse_race_without_intervals_has_one_panel():
-    figure = charts.horse_race(ROWS, [L2, L3], title="t", score_title="s", intervals=False,
-                               precision=2)  # fmt: skip
+    figure = charts.horse_race(ROWS, unique_labels(ROWS), [L2, L3], title="t", score_title="s",
+                               intervals=False, precision=2)  # fmt: skip
     assert "xaxis2" not in figure["layout"]
     assert all(t["type"] == "bar" for t in figure["data"])
 
 
 def test_progress_race_colours_gains_and_losses():
     rows = [row("a", "甲", 3.5, 1), row("b", "乙", -1.25, 3), row("c", "丙", 0.0, 2)]
-    figure = charts.progress_race(rows, title="进步榜", precision=2)
+    figure = charts.progress_race(rows, unique_labels(rows), title="进步榜", precision=2)
     bars = figure["data"][0]
     assert bars["x"] == [3.5, 0.0, -1.25]
     assert bars["marker"]["color"] == ["#2e7d32", "#9e9e9e", "#c62828"]
@@ -98,7 +104,9 @@ def test_heatmap_has_a_row_per_region_and_a_column_per_dimension():
     dims = [NodeInfo(pk=10, code="DS.1", name="数据目录", kind=2, parent_id=1, points=8),
             NodeInfo(pk=11, code="DS.2", name="供需", kind=2, parent_id=1, points=7)]  # fmt: skip
     scores = {"330106": {10: 80.0, 11: None}, "330102": {10: 95.5, 11: 40.0}}
-    figure = charts.dimension_heatmap(ROWS[:2], dims, scores, title="热力图")
+    figure = charts.dimension_heatmap(
+        ROWS[:2], unique_labels(ROWS[:2]), dims, scores, title="热力图"
+    )
     heat = figure["data"][0]
     assert heat["x"] == ["DS.1", "DS.2"] and heat["y"] == ["西湖区", "上城区"]
     assert heat["z"] == [[80.0, None], [95.5, 40.0]]

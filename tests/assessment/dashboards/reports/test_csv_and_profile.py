@@ -30,15 +30,17 @@ def test_the_csv_is_the_page_table_and_opens_in_excel(client, rounds, supervisor
     assert response.status_code == 200 and response["Content-Type"] == "text/csv"
     assert response.content.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == ["名次", "名次区间", "地区", "地区代码", "上级地区", "总分", "成熟度等级",
-                       "DS", "SV", "BL", "PP", "名次变化", "得分变化", "数据"]  # fmt: skip
-    by_code = {row[3]: row for row in rows[1:]}
+    # Filtered by a parent region: the rank within it comes after the rank among all peers.
+    assert rows[0] == ["名次", "名次区间", "上级地区内名次", "地区", "地区代码", "上级地区",
+                       "总分", "成熟度等级", "DS", "SV", "BL", "PP", "名次变化", "得分变化",
+                       "数据"]  # fmt: skip
+    by_code = {row[4]: row for row in rows[1:]}
     assert set(by_code) == {"330102", "330105", "330106", "330108"}  # Hangzhou's, as the page
-    assert by_code["330102"][:3] == ["1", "1–2", "上城区"]
-    assert by_code["330102"][5] == "70.0" and by_code["330102"][12] == "10.0"
-    assert by_code["330105"][11] == "-1"  # rank change: a number, not "↓1"
-    assert by_code["330106"][2] == "'=HYPERLINK(1)"  # neutralised
-    assert by_code["330108"][13] == "无得分"
+    assert by_code["330102"][:4] == ["1", "1–2", "", "上城区"]  # no rank in parent by hand
+    assert by_code["330102"][6] == "70.0" and by_code["330102"][13] == "10.0"
+    assert by_code["330105"][12] == "-1"  # rank change: a number, not "↓1"
+    assert by_code["330106"][3] == "'=HYPERLINK(1)"  # neutralised
+    assert by_code["330108"][14] == "无得分"
     assert "filename*=UTF-8''" in response["Content-Disposition"]
 
 
@@ -76,7 +78,7 @@ def test_csv_query_count_is_fixed(client, supervisor_zhejiang, default_system, c
     with CaptureQueriesContext(connection) as queries:
         response = client.get(csv_url(round_, "?level=county"))
     assert response.content.decode("utf-8-sig").count("\r\n") == count + 1
-    assert len(queries.captured_queries) == 17
+    assert len(queries.captured_queries) == 13
 
 
 def profile_url(round_, code: str) -> str:

@@ -1,4 +1,5 @@
-"""What the compute step derives for the dashboards: peer statistics and the progress race."""
+"""What the compute step derives for the pages: peer statistics, and the ranking read model
+(Standing) with the progress race it carries."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ import numpy as np
 import pytest
 
 from assessment.collection.models import Value
-from assessment.results.models import PeerStat, Result, ResultKind, ScoreChange
-from assessment.results.services import result_writer
+from assessment.results.models import PeerStat, Result, ResultKind, Standing
+from assessment.results.models.standings import area_fields
 from assessment.results.services.compute import compute_round
-from assessment.results.services.peer_stats import Standing, change_rows
+from assessment.results.services.standings import Overall, progress
 from indicators.services import system_new_version
 from tests.assessment.builders import fill_values, make_round
 
@@ -20,9 +21,9 @@ HANGZHOU = ["330100", "330102", "330105", "330106", "330108", "330109", "330110"
 NINGBO = ["330200", "330203", "330205"]
 
 
-def standing(round_id: int, scores: dict[str, float | None], precision: int = 2) -> Standing:
+def overall(round_id: int, scores: dict[str, float | None], precision: int = 2) -> Overall:
     codes = list(scores)
-    return Standing(
+    return Overall(
         round_id=round_id,
         precision=precision,
         codes=codes,
@@ -31,25 +32,30 @@ def standing(round_id: int, scores: dict[str, float | None], precision: int = 2)
     )
 
 
-def as_dict(rows) -> dict[str, tuple]:
-    """region → (previous score, change, progress rank) from text rows."""
+def as_dict(race, codes) -> dict[str, tuple]:
+    """region → (previous score, change, progress rank)."""
 
-    def value(cell: str):
-        return None if cell == result_writer.NULL else float(cell)
+    def value(number: float):
+        return None if number != number else float(number)
 
-    return {row[1]: (value(row[3]), value(row[5]), value(row[6])) for row in rows}
+    return {
+        code: (value(score), value(change), value(rank))
+        for code, score, change, rank in zip(
+            codes, race.previous_scores, race.changes, race.change_ranks, strict=True
+        )
+    }
 
 
 def test_change_is_taken_between_published_scores_and_ranked_within_the_level():
     # Two cities and three counties; the previous round has a county the new one lacks.
-    before = standing(1, {"330100": 80.004, "330200": 70.0, "330102": 50.0, "330105": 60.0,
+    before = overall(1, {"330100": 80.004, "330200": 70.0, "330102": 50.0, "330105": 60.0,
                           "330106": 60.0, "330108": 40.0})  # fmt: skip
-    now = standing(2, {"330100": 80.006, "330200": 75.5, "330102": 55.0, "330105": 65.0,
+    now = overall(2, {"330100": 80.006, "330200": 75.5, "330102": 55.0, "330105": 65.0,
                        "330106": 58.0, "330109": 90.0})  # fmt: skip
     peers = np.array([1, 1, 2, 2, 2, 2])
-    rows = as_dict(change_rows(current=now, previous=before, peers=peers))
+    rows = as_dict(progress(current=now, previous=before, peers=peers), now.codes)
     # 80.004 → 80.00 and 80.006 → 80.01: the published scores differ by 0.01.
-    assert rows["330100"] == (80.004, 0.01, 2)
+    assert rows["330100"] == (80.0, 0.01, 2)
     assert rows["330200"] == (70.0, 5.5, 1)
     # Counties: +5 and +5 share rank 1, −2 is third; a region new this round has no change.
     assert rows["330102"][1:] == (5.0, 1)
@@ -59,9 +65,9 @@ def test_change_is_taken_between_published_scores_and_ranked_within_the_level():
 
 
 def test_change_uses_each_rounds_own_precision():
-    before = standing(1, {"330102": 60.25}, precision=1)  # published as 60.3
-    now = standing(2, {"330102": 61.0}, precision=2)  # published as 61.00
-    rows = as_dict(change_rows(current=now, previous=before, peers=np.array([2])))
+    before = overall(1, {"330102": 60.25}, precision=1)  # published as 60.3
+    now = overall(2, {"330102": 61.0}, precision=2)  # published as 61.00
+    rows = as_dict(progress(current=now, previous=before, peers=np.array([2])), now.codes)
     assert rows["330102"][1] == pytest.approx(0.7)
 
 
@@ -100,39 +106,73 @@ def test_peer_statistics_match_the_stored_results(two_rounds):
     assert overall.kind == ResultKind.OVERALL and overall.count == 8  # 6 Hangzhou + 2 Ningbo
 
 
+def test_the_read_model_holds_what_the_results_say(two_rounds):
+    """One standing per region: the overall result as published, its ranks and interval, its
+    levels, and each area's score and rank in the system's order."""
+    first, _ = two_rounds
+    compute_round(round_=first)
+    results = {r.region_id: r for r in Result.objects.filter(round=first, kind=0)}
+    areas = {
+        (r.region_id, r.indicator.code): r
+        for r in Result.objects.filter(round=first, kind=1).select_related("indicator")
+    }
+    standings = {s.region_id: s for s in Standing.objects.filter(round=first)}
+    assert set(standings) == set(results) and len(standings) == 101
+    for code, standing in standings.items():
+        result = results[code]
+        assert standing.score == (None if result.score is None else round(result.score, 2))
+        assert (standing.rank, standing.rank_in_parent) == (result.rank, result.rank_in_parent)
+        assert (standing.rank_low, standing.rank_high) == (result.rank_low, result.rank_high)
+        assert (standing.maturity_id, standing.maturity_by_score_id) == (
+            result.level_id, result.level_by_score_id)  # fmt: skip
+        assert standing.held_back == (result.level_id != result.level_by_score_id)
+        assert standing.region_level == ("city" if code.endswith("00") else "county")
+        for slot, area in enumerate(("DS", "SV", "BL", "PP")):
+            score_field, rank_field = area_fields(slot)
+            area_result = areas[(code, area)]
+            expected = None if area_result.score is None else round(area_result.score, 2)
+            assert getattr(standing, score_field) == expected
+            assert getattr(standing, rank_field) == area_result.rank
+        assert standing.area_5 is None and standing.area_6 is None  # four areas only
+    assert Standing.objects.get(round=first, region_id="330106").parent_id == "330100"
+
+
 def test_progress_race_is_stored_against_the_previous_round(two_rounds):
     first, second = two_rounds
     compute_round(round_=first, with_sensitivity=False)
     compute_round(round_=second, with_sensitivity=False)
-    changes = {c.region_id: c for c in ScoreChange.objects.filter(round=second)}
+    changes = {s.region_id: s for s in Standing.objects.filter(round=second)}
     before = {r.region_id: r for r in Result.objects.filter(round=first, kind=0)}
     now = {r.region_id: r for r in Result.objects.filter(round=second, kind=0)}
     for code in HANGZHOU + NINGBO:
         change = changes[code]
-        assert change.previous_id == first.pk
+        assert change.previous_round_id == first.pk
         assert change.previous_rank == before[code].rank
+        assert change.rank_change == before[code].rank - now[code].rank
         expected = round(round(now[code].score, 2) - round(before[code].score, 2), 2)
         assert change.change == pytest.approx(expected, abs=1e-9)
     counties = sorted(
         (c for c in changes.values() if c.change is not None and c.region_id[4:] != "00"),
         key=lambda c: -c.change,
     )
-    assert counties[0].rank == 1
-    assert all(a.rank <= b.rank for a, b in pairwise(counties))
+    assert counties[0].change_rank == 1
+    assert all(a.change_rank <= b.change_rank for a, b in pairwise(counties))
     assert second.compute_notes["compared_with"] == first.pk
 
 
 def test_recomputing_the_previous_round_refreshes_the_progress_race(two_rounds):
     first, second = two_rounds
     compute_round(round_=second, with_sensitivity=False)  # the previous round has no results
-    assert not ScoreChange.objects.filter(round=second).exists()
+    assert not Standing.objects.filter(round=second, previous_round__isnull=False).exists()
     compute_round(round_=first, with_sensitivity=False)
-    assert ScoreChange.objects.filter(round=second, change__isnull=False).count() == 10
+    assert Standing.objects.filter(round=second, change__isnull=False).count() == 10
+    second.refresh_from_db()
+    assert second.compute_notes["compared_with"] == first.pk
     Value.objects.filter(submission__round=first, submission__region_id="330106").update(value=0)
     compute_round(round_=first, with_sensitivity=False)
-    worse_before = ScoreChange.objects.get(round=second, region_id="330106")
+    worse_before = Standing.objects.get(round=second, region_id="330106")
     assert worse_before.change > 30  # from almost nothing to a normal score
-    assert ScoreChange.objects.filter(round=second).count() == 101  # replaced, not added
+    assert Standing.objects.filter(round=second).count() == 101  # updated, not added
 
 
 def test_no_progress_race_without_a_comparable_previous_round(regions, default_system):
@@ -143,27 +183,27 @@ def test_no_progress_race_without_a_comparable_previous_round(regions, default_s
     second = make_round(other_system, period="2025", previous=first)
     fill_values(second, HANGZHOU)
     compute_round(round_=second, with_sensitivity=False)
-    assert not ScoreChange.objects.filter(round=second).exists()
+    assert not Standing.objects.filter(round=second, previous_round__isnull=False).exists()
     standalone = make_round(default_system, period="2026")
     fill_values(standalone, HANGZHOU)
     compute_round(round_=standalone, with_sensitivity=False)
-    assert not ScoreChange.objects.filter(round=standalone).exists()
+    assert not Standing.objects.filter(round=standalone, change__isnull=False).exists()
     assert standalone.compute_notes["compared_with"] is None
 
 
-def test_a_failed_computation_keeps_the_previous_dashboard_figures(two_rounds, monkeypatch):
+def test_a_failed_computation_keeps_the_previous_figures(two_rounds, monkeypatch):
     first, second = two_rounds
     compute_round(round_=first, with_sensitivity=False)
     compute_round(round_=second, with_sensitivity=False)
     stats_before = sorted(PeerStat.objects.filter(round=second).values_list("median", flat=True))
-    changes_before = sorted(
-        ScoreChange.objects.filter(round=second).values_list("region_id", "change")
+    standings_before = sorted(
+        Standing.objects.filter(round=second).values_list("region_id", "score", "change")
     )
 
     def broken(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("assessment.results.services.compute.replace_dashboard_rows", broken)
+    monkeypatch.setattr("assessment.results.services.compute.replace_standings", broken)
     Value.objects.filter(submission__round=second).update(value=1)
     with pytest.raises(RuntimeError):
         compute_round(round_=second, with_sensitivity=False)
@@ -171,6 +211,6 @@ def test_a_failed_computation_keeps_the_previous_dashboard_figures(two_rounds, m
         stats_before
     )
     assert (
-        sorted(ScoreChange.objects.filter(round=second).values_list("region_id", "change"))
-        == changes_before
+        sorted(Standing.objects.filter(round=second).values_list("region_id", "score", "change"))
+        == standings_before
     )
