@@ -1,4 +1,4 @@
-"""Excel and CSV reports of a round's results (issue 6).
+"""Excel and CSV reports of a round's results.
 
 - `round_report.py`: the round workbook (概览, 排名, 维度得分, 指标得分, 原始数据, 图表, 说明) for
   the regions a ranking filter selects, written with openpyxl's write-only mode;
@@ -8,6 +8,6 @@
 - `sheets.py`, `styles.py`: the layout every sheet shares (header, widths for Chinese text,
   print setup, colour scales); `files.py`: download names and Content-Disposition.
 
-Every text cell goes through `assessment.services.excel.safe_text`, so nothing a region, a note
+Every text cell goes through `assessment.core.excel.safe_text`, so nothing a region, a note
 or an indicator holds can run as a formula when the file is opened.
 """

@@ -1,8 +1,8 @@
 """One region's profile as a workbook: scores against the peers, strengths and weaknesses,
 history, and its approved raw values.
 
-Rectification tasks (整改) are built by issue 7: `add_rectification_sheet` writes them from
-plain rows, so wiring them in is one call where the profile's tasks are known.
+Rectification tasks (整改) come from the rectification app as plain rows (`TaskRow`);
+`add_rectification_sheet` writes them where the profile's tasks are known.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def write_region_report(
     exported_by: str = "",
 ) -> None:
     """Write the profile workbook to `target` (path or binary file). `tasks`: the region's
-    rectification tasks, when known (issue 7); None leaves the sheet out."""
+    rectification tasks, when known; None leaves the sheet out."""
     workbook = Workbook(write_only=True)
     header = f"{profile.round.name} · {profile.region.name}"
     _overview(workbook, profile, header, exported_by)

@@ -1,5 +1,5 @@
 """A region's results page: scores against its peers, level and gates, strengths and
-weaknesses, history, its open rectification tasks and shared practices (issue 7)."""
+weaknesses, history, its open rectification tasks and shared practices."""
 
 from __future__ import annotations
 

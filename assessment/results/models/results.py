@@ -25,7 +25,7 @@ ResultFlag = Flag
 
 # Results are derived data: the compute step writes a national round's 212,058 rows at once
 # and replaces them wholesale. Database-level foreign-key checks and single-column indexes on
-# them cost more than the whole computation (measured: 2.5 s of FK checks on PostgreSQL), so
+# them cost more than the whole computation (docs/BENCHMARKS.md, full round recompute), so
 # the keys are plain columns with Django-side cascades; the compute step only ever writes ids
 # it has just read, and the composite index in Meta serves every query the pages make.
 DERIVED_KEY = {"db_constraint": False, "db_index": False}
@@ -95,7 +95,7 @@ class Result(models.Model):
         # overall + areas, the heatmap dimensions) and one region's rows (filter kind__in).
         # Uniqueness of (round, region, node) is guaranteed by the single writer, which locks
         # the round and deletes before inserting; a unique index would make every recompute
-        # check 212,058 dead index entries (measured: write 1.5 s instead of 0.7 s).
+        # check 212,058 dead index entries (doubling the write; docs/BENCHMARKS.md).
         indexes = [models.Index(fields=["round", "kind", "region"], name="result_round_kind")]
 
     def __str__(self) -> str:

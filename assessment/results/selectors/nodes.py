@@ -4,7 +4,7 @@ the comparable rounds, and scores rounded exactly as they are published."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from django.db.models import QuerySet
@@ -36,7 +36,6 @@ class SystemNodes:
     """An indicator system's tree in pre-order, by kind (one query)."""
 
     nodes: tuple[NodeInfo, ...]
-    by_id: dict[int, NodeInfo] = field(repr=False)
 
     @property
     def areas(self) -> list[NodeInfo]:
@@ -84,7 +83,7 @@ def system_nodes(system: IndicatorSystem) -> SystemNodes:
             walk(pk, points)
 
     walk(None, 100.0)
-    return SystemNodes(nodes=tuple(nodes), by_id={n.pk: n for n in nodes})
+    return SystemNodes(nodes=tuple(nodes))
 
 
 @dataclass(frozen=True)

@@ -179,7 +179,7 @@ def write_results(*, round_id: int, rows: ResultRows, intervals=None) -> int:
 def write_rows(cursor, table: str, columns: Sequence[str], rows: list[tuple[str, ...]]) -> None:
     """Insert ready-made text rows (NULL as \\N): COPY on PostgreSQL, executemany elsewhere.
 
-    For the compute step's other derived tables (assessment/services/dashboard_stats.py).
+    For the compute step's other derived tables (peer statistics, standings).
     """
     if not rows:
         return
