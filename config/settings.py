@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "assessment.core.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "assessment.core.middleware.SessionRefreshMiddleware",
@@ -104,6 +105,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "assessment.core.security.client_ip"
+AXES_USERNAME_CALLABLE = "assessment.core.security.lockout_username"
 AXES_VERBOSE = False
 
 ROOT_URLCONF = "config.urls"

@@ -281,3 +281,34 @@ def test_health_probe_answers_without_login(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.content == b"ok\n"
     assert client.post("/healthz").status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "data"),
+    [
+        ("post", "/accounts/login/", {"username": "admin\x00", "password": "x"}),
+        ("get", "/tasks/?region=33\x0001", None),
+        ("get", "/rounds/1/regions/3301\x0006/", None),
+        ("get", "/public/1/?level=county&parent=%00", None),
+    ],
+)
+def test_nul_characters_are_refused_before_they_reach_the_database(
+    client, staff_xihu, method, path, data
+):
+    """PostgreSQL cannot hold a NUL in text: a value carrying one is a 400, never a query."""
+    from axes.models import AccessAttempt
+
+    client.force_login(staff_xihu)
+    response = getattr(client, method)(path, data) if data else getattr(client, method)(path)
+    assert response.status_code == 400
+    assert not AccessAttempt.objects.exists()
+
+
+def test_a_login_name_longer_than_any_user_is_a_failed_login_not_an_error(client, db):
+    """The lockout records the name as typed, cut to the longest username (PostgreSQL refuses
+    text longer than the 255 characters axes stores)."""
+    from axes.models import AccessAttempt
+
+    response = client.post(reverse("login"), {"username": "9" * 300, "password": "x"})
+    assert response.status_code == 200  # the form again, with its error
+    assert AccessAttempt.objects.get().username == "9" * 150

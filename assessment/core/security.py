@@ -26,6 +26,21 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+#: The longest username Django's user model holds.
+USERNAME_MAX = 150
+
+
+def lockout_username(request: HttpRequest, credentials: dict | None = None) -> str:
+    """The username login lockouts record (django-axes' AXES_USERNAME_CALLABLE): as typed, cut
+    to the longest a user can have. axes stores it in 255 characters, and PostgreSQL refuses
+    to store a longer one: a 300-character login attempt would be a server error."""
+    if credentials and credentials.get("username") is not None:
+        typed = credentials["username"]
+    else:
+        typed = request.POST.get("username", "")
+    return str(typed)[:USERNAME_MAX]
+
+
 class CharacterClassValidator:
     """Requires characters from several classes: lower case, upper case, digits, symbols."""
 
