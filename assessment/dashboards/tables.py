@@ -13,6 +13,7 @@ from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from assessment.dashboards.filters import RankingRequest
@@ -59,7 +60,7 @@ def places(value: int | None) -> str:
     if value is None:
         return DASH
     if value == 0:
-        return format_html('<span class="change-same">0</span>')
+        return mark_safe('<span class="change-same">0</span>')  # a constant
     arrow, css = ("↑", "up") if value > 0 else ("↓", "down")
     return format_html('<span class="change-{}">{}{}</span>', css, arrow, abs(int(value)))
 
