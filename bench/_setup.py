@@ -50,8 +50,37 @@ def checkouts(baseline_ref: str | None):
 
 def use_checkout() -> None:
     """In a child process: import the product from the working directory (a baseline worktree)
-    rather than from this checkout."""
+    rather than from this checkout. The editable install's import hook is taken out too: it
+    would otherwise fill in a module the older checkout lacks from this one."""
     sys.path.insert(0, os.getcwd())
+    sys.meta_path[:] = [
+        f for f in sys.meta_path if "__editable__" not in getattr(f, "__module__", "")
+    ]
+    sys.path_hooks[:] = [
+        h for h in sys.path_hooks if "__editable__" not in getattr(h, "__module__", "")
+    ]
+
+
+def product(name: str):
+    """A product module by its name in the domain apps, or where an older checkout (a
+    baseline worktree from before them) had it."""
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return importlib.import_module(OLD_LAYOUT[name])
+
+
+#: Where modules the benchmarks use lived before the domain apps (main up to 394465c).
+OLD_LAYOUT = {
+    "assessment.collection.models": "assessment.models",
+    "assessment.regions.models": "assessment.models",
+    "assessment.results.models": "assessment.models",
+    "assessment.demo.demo": "assessment.services.demo",
+    "assessment.regions.services": "assessment.services.regions",
+    "assessment.results.services.compute": "assessment.services.compute",
+}
 
 
 def parser(description: str) -> argparse.ArgumentParser:

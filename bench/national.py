@@ -5,11 +5,19 @@ Values come from the demo generator (deterministic per region code), inserted in
 
 from __future__ import annotations
 
-from assessment.collection.models import Round, RoundStatus, Submission, SubmissionStatus, Value
-from assessment.demo.demo import demo_value
-from assessment.regions.models import Region
-from assessment.regions.services import load_regions
+from _setup import product
+
 from indicators.services import load_system_file
+
+# Today's modules, or an older checkout's (a benchmark's baseline worktree).
+_collection = product("assessment.collection.models")
+Round, RoundStatus = _collection.Round, _collection.RoundStatus
+Submission, SubmissionStatus, Value = (
+    _collection.Submission, _collection.SubmissionStatus, _collection.Value,
+)  # fmt: skip
+demo_value = product("assessment.demo.demo").demo_value
+Region = product("assessment.regions.models").Region
+load_regions = product("assessment.regions.services").load_regions
 
 ALL_LEVELS = ["province", "city", "county"]
 
