@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.forms.renderers import Jinja2
 from django.utils.translation import gettext_lazy as _
 
 from assessment.collection.models import Round
@@ -24,7 +25,7 @@ from assessment.dashboards.selectors.ranking import (
     Ranking,
     ranking,
 )
-from assessment.regions.models import RegionLevel
+from assessment.regions.models import Region, RegionLevel
 from assessment.results.models import Standing
 from assessment.results.selectors.nodes import LevelInfo, NodeInfo, maturity_levels, system_nodes
 
@@ -32,6 +33,14 @@ RACES = [(RACE_SCORE, _("Level race (score)")), (RACE_PROGRESS, _("Progress race
 PARENT_LEVEL = {RegionLevel.COUNTY: RegionLevel.CITY, RegionLevel.CITY: RegionLevel.PROVINCE}
 LEVEL_PREFERENCE = (RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.PROVINCE)
 SELECT = {"class": "form-select form-select-sm"}
+
+
+class JinjaRenderedForm(forms.Form):
+    """A form whose widgets Django renders with its Jinja2 form renderer: a national county
+    ranking's parent-region select has 333 options, which Django's template language draws
+    one template render per option."""
+
+    default_renderer = Jinja2()
 
 
 def default_level(round_: Round) -> str:
@@ -59,6 +68,7 @@ class RankingFilter(django_filters.FilterSet):
     class Meta:
         model = Standing
         fields: list[str] = []
+        form = JinjaRenderedForm
 
     def __init__(self, data, *, round_: Round, visibility: Q, levels: list[LevelInfo]):
         data = data.copy()
@@ -76,11 +86,9 @@ class RankingFilter(django_filters.FilterSet):
         self.filters["maturity"].extra["choices"] = [(lv.code, lv.label) for lv in levels]
         # The parents of the ranked regions the user may see (one query). A callable: the form
         # keeps it as it is instead of deep-copying the list of choices.
+        ranked = visible.filter(region_level=self.level).values("parent_id")
         parents = list(
-            visible.filter(region_level=self.level, parent__isnull=False)
-            .values_list("parent_id", "parent__name")
-            .distinct()
-            .order_by("parent_id")
+            Region.objects.filter(code__in=ranked).order_by("code").values_list("code", "name")
         )
         self.filters["parent"].extra["choices"] = lambda: parents
 
@@ -94,7 +102,7 @@ class RankingFilter(django_filters.FilterSet):
         return regions
 
 
-class RaceForm(forms.Form):
+class RaceForm(JinjaRenderedForm):
     """What the filtered regions race on, and the region the trend charts follow."""
 
     race = forms.ChoiceField(label=_("Race"), choices=RACES, required=False)

@@ -2,8 +2,11 @@
 
 The data is a queryset in race order: django-tables2 sorts it in SQL when a column header is
 clicked (`SortColumn.order`: regions without a value last in both directions, ties in the
-race's order) and pages it with LIMIT/OFFSET; the stock template draws it. The CSV export is
-django-tables2's `as_values()` with the `value_<column>` methods below.
+race's order) and pages it with LIMIT/OFFSET; its bootstrap5 template draws the header, sort
+links and pagination. The body rows are a project template (Jinja2,
+`dashboards/jinja2/dashboards/table_rows.html`) that draws each visible column's cell from the
+row's record: the markup of a cell lives there, its value for the CSV export in the
+`value_<column>` methods below (django-tables2's `as_values()`).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import django_tables2 as tables
 from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -87,9 +90,6 @@ class AreaColumn(SortColumn):
             **kwargs,
         )
 
-    def render(self, value: float | None, table: RankingTable) -> str:
-        return number(value, table.precision)
-
     def value(self, value: float | None, table: RankingTable) -> float | None:
         return _published(value, table.precision)
 
@@ -120,7 +120,7 @@ class RankingTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle ranking-table"}
         empty_text = _("No region matches these filters.")
         default = DASH
-        template_name = "django_tables2/bootstrap5-responsive.html"
+        template_name = "dashboards/ranking_table.html"
 
     def __init__(
         self,
@@ -147,45 +147,21 @@ class RankingTable(tables.Table):
         super().__init__(rows, extra_columns=extra, **kwargs)
 
     @cached_property
-    def _profile_prefix(self) -> str:
+    def profile_prefix(self) -> str:
         """The profile URL up to the region code (reverse() once, not once per row)."""
         return reverse("assessment:profile", args=[self.round_id, "000000"])[: -len("000000/")]
 
-    def render_region(self, record: Standing) -> str:
-        if not self.profile_links:
-            return record.name
-        url = f"{self._profile_prefix}{record.code}/"
-        link = format_html('<a href="{}">{}</a>', url, record.name)
-        if not record.code.startswith(self.task_prefixes):
-            return link
-        return format_html(
-            '{} <a class="task-link d-print-none" href="{}tasks/new/" title="{}" '
-            'data-testid="ranking-new-task">＋{}</a>',
-            link, url, _("Create a rectification task for this region"), _("task"),
-        )  # fmt: skip
+    def may_create_task(self, code: str) -> bool:
+        """Whether the row of `code` offers "create a rectification task" (its supervisors)."""
+        return code.startswith(self.task_prefixes)
 
-    def render_score(self, value: float | None) -> str:
-        return number(value, self.precision)
-
-    def render_level(self, record: Standing) -> str:
-        level = record.maturity
-        if level is None:
-            return DASH
-        badge = format_html('<span class="badge level-badge level-{}">{}</span>', level.code,
-                            level.label)  # fmt: skip
-        if not record.held_back:
-            return badge
-        title = _("Held back by a gate: the score alone reaches %(level)s") % {
-            "level": record.maturity_by_score.code
+    def area_slots(self) -> dict[str, int]:
+        """Column name → area slot, for the template's area cells."""
+        return {
+            bound.name: bound.column.slot
+            for bound in self.columns
+            if isinstance(bound.column, AreaColumn)
         }
-        return format_html('{} <span class="held-back" title="{}">{}</span>', badge, title,
-                           _("gate"))  # fmt: skip
-
-    def render_rank_change(self, value: int | None) -> str:
-        return places(value)
-
-    def render_change(self, value: float | None) -> str:
-        return signed(value, self.change_precision)
 
     def value_region(self, record: Standing) -> str:
         return record.name
@@ -206,7 +182,7 @@ class RankingTable(tables.Table):
         return _published(value, self.change_precision)
 
 
-def _flags(record: Standing) -> list[tuple[str, str, str]]:
+def data_flags(record: Standing) -> list[tuple[str, str, str]]:
     """(css, word, explanation) of the flags a region's score carries."""
     found = []
     if record.missing:
@@ -245,19 +221,6 @@ class LevelRaceTable(RankingTable):
             self.columns.hide("rank_in_parent")
             self.columns["rank_in_parent"].column.exclude_from_export = True
 
-    def render_rank(self, record: Standing) -> str:
-        rank = DASH if record.key_rank is None else record.key_rank
-        if self.intervals and record.rank_low is not None:
-            return format_html('<strong>{}</strong> <small class="text-muted">({}–{})</small>',
-                               rank, record.rank_low, record.rank_high)  # fmt: skip
-        return format_html("<strong>{}</strong>", rank)
-
-    def render_flags(self, record: Standing) -> str:
-        return format_html_join(
-            "", '<span class="badge flag-{}" title="{}">{}</span>',
-            ((css, title, word) for css, word, title in _flags(record)),
-        )  # fmt: skip
-
     def value_rank(self, record: Standing) -> int | None:
         return record.key_rank
 
@@ -267,7 +230,7 @@ class LevelRaceTable(RankingTable):
         return f"{record.rank_low}–{record.rank_high}"
 
     def value_flags(self, record: Standing) -> str:
-        return "; ".join(str(word) for _css, word, _title in _flags(record))
+        return "; ".join(str(word) for _css, word, _title in data_flags(record))
 
 
 class ProgressRaceTable(RankingTable):
@@ -284,9 +247,6 @@ class ProgressRaceTable(RankingTable):
 
     def __init__(self, *args, in_parent: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-
-    def render_previous_score(self, value: float | None) -> str:
-        return number(value, self.precision)
 
     def value_previous_score(self, value: float | None) -> float | None:
         return _published(value, self.precision)

@@ -184,13 +184,14 @@ def distribution(ranking_: Ranking, regions: Q) -> list[tuple[Round, dict[int | 
 
 def trends(ranking_: Ranking, focus: str | None) -> list[Trend]:
     """Score and rank over the rounds for the race's leaders and the followed region (two
-    queries: the leaders, and everyone's earlier standings)."""
-    leaders = list(ranking_.rows.filter(key_rank__isnull=False)[:TREND_LEADERS])
-    followed = {row.code: row for row in leaders}
+    queries: the leaders and the followed region, and their earlier standings)."""
+    fields = ("region_id", "region__name", "score", "rank")
+    leaders = ranking_.rows.filter(key_rank__isnull=False).values_list(*fields)[:TREND_LEADERS]
+    followed = {code: (name, score, rank) for code, name, score, rank in leaders}
     if focus and focus not in followed:
-        row = ranking_.rows.filter(region_id=focus).first()
-        if row is not None:
-            followed[focus] = row
+        found = ranking_.rows.filter(region_id=focus).values_list(*fields).first()
+        if found is not None:
+            followed[focus] = found[1:]
     if not followed:
         return []
     earlier = ranking_.history[:-1]
@@ -199,21 +200,21 @@ def trends(ranking_: Ranking, focus: str | None) -> list[Trend]:
         round__in=earlier, region_id__in=list(followed)
     ).values_list("round_id", "region_id", "score", "rank"):
         points[code][round_id] = (score, rank)
-    labels = unique_labels(followed.values())
+    names = [name for name, _score, _rank in followed.values()]
     current = ranking_.round
     return [
         Trend(
             code=code,
-            label=labels[code],
+            label=name if names.count(name) == 1 else f"{name} {code}",
             points=tuple(
-                TrendPoint(r, row.score, row.rank)
+                TrendPoint(r, score, rank)
                 if r.pk == current.pk
                 else TrendPoint(r, *points[code].get(r.pk, (None, None)))
                 for r in ranking_.history
             ),
             focus=code == focus,
         )
-        for code, row in followed.items()
+        for code, (name, score, rank) in followed.items()
     ]
 
 

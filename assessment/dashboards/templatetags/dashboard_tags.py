@@ -4,8 +4,17 @@ places gained or lost. Values arrive already rounded as published (selectors).""
 from __future__ import annotations
 
 from django import template
+from django.template import engines
+from django.utils.safestring import SafeString
 
-from assessment.dashboards.tables import DASH, number, places, signed
+from assessment.dashboards.tables import (
+    DASH,
+    RankingTable,
+    data_flags,
+    number,
+    places,
+    signed,
+)
 
 register = template.Library()
 
@@ -31,3 +40,22 @@ def rank_change(value: int | None) -> str:
 @register.filter
 def or_dash(value) -> str:
     return DASH if value is None or value == "" else value
+
+
+@register.simple_tag
+def table_rows(table: RankingTable) -> SafeString:
+    """`{% table_rows table %}`: the body rows of this page of a ranking table, drawn by the
+    Jinja2 template `dashboards/table_rows.html` from the rows' records, visible columns only;
+    each column's cell attributes are worked out once per table."""
+    template = engines["jinja2"].get_template("dashboards/table_rows.html")
+    context = {
+        "table": table,
+        "rows": table.paginated_rows,
+        "columns": [(column.name, column.attrs["td"].as_html()) for column in table.columns],
+        "areas": table.area_slots(),
+        "data_flags": data_flags,
+        "number": number,
+        "signed": signed,
+        "places": places,
+    }
+    return SafeString(template.render(context))

@@ -152,7 +152,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='standing',
-            index=models.Index(fields=['round', 'region_level', 'region'], name='standing_round_level'),
+            index=models.Index(fields=['round', 'region_level', 'rank', 'region'], name='standing_level_race'),
+        ),
+        migrations.AddIndex(
+            model_name='standing',
+            index=models.Index(fields=['round', 'region_level', 'change_rank', 'region'], name='standing_progress_race'),
         ),
         migrations.AddConstraint(
             model_name='standing',

@@ -87,9 +87,17 @@ class Standing(models.Model):
         verbose_name = _("standing")
         verbose_name_plural = _("standings")
         constraints = [models.UniqueConstraint(fields=["round", "region"], name="unique_standing")]
-        # Every ranking reads one round's regions of one level (a code range for a subtree).
+        # A ranking reads one round's regions of one level in race order and shows a page of
+        # them: with the rank in the index, PostgreSQL reads the page's rows in order and
+        # joins the region names of those rows only (ascending B-tree order puts NULL last).
         indexes = [
-            models.Index(fields=["round", "region_level", "region"], name="standing_round_level")
+            models.Index(
+                fields=["round", "region_level", "rank", "region"], name="standing_level_race"
+            ),
+            models.Index(
+                fields=["round", "region_level", "change_rank", "region"],
+                name="standing_progress_race",
+            ),
         ]
 
     def __str__(self) -> str:
