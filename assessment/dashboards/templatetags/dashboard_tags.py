@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import template
 from django.template import engines
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from assessment.dashboards.tables import (
     DASH,
@@ -54,8 +55,11 @@ def table_rows(table: RankingTable) -> SafeString:
         "columns": [(column.name, column.attrs["td"].as_html()) for column in table.columns],
         "areas": table.area_slots(),
         "data_flags": data_flags,
-        "number": number,
-        "signed": signed,
-        "places": places,
+        "texts": {
+            "task": gettext("task"),
+            "task_title": gettext("Create a rectification task for this region"),
+            "gate": gettext("gate"),
+            "held_back": gettext("Held back by a gate: the score alone reaches %(level)s"),
+        },
     }
     return SafeString(template.render(context))
