@@ -25,7 +25,8 @@ from assessment.regions.models import Role
 def get_round_for_user(user, round_id: int) -> Round:
     """A round that involves a region the user may see; otherwise 404."""
 
-    round_ = rounds_for_user(user).filter(pk=round_id).first()
+    # With the comparison round: every results page reads it.
+    round_ = rounds_for_user(user).select_related("previous").filter(pk=round_id).first()
     if round_ is None:
         raise Http404
     return round_

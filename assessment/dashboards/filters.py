@@ -43,6 +43,12 @@ class JinjaRenderedForm(forms.Form):
     default_renderer = Jinja2()
 
 
+class RankingSelect(forms.Select):
+    """A select whose options are written inline by its template (dashboards/select.html)."""
+
+    template_name = "dashboards/select.html"
+
+
 def default_level(round_: Round) -> str:
     """Cities first: the level every provincial round ranks."""
     return next((level for level in LEVEL_PREFERENCE if level in round_.levels), RegionLevel.CITY)
@@ -54,15 +60,15 @@ class RankingFilter(django_filters.FilterSet):
 
     level = django_filters.ChoiceFilter(
         field_name="region_level", label=_("Level"), empty_label=None,
-        widget=forms.Select(attrs=SELECT),
+        widget=RankingSelect(attrs=SELECT),
     )  # fmt: skip
     parent = django_filters.ChoiceFilter(
         field_name="parent_id", label=_("Parent region"), empty_label=_("All"),
-        widget=forms.Select(attrs=SELECT),
+        widget=RankingSelect(attrs=SELECT),
     )  # fmt: skip
     maturity = django_filters.ChoiceFilter(
         field_name="maturity__code", label=_("Maturity level"), empty_label=_("All"),
-        widget=forms.Select(attrs=SELECT),
+        widget=RankingSelect(attrs=SELECT),
     )  # fmt: skip
 
     class Meta:
@@ -107,7 +113,7 @@ class RaceForm(JinjaRenderedForm):
 
     race = forms.ChoiceField(label=_("Race"), choices=RACES, required=False)
     rank_by = forms.ChoiceField(label=_("Rank by"), required=False,
-                                widget=forms.Select(attrs=SELECT))  # fmt: skip
+                                widget=RankingSelect(attrs=SELECT))  # fmt: skip
     focus = forms.CharField(label=_("Follow region"), required=False, max_length=6,
                             widget=forms.HiddenInput)  # fmt: skip
 

@@ -78,7 +78,7 @@ def test_csv_query_count_is_fixed(client, supervisor_zhejiang, default_system, c
     with CaptureQueriesContext(connection) as queries:
         response = client.get(csv_url(round_, "?level=county"))
     assert response.content.decode("utf-8-sig").count("\r\n") == count + 1
-    assert len(queries.captured_queries) == 13
+    assert len(queries.captured_queries) == 12
 
 
 def profile_url(round_, code: str) -> str:
