@@ -206,9 +206,7 @@ def main() -> None:
                 runs = repeat if what != "recompute" else (1 if args.smoke else 5)
                 for _ in range(0, runs, batch):
                     for site in sites:  # alternating batches: both see the same machine
-                        timings[site.name].setdefault(what, []).extend(
-                            site.measure(what, batch)
-                        )
+                        timings[site.name].setdefault(what, []).extend(site.measure(what, batch))
             summarize(sites, timings, args.smoke)
         finally:
             for site in sites:
