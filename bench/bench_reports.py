@@ -63,15 +63,15 @@ def export(round_id: int, target: Path) -> int:
     from django.db.models import Q
 
     from assessment.collection.models import Round
+    from assessment.dashboards.reports.build import read_for, section_for
     from assessment.dashboards.reports.round_report import write_round_report
-    from assessment.dashboards.selectors.ranking import RankingQuery
     from assessment.dashboards.selectors.reports import round_report
     from assessment.regions.models import RegionLevel
 
     round_ = Round.objects.select_related("system", "scope", "previous").get(pk=round_id)
     levels = [level for level in RegionLevel.values if level in round_.levels]
-    queries = [RankingQuery(round=round_, level=level) for level in levels]
-    report = round_report(queries=queries, visibility=Q(), exported_by="bench")
+    sections = [section_for(read_for(round_, {"level": level}, Q())) for level in levels]
+    report = round_report(round_=round_, sections=sections, parents=set(), exported_by="bench")
     write_round_report(report, target)
     return len(report.rows)
 
