@@ -66,10 +66,13 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "indicators",
     "assessment",  # the migration history from before the domain apps, and the demo
     "assessment.core",
     "assessment.regions",
+    "assessment.jobs",
     "assessment.collection",
     "assessment.results",
     "assessment.rectification",
@@ -264,11 +267,28 @@ LOGGING = {
 SITE_TITLE = _("Digital Government Maturity Assessment")
 
 # Excel reports (README "Excel reports"). Exports of up to EXPORT_DIRECT_MAX_REGIONS regions
-# are written in the request; larger ones run in a background thread of the web process
-# (at most EXPORT_THREADS at a time), which is marked abandoned once it has given no sign of
-# life for EXPORT_STALE_SECONDS. Files under MEDIA_ROOT/exports/ live EXPORT_KEEP_HOURS.
+# are written in the request; larger ones are background jobs.
 EXPORT_DIRECT_MAX_REGIONS = env_int("EXPORT_DIRECT_MAX_REGIONS", 300)
-EXPORT_THREADS = env_int("EXPORT_THREADS", 2)
-EXPORT_STALE_SECONDS = env_int("EXPORT_STALE_SECONDS", 60)
-EXPORT_KEEP_HOURS = env_int("EXPORT_KEEP_HOURS", 24)
-EXPORT_JOBS_INLINE = env_bool("EXPORT_JOBS_INLINE", False)  # tests: run jobs in the request
+# Imports of more region rows than this are applied by a background job.
+IMPORT_DIRECT_MAX_ROWS = env_int("IMPORT_DIRECT_MAX_ROWS", 300)
+
+# Background jobs (README "Background jobs", docs/DEPLOY.md "Workers"): Django's tasks
+# interface. Without JOBS_REDIS_URL the queue is a table of the database (django-tasks-db) and
+# `manage.py run_worker` polls it: nothing else to run. With JOBS_REDIS_URL the queue is RQ on
+# that Redis, and workers on any machine that reaches Redis, the database and MEDIA_ROOT take
+# jobs from it.
+JOBS_REDIS_URL = env_str("JOBS_REDIS_URL")
+if JOBS_REDIS_URL:
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": JOBS_REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A running job writes a sign of life with every progress step; one silent for longer than
+# JOB_STALE_SECONDS lost its worker and is queued again, up to JOB_MAX_ATTEMPTS runs in all.
+JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 120)
+JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 2)
+# Finished jobs and their files are deleted after JOB_KEEP_HOURS by the housekeeping job,
+# which runs every JOB_HOUSEKEEPING_MINUTES.
+JOB_KEEP_HOURS = env_int("JOB_KEEP_HOURS", 24)
+JOB_HOUSEKEEPING_MINUTES = env_int("JOB_HOUSEKEEPING_MINUTES", 10)

@@ -1,0 +1,31 @@
+"""This app's own job: housekeeping, every JOB_HOUSEKEEPING_MINUTES."""
+
+from __future__ import annotations
+
+from django.core.management import call_command
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+from django_tasks_db import DatabaseBackend
+
+from assessment.jobs import services
+from assessment.jobs.kinds import register
+
+
+@register(services.HOUSEKEEPING, label=gettext_lazy("Housekeeping"), keep_hours=1)
+def housekeeping(job, run) -> str:
+    """Jobs whose worker died are queued again or failed, jobs the queue lost are queued
+    again, expired jobs and their files are deleted; then the next run is scheduled."""
+    lost = services.recover_lost()
+    orphans = services.requeue_orphans()
+    deleted = services.delete_expired()
+    if isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend):
+        # The database queue keeps a row per finished task; the job rows are what we keep.
+        call_command("prune_db_task_results", "--min-age-days", "1", verbosity=0)
+    run.step(1)
+    services.schedule_housekeeping()
+    return _("%(lost)s lost, %(orphans)s queued again, %(deleted)s deleted.") % {
+        "lost": lost,
+        "orphans": orphans,
+        "deleted": deleted,
+    }
