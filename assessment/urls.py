@@ -4,6 +4,7 @@ imports another's URLs)."""
 
 from assessment.collection import urls as collection
 from assessment.dashboards import urls as dashboards
+from assessment.jobs import urls as jobs
 from assessment.rectification import urls as rectification
 from assessment.results import urls as results
 
@@ -14,4 +15,5 @@ urlpatterns = [
     *collection.urlpatterns,
     *results.urlpatterns,
     *rectification.urlpatterns,
+    *jobs.urlpatterns,
 ]

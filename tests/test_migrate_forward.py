@@ -10,18 +10,12 @@ tables keep their names), and the ranking read model is filled from the stored r
 from __future__ import annotations
 
 import hashlib
-import os
-import sqlite3
 import subprocess
-import sys
-import uuid
-from pathlib import Path
 
-import psycopg
 import pytest
-from django.conf import settings
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.scratch_db import ROOT, Database, manage
+
 #: main just before the domain apps (issue 16): the layout an existing installation has.
 PREVIOUS_MAIN = "394465cc90a2e28843aa4cd0cd7aa21df2d5a2b7"
 DIGESTS = {
@@ -36,54 +30,9 @@ DIGESTS = {
     "users": "SELECT u.username, m.region_id, m.role FROM auth_user u "
     "LEFT JOIN assessment_membership m ON m.user_id = u.id ORDER BY u.username, m.region_id",
 }
-#: Tables the migration replaces: the progress race now lives in the read model.
-REPLACED = {"assessment_scorechange"}
-
-
-class Database:
-    """A throwaway database of the suite's engine: a SQLite file, or a PostgreSQL database
-    on the suite's server."""
-
-    def __init__(self, tmp_path: Path):
-        test_db = settings.DATABASES["default"]
-        self.postgres = test_db["ENGINE"].endswith("postgresql")
-        if self.postgres:
-            user, host = test_db["USER"] or "postgres", test_db["HOST"] or "127.0.0.1"
-            self.server = f"postgres://{user}@{host}:{test_db['PORT'] or 5432}"
-            self.name = f"forward_{uuid.uuid4().hex[:8]}"
-            with psycopg.connect(f"{self.server}/postgres", autocommit=True) as conn:
-                conn.execute(f'CREATE DATABASE "{self.name}"')
-            self.url = f"{self.server}/{self.name}"
-        else:
-            self.path = tmp_path / "db.sqlite3"
-            self.url = f"sqlite:///{self.path}"
-
-    def query(self, sql: str) -> list[tuple]:
-        if self.postgres:
-            with psycopg.connect(self.url) as conn:
-                return conn.execute(sql).fetchall()
-        with sqlite3.connect(self.path) as conn:
-            return conn.execute(sql).fetchall()
-
-    def tables(self) -> list[str]:
-        if self.postgres:
-            sql = "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
-        else:
-            sql = "SELECT name FROM sqlite_master WHERE type = 'table'"
-        return sorted(name for (name,) in self.query(sql) if not name.startswith("sqlite_"))
-
-    def drop(self) -> None:
-        if self.postgres:
-            with psycopg.connect(f"{self.server}/postgres", autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-
-
-def manage(checkout: Path, url: str, *args: str) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}}
-    env.update(DATABASE_URL=url, MEDIA_ROOT=str(checkout / "media"), PYTHONPATH=str(checkout))
-    done = subprocess.run([sys.executable, "manage.py", *args], cwd=checkout, env=env,
-                          capture_output=True, text=True)  # fmt: skip
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
+#: Tables the migrations replace: the progress race now lives in the read model, and export
+#: jobs are background jobs (finished exports are not carried over: they are a day's files).
+REPLACED = {"assessment_scorechange", "assessment_reportjob"}
 
 
 def state(database: Database) -> dict:
@@ -117,12 +66,14 @@ def test_a_demo_database_of_the_previous_main_migrates_forward_with_every_row(
         manage(ROOT, database.url, "migrate", "--noinput")
         after = state(database)
         kept = {t: n for t, n in before["counts"].items() if t not in REPLACED}
-        grown = {  # the read model is a new model: its content type and four permissions
+        grown = {  # three new models (the read model, the job, the queue's task result):
+            # a content type and four permissions each
             "django_migrations": after["counts"]["django_migrations"],
-            "django_content_type": kept["django_content_type"] + 1,
-            "auth_permission": kept["auth_permission"] + 4,
+            "django_content_type": kept["django_content_type"] + 3,
+            "auth_permission": kept["auth_permission"] + 12,
         }
         assert {t: after["counts"].get(t) for t in kept} == kept | grown
+        assert "assessment_reportjob" not in after["counts"] and "jobs_job" in after["counts"]
         assert after["counts"]["django_migrations"] > before["counts"]["django_migrations"]
         assert after["digests"] == before["digests"]
         # The read model holds one row per computed region, with the progress race of 2025.

@@ -59,6 +59,9 @@ SUPERVISOR_STEP = everyone(staff_a=FORBIDDEN, staff_b=NOT_FOUND, supervisor_othe
 # A practice waiting for approval: only region A's staff and the supervisors over it see it.
 PENDING_PRACTICE = everyone(staff_b=NOT_FOUND, supervisor_other=NOT_FOUND, evaluator=NOT_FOUND)
 
+JOB = lambda world: [world.job]  # noqa: E731
+OWNER = everyone(staff_b=NOT_FOUND, supervisor_other=NOT_FOUND, evaluator=NOT_FOUND)
+
 # fmt: off
 MATRIX: dict[str, Case] = {
     # Public or account pages
@@ -151,7 +154,7 @@ MATRIX: dict[str, Case] = {
         "GET", PUBLISHED_A, everyone(staff_b=NOT_FOUND, supervisor_other=NOT_FOUND)
     ),
     "assessment:round_publish": Case("POST", PUBLISHED, admin_only()),
-    # Excel reports (the export job belongs to region A's staff)
+    # Excel reports
     "assessment:round_report": Case("POST", PUBLISHED,
                                     everyone(staff_a=FORBIDDEN, staff_b=FORBIDDEN)),
     "assessment:ranking_csv": Case("GET", PUBLISHED,
@@ -159,13 +162,15 @@ MATRIX: dict[str, Case] = {
     "assessment:profile_report": Case(
         "GET", PUBLISHED_A, everyone(staff_b=NOT_FOUND, supervisor_other=NOT_FOUND)
     ),
-    "assessment:export_job": Case("GET", lambda w: [w.job], admin_only(
-        staff_a=OK, staff_b=NOT_FOUND, supervisor_other=NOT_FOUND, evaluator=NOT_FOUND)),
-    "assessment:export_status": Case("GET", lambda w: [w.job], admin_only(
-        staff_a=OK, staff_b=NOT_FOUND, supervisor_other=NOT_FOUND, evaluator=NOT_FOUND)),
-    "assessment:export_download": Case("GET", lambda w: [w.job], admin_only(
-        staff_a=OK, staff_b=NOT_FOUND, supervisor_other=NOT_FOUND, evaluator=NOT_FOUND)),
     "assessment:round_unpublish": Case("POST", PUBLISHED, admin_only()),
+    # Background jobs (the job, a finished export, belongs to region A's staff): whoever
+    # started a job and administrators see it; for anyone else it does not exist.
+    "assessment:jobs": Case("GET", NONE, everyone()),
+    "assessment:job": Case("GET", JOB, OWNER),
+    "assessment:job_status": Case("GET", JOB, OWNER),
+    "assessment:job_download": Case("GET", JOB, OWNER),
+    "assessment:job_cancel": Case("POST", JOB, OWNER),
+    "assessment:job_retry": Case("POST", JOB, OWNER),
     # Rectification tasks
     "assessment:task_list": Case("GET", NONE, everyone()),
     "assessment:task_detail": Case(

@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 
 from assessment.collection.models import Evidence, ImportBatch, Round, Submission
-from assessment.dashboards.models import ReportJob
+from assessment.jobs.models import Job
 from assessment.rectification.models import (
     Practice,
     PracticeEvidence,
@@ -66,13 +66,13 @@ def world_fixture(django_db_setup, django_db_blocker, tmp_path_factory):
         batch = ImportBatch(round=open_round, uploaded_by=User.objects.get(username="staff-330106"),
                             original_name="values.xlsx")  # fmt: skip
         batch.file.save("values.xlsx", ContentFile(b"PK\x03\x04"), save=True)
-        job = ReportJob.objects.create(
-            owner=User.objects.get(username="staff-330106"), round=published,
-            title="西湖区", filename="report.xlsx", status="done", progress=100,
-            file="exports/report.xlsx",
+        job = Job.objects.create(
+            kind="dashboards.round_report", owner=User.objects.get(username="staff-330106"),
+            title="西湖区", key="world", params={"round": published.pk}, filename="report.xlsx",
+            state="done", progress=100, file="jobs/report.xlsx",
         )  # fmt: skip
-        (media / "exports").mkdir()
-        (media / "exports" / "report.xlsx").write_bytes(b"PK\x03\x04 test")
+        (media / "jobs").mkdir()
+        (media / "jobs" / "report.xlsx").write_bytes(b"PK\x03\x04 test")
         leaf = published.system.indicators.get(code="DS.1.1")
         task = RectificationTask.objects.create(
             round=published, region_id=REGION_A, indicator=leaf, title="DS.1.1",

@@ -10,6 +10,7 @@ from django.http import Http404
 
 from assessment.collection.models import Evidence, ImportBatch, Round, Submission
 from assessment.collection.selectors.rounds import rounds_for_user
+from assessment.collection.services.import_check import ImportRules
 from assessment.regions.access import (
     can_see_region,
     get_region_for_user,
@@ -20,6 +21,9 @@ from assessment.regions.access import (
     visibility_filter,
 )
 from assessment.regions.models import Role
+
+#: Who exchanges values through workbooks (administrators too).
+EXCHANGE_ROLES = [Role.EVALUATOR, Role.STAFF]
 
 
 def get_round_for_user(user, round_id: int) -> Round:
@@ -105,3 +109,14 @@ def exchange_scope(user, *, field: str = "code") -> Q:
     Administrators: all; evaluators: their subtree; staff: their own region only.
     """
     return visibility_filter(user, field=field, roles=[Role.EVALUATOR, Role.STAFF])
+
+
+def import_rules(user, round_: Round, *, include_approved: bool = False) -> ImportRules:
+    """Administrators: every region, and may overwrite approved ones if they say so.
+    Evaluators: their subtree. Staff: their own region, only while their entry is open."""
+    if is_administrator(user):
+        return ImportRules(include_approved=include_approved)
+    evaluator = Role.EVALUATOR in round_roles(user, round_)
+    return ImportRules(
+        scope=exchange_scope(user, field="region__code"), respect_window=not evaluator
+    )

@@ -10,7 +10,7 @@ urlpatterns = [
     path("results/", results.results, name="results"),
     path("results/<int:round_id>/", ranking.ranking, name="ranking"),
     path("results/<int:round_id>/regions/<str:code>/", profile.profile, name="profile"),
-    # Excel and CSV reports, and the export jobs that build the large ones in the background
+    # Excel and CSV reports (the large ones are background jobs: assessment/jobs)
     path("results/<int:round_id>/report/", reports.round_report, name="round_report"),
     path("results/<int:round_id>/ranking.csv", reports.ranking_csv_view, name="ranking_csv"),
     path(
@@ -18,9 +18,6 @@ urlpatterns = [
         reports.profile_report,
         name="profile_report",
     ),
-    path("exports/<int:job_id>/", reports.export_job, name="export_job"),
-    path("exports/<int:job_id>/status/", reports.export_job_status, name="export_status"),
-    path("exports/<int:job_id>/download/", reports.export_job_download, name="export_download"),
     path("results/<int:round_id>/publish/", publishing.round_publish, name="round_publish"),
     path("results/<int:round_id>/unpublish/", publishing.round_unpublish, name="round_unpublish"),
     # The public display (晾晒): published rounds only, no login

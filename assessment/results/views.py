@@ -1,8 +1,7 @@
-"""The administrators' "compute results" button."""
+"""The administrators' "compute results" button: starts the computation as a background job."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -12,8 +11,9 @@ from django.views.decorators.http import require_POST
 
 from assessment.collection.models import Round
 from assessment.core.redirects import safe_next
+from assessment.jobs.services import start_job, work_key
 from assessment.regions.access import is_administrator
-from assessment.results.services.compute import ComputeError, compute_round
+from assessment.results.job_kinds import COMPUTE
 
 
 @login_required
@@ -21,27 +21,13 @@ from assessment.results.services.compute import ComputeError, compute_round
 def round_compute(request: HttpRequest, round_id: int) -> HttpResponse:
     if not is_administrator(request.user):
         raise PermissionDenied
-    round_ = get_object_or_404(Round.objects.select_related("system", "scope"), pk=round_id)
-    try:
-        report = compute_round(round_=round_)
-    except ComputeError as error:
-        messages.error(
-            request,
-            _("Results of %(round)s were not computed: %(error)s")
-            % {"round": round_, "error": error},
-        )
-    else:
-        messages.success(
-            request,
-            _(
-                "Computed %(results)s results for %(regions)s regions of %(round)s "
-                "in %(seconds).1f s."
-            )
-            % {
-                "results": f"{report.results:,}",
-                "regions": report.regions,
-                "round": round_,
-                "seconds": report.seconds["total"],
-            },
-        )
-    return redirect(safe_next(request))
+    round_ = get_object_or_404(Round, pk=round_id)
+    job = start_job(
+        COMPUTE,
+        owner=request.user,
+        title=_("Compute the results of %(round)s") % {"round": round_},
+        key=work_key(COMPUTE, round_.pk),
+        params={"round": round_.pk},
+        next_url=safe_next(request),
+    )
+    return redirect("assessment:job", job.pk)

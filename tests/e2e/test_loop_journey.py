@@ -34,18 +34,21 @@ def weak_county_task() -> RectificationTask:
     )
 
 
-def test_publish_answer_share_and_verify(page, demo_server, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def test_publish_answer_share_and_verify(page, demo_server, job_worker, settings, tmp_path):
     problems = watch(page)
     round_2025 = Round.objects.get(period="2025")
     unpublish_without_tasks(round_2025)
 
-    # 发现: an administrator publishes the results; the findings become tasks.
+    # 发现: an administrator publishes the results (a background job); the findings become
+    # tasks.
     log_in(page, demo_server, "admin")
     page.goto(f"{demo_server.url}/results/")
     page.click(f"[data-testid=publish-{round_2025.pk}]")
-    page.wait_for_load_state("networkidle")
-    message = page.locator(".messages .alert-success").inner_text()
+    page.wait_for_url("**/jobs/*/")
+    done = page.locator("[data-testid=job-message]")
+    done.wait_for(state="visible", timeout=60_000)
+    screenshot(page, "publish-job-done")
+    message = done.inner_text()
     created = RectificationTask.objects.filter(round=round_2025).count()
     assert created > 1000 and f"新生成 {created} 项整改任务" in message
     page.click("[data-testid=user-menu]")

@@ -102,10 +102,14 @@ INPUTS: dict[str, Inputs] = {
     "assessment:round_report": Inputs(query=RANKING, form=(), examples=SLOW),
     "assessment:ranking_csv": Inputs(query=RANKING),
     "assessment:profile_report": Inputs(examples=SLOW),
-    "assessment:export_job": Inputs(),
-    "assessment:export_status": Inputs(),
-    "assessment:export_download": Inputs(),
     "assessment:round_unpublish": Inputs(query=("next",), form=("next",)),
+    # Background jobs
+    "assessment:jobs": Inputs(query=("page",)),
+    "assessment:job": Inputs(),
+    "assessment:job_status": Inputs(),
+    "assessment:job_download": Inputs(),
+    "assessment:job_cancel": Inputs(),
+    "assessment:job_retry": Inputs(),
     # Rectification tasks
     "assessment:task_list": Inputs(query=("round", "region", "status", "overdue", "page")),
     "assessment:task_detail": Inputs(),

@@ -2,46 +2,36 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessment.collection.access import (
+    EXCHANGE_ROLES,
     exchange_scope,
     get_import_for_user,
     get_round_for_user,
+    import_rules,
     require_round_role,
-    round_roles,
 )
 from assessment.collection.forms.imports import ImportForm
-from assessment.collection.models import Round
+from assessment.collection.job_kinds import APPLIED, IMPORT_APPLY
 from assessment.collection.selectors.imports import recent_imports
 from assessment.collection.services.exporting import export_values, problems_workbook
-from assessment.collection.services.importing import ImportRules, import_apply, import_dry_run
+from assessment.collection.services.importing import import_apply, import_dry_run
+from assessment.jobs.services import start_job, work_key
 from assessment.regions.access import is_administrator
-from assessment.regions.models import Role
 
-EXCHANGE_ROLES = [Role.EVALUATOR, Role.STAFF]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHECKED_CLEAN = _("Dry run: no problems. Check the summary, then apply the import.")
 CHECKED_PROBLEMS = _("Dry run: %(count)s problem(s) found. Nothing was written.")
-APPLIED = _("Imported: %(changes)s value(s) changed in %(submissions)s submission(s).")
 PROBLEMS_SHOWN = 1000
-
-
-def import_rules(user, round_: Round, *, include_approved: bool = False) -> ImportRules:
-    """Administrators: every region, and may overwrite approved ones if they say so.
-    Evaluators: their subtree. Staff: their own region, only while their entry is open."""
-    if is_administrator(user):
-        return ImportRules(include_approved=include_approved)
-    evaluator = Role.EVALUATOR in round_roles(user, round_)
-    return ImportRules(
-        scope=exchange_scope(user, field="region__code"), respect_window=not evaluator
-    )
 
 
 @login_required
@@ -119,6 +109,16 @@ def _reasons(problems: list[list]) -> list[tuple[str, int]]:
 def import_apply_view(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = get_import_for_user(request.user, batch_id)
     require_round_role(request.user, batch.round, EXCHANGE_ROLES)
+    if batch.summary.get("rows", 0) > settings.IMPORT_DIRECT_MAX_ROWS:
+        job = start_job(
+            IMPORT_APPLY,
+            owner=request.user,
+            title=_("Import %(batch)s into %(round)s") % {"batch": batch.pk, "round": batch.round},
+            key=work_key(IMPORT_APPLY, batch.pk),
+            params={"batch": batch.pk},
+            next_url=reverse("assessment:import_report", args=[batch.pk]),
+        )
+        return redirect("assessment:job", job.pk)
     rules = import_rules(request.user, batch.round, include_approved=batch.include_approved)
     try:
         check = import_apply(batch=batch, user=request.user, rules=rules)

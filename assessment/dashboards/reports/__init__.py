@@ -6,7 +6,7 @@
 - `ranking_csv.py`: the ranking table as CSV (UTF-8 with BOM);
 - `jobs.py`: large exports in a background thread with progress in the database;
 - `sheets.py`, `styles.py`: the layout every sheet shares (header, widths for Chinese text,
-  print setup, colour scales); `files.py`: download names and Content-Disposition.
+  print setup, colour scales) (download names: `assessment/core/files.py`).
 
 Every text cell goes through `assessment.core.excel.safe_text`, so nothing a region, a note
 or an indicator holds can run as a formula when the file is opened.

@@ -1,4 +1,5 @@
-"""Administrators publish and unpublish a round's results (the public display)."""
+"""Administrators publish (a background job: it creates the rectification tasks) and unpublish
+a round's results (the public display)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,9 @@ from django.views.decorators.http import require_POST
 
 from assessment.collection.access import get_round_for_user
 from assessment.core.redirects import safe_next
-from assessment.rectification.services.publishing import (
-    PublishError,
-    publish_round,
-    unpublish_round,
-)
+from assessment.jobs.services import start_job, work_key
+from assessment.rectification.job_kinds import PUBLISH
+from assessment.rectification.services.publishing import PublishError, unpublish_round
 from assessment.regions.access import require_administrator
 
 
@@ -24,17 +23,15 @@ from assessment.regions.access import require_administrator
 def round_publish(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = get_round_for_user(request.user, round_id)
     require_administrator(request.user)
-    try:
-        published = publish_round(round_=round_)
-    except PublishError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            _("%(round)s is published: %(count)s new rectification task(s).")
-            % {"round": round_, "count": published.tasks_created},
-        )
-    return redirect(safe_next(request, "assessment:results"))
+    job = start_job(
+        PUBLISH,
+        owner=request.user,
+        title=_("Publish the results of %(round)s") % {"round": round_},
+        key=work_key(PUBLISH, round_.pk),
+        params={"round": round_.pk},
+        next_url=safe_next(request, "assessment:results"),
+    )
+    return redirect("assessment:job", job.pk)
 
 
 @login_required

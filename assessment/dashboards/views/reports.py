@@ -1,4 +1,4 @@
-"""Excel and CSV exports of the ranking and profile pages, and background export jobs.
+"""Excel and CSV exports of the ranking and profile pages (large ones as background jobs).
 
 Every export goes through the same access checks and the same selectors as its page, so it
 holds exactly what the page shows to the same user for the same GET parameters.
@@ -8,26 +8,26 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from assessment.dashboards.access import get_report_job_for_user
+from assessment.core.files import content_disposition
 from assessment.dashboards.filters import ranking_for
-from assessment.dashboards.models import JobStatus
+from assessment.dashboards.job_kinds import ROUND_REPORT
 from assessment.dashboards.reports import build
-from assessment.dashboards.reports.files import content_disposition
-from assessment.dashboards.reports.jobs import job_path, job_refresh, job_start
 from assessment.dashboards.reports.ranking_csv import ranking_csv
 from assessment.dashboards.reports.region_report import write_region_report
 from assessment.dashboards.reports.round_report import write_round_report
 from assessment.dashboards.selectors.reports import round_report as round_report_data
 from assessment.dashboards.tables import table_for
 from assessment.dashboards.views.profile import visible_profile
+from assessment.jobs.services import start_job, work_key
 from assessment.rectification.selectors.tasks import report_tasks
 from assessment.results.access import get_ranking_round_for_user, ranking_visibility
 
@@ -49,8 +49,16 @@ def round_report(request: HttpRequest, round_id: int) -> HttpResponse:
     parents = [read.parent] if read.parent else []
     title, name, fallback = build.report_names(round_, [read.result.level], parents)
     if read.result.rows.count() > settings.EXPORT_DIRECT_MAX_REGIONS:
-        job = job_start(user=user, round_=round_, params=params, title=title, filename=name)
-        return redirect("assessment:export_job", job.pk)
+        job = start_job(
+            ROUND_REPORT,
+            owner=user,
+            title=title,
+            key=work_key(ROUND_REPORT, round_.pk, user.pk, params),
+            params={"round": round_.pk, "filter": params},
+            filename=name,
+            next_url=f"{reverse('assessment:ranking', args=[round_.pk])}?{urlencode(params)}",
+        )
+        return redirect("assessment:job", job.pk)
     report = round_report_data(
         round_=round_,
         sections=[build.section_for(read, params.get("sort", ""))],
@@ -108,43 +116,4 @@ def _workbook(write: Callable, name: str, fallback: str) -> FileResponse:
     handle.seek(0)
     response = FileResponse(handle, content_type=XLSX)
     response["Content-Disposition"] = content_disposition(name, fallback)
-    return response
-
-
-@login_required
-@require_GET
-def export_job(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = job_refresh(get_report_job_for_user(request.user, job_id))
-    return render(request, "dashboards/export_job.html", {"job": job, "round": job.round})
-
-
-@login_required
-@require_GET
-def export_job_status(request: HttpRequest, job_id: int) -> JsonResponse:
-    """What the job page polls: status, progress, stage, error, and the download link."""
-    job = job_refresh(get_report_job_for_user(request.user, job_id))
-    done = job.status == JobStatus.DONE
-    return JsonResponse(
-        {
-            "status": job.status,
-            "label": job.get_status_display(),
-            "progress": job.progress,
-            "stage": job.stage,
-            "error": job.error,
-            "finished": job.finished,
-            "download": reverse("assessment:export_download", args=[job.pk]) if done else None,
-        }
-    )
-
-
-@login_required
-@require_GET
-def export_job_download(request: HttpRequest, job_id: int) -> FileResponse:
-    job = get_report_job_for_user(request.user, job_id)
-    path = job_path(job)
-    if path is None:
-        raise Http404
-    response = FileResponse(path.open("rb"), content_type=XLSX)
-    fallback = f"round-{job.round_id}-export-{job.pk}.xlsx"
-    response["Content-Disposition"] = content_disposition(job.filename, fallback)
     return response

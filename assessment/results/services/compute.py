@@ -8,12 +8,14 @@ duplicates rows.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from assessment.collection.models import Round, Submission, SubmissionStatus, Value
 from assessment.regions.models import Region, RegionLevel
@@ -46,6 +48,9 @@ from indicators.engine import (
     sensitivity,
 )
 from indicators.models import Indicator, IndicatorSystem, MaturityLevel, ScoringRule
+
+#: Told (fraction done, what is being done) as each stage starts.
+Progress = Callable[[float, str], None]
 
 PEER_GROUP = {RegionLevel.PROVINCE: 0, RegionLevel.CITY: 1, RegionLevel.COUNTY: 2}
 
@@ -83,8 +88,8 @@ def rule_for(indicator: Indicator):
     if indicator.rule == ScoringRule.BANDS:
         pairs = sorted((float(t), float(s)) for t, s in indicator.bands)
         return Bands(
-            thresholds=tuple(t for t, _ in pairs[1:]),
-            scores=tuple(s for _, s in pairs),
+            thresholds=tuple(t for t, _score in pairs[1:]),
+            scores=tuple(s for _threshold, s in pairs),
             higher_is_better=higher,
         )
     if indicator.rule == ScoringRule.RUBRIC:
@@ -210,10 +215,18 @@ def load_raw(round_: Round, tree: Tree, regions: list[Region]) -> tuple[np.ndarr
     return raw, count
 
 
-def compute_round(*, round_: Round, with_sensitivity: bool = True) -> ComputeReport:
-    """Score every participating region of the round and replace its Results atomically."""
+def compute_round(
+    *, round_: Round, with_sensitivity: bool = True, on_step: Progress | None = None
+) -> ComputeReport:
+    """Score every participating region of the round and replace its Results atomically.
+
+    `on_step(fraction, stage)` is told each stage before it starts, outside the transaction
+    (a background job's progress; it may raise to stop the computation before anything is
+    written)."""
+    step = on_step or _silent
     clock = time.perf_counter
     started = clock()
+    step(0.02, _("Reading the approved values"))
     model = system_model(round_.system)
     options = round_options(round_)
     regions = list(round_.participating_regions().order_by("code"))
@@ -224,6 +237,7 @@ def compute_round(*, round_: Round, with_sensitivity: bool = True) -> ComputeRep
     previous = comparable_previous(round_)
     previous_overall = stored_overall(previous) if previous else None
     read_done = clock()
+    step(0.2, _("Scoring and ranking"))
 
     peers = np.array([PEER_GROUP[r.level] for r in regions])
     parent_keys: dict[tuple[int, str | None], int] = {}
@@ -265,6 +279,7 @@ def compute_round(*, round_: Round, with_sensitivity: bool = True) -> ComputeRep
     )
     race = progress(current=overall, previous=previous_overall, peers=peers) if previous else None
     wanted = with_sensitivity and bool(np.isfinite(outcome.overall).any())
+    step(0.5, _("Rank intervals and writing the results") if wanted else _("Writing the results"))
     # The Monte Carlo rank intervals (pure NumPy, mostly outside the GIL) run in a second
     # thread while this one writes the node rows; only the overall rows wait for them.
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -306,6 +321,10 @@ def compute_round(*, round_: Round, with_sensitivity: bool = True) -> ComputeRep
         },
         outliers=outliers,
     )
+
+
+def _silent(fraction: float, stage: str = "") -> None:
+    pass
 
 
 def standing_input(

@@ -9,7 +9,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from assessment.collection.models import AuditEntry, ImportBatch
+from assessment.jobs.models import Job
 from tests.assessment.collection.workbooks import put, stored, template, upload_book
+from tests.assessment.jobs.worker import work_off
 
 
 def test_dry_run_then_apply_through_the_pages(client, open_round, evaluator_zhejiang):
@@ -171,3 +173,34 @@ def test_problems_stored_as_dicts_migrate_to_lists():
     assert batch.problems == [["填报数据", 7, "C", "bad"]]
     assert batch.problem_count == 1
     assert batch.problem_rows() == old
+
+
+def test_a_large_import_is_applied_by_a_background_job(
+    client, open_round, evaluator_zhejiang, settings, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_DIRECT_MAX_ROWS = 0  # every import counts as large
+    client.force_login(evaluator_zhejiang)
+    book = template(open_round)
+    put(book["填报数据"], "330203", "DS.1.1", 66)
+    client.post(reverse("assessment:import", args=[open_round.pk]), {"workbook": upload_book(book)})
+    batch = ImportBatch.objects.get()
+    apply = reverse("assessment:import_apply", args=[batch.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(apply)
+        again = client.post(apply)  # a double click joins the same job
+    job = Job.objects.get()
+    assert response["Location"] == again["Location"] == reverse("assessment:job", args=[job.pk])
+    assert stored(open_round, "330203", "DS.1.1") is None  # nothing written in the request
+    work_off()
+    job.refresh_from_db()
+    assert job.state == "done" and job.attempts == 1 and "1" in job.message
+    assert stored(open_round, "330203", "DS.1.1") == 66
+    assert job.next_url == reverse("assessment:import_report", args=[batch.pk])
+    batch.refresh_from_db()
+    assert batch.status == "applied"
+    # Applying it again (a stale tab) fails with the reason, and can be retried to the same end.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(apply)
+    work_off()
+    second = Job.objects.latest("pk")
+    assert second.pk != job.pk and second.state == "failed" and "已" in second.error

@@ -7,12 +7,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessment.collection.models import Round, RoundStatus
+from assessment.jobs.models import Job
 from assessment.rectification.services.publishing import (
     PublishError,
     publish_round,
     unpublish_round,
 )
 from tests.assessment.builders import make_round
+from tests.assessment.jobs.worker import work_off
 
 
 @pytest.fixture
@@ -31,10 +33,22 @@ def unpublish_url(round_: Round) -> str:
     return reverse("assessment:round_unpublish", args=[round_.pk])
 
 
-def test_publish_then_unpublish(client, closed, administrator):
+def publish(client, round_: Round, capture, **data) -> Job:
+    """Press the publish button and let a worker run the job it starts."""
+    with capture(execute=True):
+        response = client.post(publish_url(round_), data)
+    job = Job.objects.latest("pk")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("assessment:job", args=[job.pk])
+    work_off()
+    job.refresh_from_db()
+    return job
+
+
+def test_publish_then_unpublish(client, closed, administrator, django_capture_on_commit_callbacks):
     client.force_login(administrator)
-    response = client.post(publish_url(closed), {"next": "/results/"})
-    assert response.status_code == 302 and response["Location"] == "/results/"
+    job = publish(client, closed, django_capture_on_commit_callbacks, next="/results/")
+    assert job.state == "done" and job.next_url == "/results/"
     closed.refresh_from_db()
     assert closed.status == RoundStatus.PUBLISHED and closed.published_at is not None
     assert client.get(reverse("assessment:public_round", args=[closed.pk])).status_code == 200
@@ -58,12 +72,16 @@ def test_only_closed_computed_rounds_can_be_published(closed):
         unpublish_round(round_=closed)
 
 
-def test_a_refused_publication_is_reported(client, closed, administrator):
+def test_a_refused_publication_is_reported(
+    client, closed, administrator, django_capture_on_commit_callbacks
+):
     closed.computed_at = None
     closed.save()
     client.force_login(administrator)
-    response = client.post(publish_url(closed), follow=True)
-    assert "请先计算" in response.content.decode()
+    job = publish(client, closed, django_capture_on_commit_callbacks)
+    assert job.state == "failed"
+    page = client.get(reverse("assessment:job", args=[job.pk])).content.decode()
+    assert "请先计算" in page and 'data-testid="job-retry"' in page
     closed.refresh_from_db()
     assert closed.status == RoundStatus.CLOSED
 

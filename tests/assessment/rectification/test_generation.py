@@ -10,12 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from assessment.jobs.models import Job
 from assessment.rectification.models import RectificationTask, TaskAction, TaskEvent, TaskOrigin
 from assessment.rectification.services.publishing import publish_round, unpublish_round
 from assessment.rectification.services.task_generation import TASK_DUE_DAYS, generate_tasks
 from assessment.regions.models import Region
 from assessment.results.services.compute import compute_round
 from tests.assessment.builders import fill_values, make_round
+from tests.assessment.jobs.worker import work_off
 from tests.assessment.rectification.builders import closed_round, gate, store_results
 
 
@@ -80,7 +82,9 @@ def test_the_threshold_is_a_setting_of_the_round(regions, default_system):
     assert "整改线 50" in tasks_of(round_, "330106")["DS.1.1"].finding
 
 
-def test_publishing_again_adds_nothing_twice(client, published, administrator, xihu_task):
+def test_publishing_again_adds_nothing_twice(
+    client, published, administrator, xihu_task, django_capture_on_commit_callbacks
+):
     count = RectificationTask.objects.filter(round=published).count()
     xihu_task.status = "in_progress"
     xihu_task.save()
@@ -93,8 +97,11 @@ def test_publishing_again_adds_nothing_twice(client, published, administrator, x
     # Through the button, the message says how many tasks were added.
     unpublish_round(round_=published)
     client.force_login(administrator)
-    client.post(reverse("assessment:round_publish", args=[published.pk]))
-    page = client.get(reverse("assessment:results")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("assessment:round_publish", args=[published.pk]))
+    work_off()
+    job = Job.objects.get()
+    page = client.get(reverse("assessment:job", args=[job.pk])).content.decode()
     assert "新生成 0 项整改任务" in page
 
 

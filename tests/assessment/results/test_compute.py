@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessment.collection.models import Round, Value
+from assessment.jobs.models import Job
 from assessment.results.models import Result, ResultFlag, ResultKind
 from assessment.results.services import result_writer
 from assessment.results.services.compute import (
@@ -22,6 +23,7 @@ from assessment.results.services.compute import (
 )
 from indicators.engine import OVERALL, compute
 from tests.assessment.builders import fill_values, make_round
+from tests.assessment.jobs.worker import work_off
 
 HANGZHOU = ["330100", "330102", "330105", "330106", "330108", "330109", "330110"]
 NINGBO = ["330200", "330203", "330205"]
@@ -179,7 +181,7 @@ def test_command_computes_by_period_and_explains_ambiguity(scored_round, capsys)
 
 
 def test_compute_button_is_for_administrators_only(
-    client, scored_round, administrator, supervisor_zhejiang
+    client, scored_round, administrator, supervisor_zhejiang, django_capture_on_commit_callbacks
 ):
     url = reverse("assessment:round_compute", args=[scored_round.pk])
     assert client.post(url).status_code == 302  # anonymous → login
@@ -189,6 +191,14 @@ def test_compute_button_is_for_administrators_only(
     assert not Result.objects.filter(round=scored_round).exists()
     client.force_login(administrator)
     assert client.get(url).status_code == 405
-    response = client.post(url, {"next": "https://evil.example/"})
-    assert response.status_code == 302 and response["Location"] == reverse("assessment:home")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"next": "https://evil.example/"})
+    job = Job.objects.get()  # computing runs as a background job
+    assert response.status_code == 302
+    assert response["Location"] == reverse("assessment:job", args=[job.pk])
+    assert job.next_url == reverse("assessment:home")  # not the foreign site
+    assert not Result.objects.filter(round=scored_round).exists()
+    work_off()
+    job.refresh_from_db()
+    assert job.state == "done" and "101" in job.message
     assert Result.objects.filter(round=scored_round).exists()

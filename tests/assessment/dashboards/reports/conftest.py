@@ -1,8 +1,7 @@
 """Two computed Zhejiang rounds (2024 → 2025) with approved demo values for every city and
 county, scored by the real compute step; hostile notes and names to check neutralisation.
 
-Exported files are written to a temporary MEDIA_ROOT; background jobs run inline unless a
-test asks for the thread.
+Exported files are written to a temporary MEDIA_ROOT.
 """
 
 from __future__ import annotations
@@ -24,7 +23,6 @@ HOSTILE = ['=HYPERLINK("http://evil.example/","点我")', "+1", "@SUM(A1:A9)", "
 @pytest.fixture(autouse=True)
 def _exports(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.EXPORT_JOBS_INLINE = True
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessment.collection.models import RoundStatus
-from assessment.dashboards.reports.files import content_disposition
+from assessment.core.files import content_disposition
 from assessment.dashboards.reports.region_report import TaskRow, add_rectification_sheet
 from assessment.regions.models import Region
 from tests.assessment.dashboards.builders import round_of_counties

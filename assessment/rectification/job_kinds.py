@@ -1,0 +1,30 @@
+"""Background jobs of rectification: publishing a round, which turns its findings into tasks."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from assessment.collection.models import Round
+from assessment.jobs.kinds import JobError, register
+from assessment.rectification.services.publishing import PublishError, publish_round
+from assessment.regions.access import is_administrator
+
+PUBLISH = "rectification.publish"
+PUBLISHED = gettext_lazy("%(round)s is published: %(count)s new rectification task(s).")
+
+
+@register(PUBLISH, label=gettext_lazy("Publish results"))
+def publish(job, run) -> str:
+    """Publication and its tasks in one transaction: all of it, or none."""
+    if not is_administrator(job.owner):
+        raise JobError(_("Only administrators publish results."))
+    round_ = Round.objects.filter(pk=job.params["round"]).first()
+    if round_ is None:
+        raise JobError(_("The round is gone."))
+    run.step(0.05, _("Publishing and creating rectification tasks"))
+    try:
+        published = publish_round(round_=round_)
+    except PublishError as error:
+        raise JobError(str(error)) from error
+    return str(PUBLISHED % {"round": round_, "count": published.tasks_created})

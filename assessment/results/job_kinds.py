@@ -1,0 +1,44 @@
+"""Background jobs of results: computing a round (scores, ranks, rank intervals by Monte Carlo
+draws, the ranking read model)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from assessment.collection.models import Round
+from assessment.jobs.kinds import JobError, register
+from assessment.regions.access import is_administrator
+from assessment.results.services.compute import ComputeError, compute_round
+
+COMPUTE = "results.compute"
+COMPUTED = gettext_lazy(
+    "Computed %(results)s results for %(regions)s regions of %(round)s in %(seconds).1f s."
+)
+
+
+@register(COMPUTE, label=gettext_lazy("Compute results"))
+def compute(job, run) -> str:
+    """The round's results are replaced in one transaction: a run that stops half-way leaves
+    the previous results."""
+    if not is_administrator(job.owner):
+        raise JobError(_("Only administrators compute results."))
+    round_ = Round.objects.select_related("system", "scope").filter(pk=job.params["round"]).first()
+    if round_ is None:
+        raise JobError(_("The round is gone."))
+    try:
+        report = compute_round(round_=round_, on_step=run.step)
+    except ComputeError as error:
+        raise JobError(
+            _("Results of %(round)s were not computed: %(error)s")
+            % {"round": round_, "error": error}
+        ) from error
+    return str(
+        COMPUTED
+        % {
+            "results": f"{report.results:,}",
+            "regions": report.regions,
+            "round": round_,
+            "seconds": report.seconds["total"],
+        }
+    )
