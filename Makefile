@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run demo test test-pg e2e lint format messages bench bench-smoke clean
+.PHONY: install run demo test test-redis test-pg e2e lint format messages bench bench-smoke clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,14 +21,21 @@ demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 
-# Development server with the Zhejiang demo (DEBUG on: this is a developer's machine).
+# Development server with the Zhejiang demo (DEBUG on: this is a developer's machine), and a
+# worker beside it for background jobs (exports, computations, publication); Ctrl-C stops both.
 run: demo
 	@echo "Open http://127.0.0.1:$(PORT)/ and log in with one of the demo users above."
+	DEBUG=1 $(PY) manage.py run_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite except the browser journeys (those need chromium: `make e2e`).
 test: install
 	$(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
+
+# The job tests again on the Redis queue (a scratch Redis database; JOBS_REDIS_URL to choose).
+test-redis: install
+	JOBS_REDIS_URL=$${JOBS_REDIS_URL:-redis://127.0.0.1:6379/15} $(PY) -m pytest -m "not e2e" tests/assessment/jobs $(PYTEST_ARGS)
 
 test-pg: install
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
