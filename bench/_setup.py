@@ -129,6 +129,24 @@ def bootstrap(database_url: str | None) -> str:
     return label
 
 
+def admin_client(username: str = "bench-admin"):
+    """A test client logged in as a new administrator, with the settings the test suite uses
+    for it: the test client's host allowed, and static URLs without collectstatic's manifest."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    admin = get_user_model().objects.create_superuser(username, password="bench-pass-123")
+    client = Client()
+    client.force_login(admin)
+    return client, admin
+
+
 @dataclass
 class Timing:
     label: str

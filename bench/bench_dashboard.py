@@ -31,7 +31,16 @@ import time
 import warnings
 from pathlib import Path
 
-from _setup import bootstrap, checkouts, machine, max_rss_mb, parser, product, use_checkout
+from _setup import (
+    admin_client,
+    bootstrap,
+    checkouts,
+    machine,
+    max_rss_mb,
+    parser,
+    product,
+    use_checkout,
+)
 
 P95_TARGET_MS = 100.0
 RATIO_TARGET = 0.6
@@ -74,10 +83,7 @@ def child(database_url: str | None, smoke: bool) -> None:
     use_checkout()
     warnings.filterwarnings("ignore", message="No directory at")  # no collectstatic needed
     label = bootstrap(database_url)
-    from django.conf import settings
-    from django.contrib.auth import get_user_model
     from django.db import connection
-    from django.test import Client
     from django.urls import reverse
 
     Region = product("assessment.regions.models").Region
@@ -92,15 +98,7 @@ def child(database_url: str | None, smoke: bool) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # what autovacuum does on a live server
-    # As the test settings do: the test client's host, and static URLs without a manifest.
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    admin = get_user_model().objects.create_superuser("bench-admin", password="bench-pass-123")
-    client = Client()
-    client.force_login(admin)
+    client, _ = admin_client()
     counties = Region.objects.filter(level="county")
     if smoke:
         counties = counties.filter(code__startswith="33")

@@ -19,7 +19,7 @@ from __future__ import annotations
 import statistics
 import time
 
-from _setup import bootstrap, machine, max_rss_mb, parser, traced_peak
+from _setup import admin_client, bootstrap, machine, max_rss_mb, parser, traced_peak
 
 TARGET_SECONDS = 5.0
 
@@ -91,21 +91,11 @@ def main() -> None:
 
 def page_time(round_, repeat: int) -> None:
     """The progress page (挂图作战) for an administrator: every region of the round."""
-    from django.conf import settings
-    from django.contrib.auth import get_user_model
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    settings.STORAGES = {  # no collectstatic here: plain static URLs
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    user = get_user_model().objects.create_superuser("bench-admin", password="x")
-    client = Client()
-    client.force_login(user)
+    client, _ = admin_client()
     url = reverse("assessment:task_progress", args=[round_.pk])
     client.get(url)  # warm-up
     seconds = []
