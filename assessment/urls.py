@@ -7,6 +7,7 @@ from assessment.dashboards import urls as dashboards
 from assessment.jobs import urls as jobs
 from assessment.rectification import urls as rectification
 from assessment.results import urls as results
+from assessment.verification import urls as verification
 
 app_name = "assessment"
 
@@ -14,6 +15,7 @@ urlpatterns = [
     *dashboards.urlpatterns,
     *collection.urlpatterns,
     *results.urlpatterns,
+    *verification.urlpatterns,
     *rectification.urlpatterns,
     *jobs.urlpatterns,
 ]

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "assessment.regions",
     "assessment.jobs",
     "assessment.collection",
+    "assessment.verification",
     "assessment.results",
     "assessment.rectification",
     "assessment.dashboards",

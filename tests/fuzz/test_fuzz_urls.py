@@ -103,6 +103,10 @@ INPUTS: dict[str, Inputs] = {
     "assessment:ranking_csv": Inputs(query=RANKING),
     "assessment:profile_report": Inputs(examples=SLOW),
     "assessment:round_unpublish": Inputs(query=("next",), form=("next",)),
+    # Verification
+    "assessment:verification_queue": Inputs(query=("round",)),
+    "assessment:verify": Inputs(form=tuple(f"{name}-DS.1.1" for name in
+                                           ("action", "value", "reason", "note", "version"))),
     # Background jobs
     "assessment:jobs": Inputs(query=("page",)),
     "assessment:job": Inputs(),

@@ -18,6 +18,7 @@ class AuditAction(models.TextChoices):
     EVIDENCE_REMOVED = "evidence_removed", _("Evidence removed")
     STATUS = "status", _("Status changed")
     EXTENSION = "extension", _("Deadline extended")
+    VERIFIED = "verified", _("Value verified")
 
 
 class AuditSource(models.TextChoices):
@@ -26,6 +27,7 @@ class AuditSource(models.TextChoices):
     REVIEW = "review", _("Review")
     ADMIN = "admin", _("Administration")
     TASKS = "tasks", _("Rectification completion rate")
+    VERIFICATION = "verify", _("Verification")
 
 
 class AuditEntry(models.Model):

@@ -16,6 +16,7 @@ from assessment.regions.access import get_region_for_user, may_supervise_region,
 from assessment.regions.models import Region, Role
 from assessment.results.access import may_rank, require_profile_access, sees_unpublished_results
 from assessment.results.selectors.methodology import methodology
+from assessment.verification.selectors import corrections
 
 
 def visible_profile(user, round_id: int, code: str) -> tuple[Round, Region, RegionProfile]:
@@ -59,5 +60,6 @@ def profile(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
         "may_share": Role.STAFF in roles_on(user, region)
         and round_.status == RoundStatus.PUBLISHED,
         "methodology": methodology(round_=round_, nodes=result.nodes),
+        "corrections": corrections(round_id=round_.pk, region_code=region.code),
     }
     return render(request, "dashboards/profile.html", context)

@@ -32,6 +32,7 @@ from assessment.results.services.standings import (
     replace_standings,
     stored_overall,
 )
+from assessment.verification.models import Verification
 from indicators.engine import (
     OVERALL,
     Bands,
@@ -183,7 +184,8 @@ def round_options(round_: Round) -> Options:
 
 
 def load_raw(round_: Round, tree: Tree, regions: list[Region]) -> tuple[np.ndarray, int]:
-    """(regions × leaves) raw values of approved submissions, NaN where missing (one query).
+    """(regions × leaves) raw values of approved submissions, verified values where there are
+    any, NaN where missing (two queries).
 
     Raw SQL with the value cast to a float in the database: building 138,000 Decimal objects
     only to turn them into floats would cost more than the engine run.
@@ -203,15 +205,23 @@ def load_raw(round_: Round, tree: Tree, regions: list[Region]) -> tuple[np.ndarr
         f"FROM {value_table} v JOIN {submission_table} s ON s.id = v.submission_id "
         f"WHERE s.round_id = %s AND s.status = %s AND v.value IS NOT NULL"
     )
+    # Then the verified values, where a verifier stood behind or corrected a value (核验): they
+    # replace the region's own (a corrected value may also fill a value the region left empty).
+    verified = (
+        f"SELECT s.region_id, v.indicator_id, CAST(v.verified_value AS DOUBLE PRECISION) "
+        f"FROM {Verification._meta.db_table} v JOIN {submission_table} s "
+        f"ON s.id = v.submission_id WHERE s.round_id = %s AND s.status = %s"
+    )
     count = 0
     with connection.cursor() as cursor:
-        cursor.execute(sql, [round_.pk, SubmissionStatus.APPROVED])
-        while batch := cursor.fetchmany(20_000):
-            for region_code, indicator_id, value in batch:
-                i, j = row_of.get(region_code), col_of.get(indicator_id)
-                if i is not None and j is not None:
-                    raw[i, j] = value
-                    count += 1
+        for query in (sql, verified):
+            cursor.execute(query, [round_.pk, SubmissionStatus.APPROVED])
+            while batch := cursor.fetchmany(20_000):
+                for region_code, indicator_id, value in batch:
+                    i, j = row_of.get(region_code), col_of.get(indicator_id)
+                    if i is not None and j is not None:
+                        count += (value is not None) - (not np.isnan(raw[i, j]))
+                        raw[i, j] = np.nan if value is None else value
     return raw, count
 
 

@@ -1,0 +1,80 @@
+"""A verification: one evaluator's decision on one value of a submission (核验)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from assessment.collection.models import Submission
+from assessment.collection.services.values import canonical
+from indicators.models import Indicator
+
+
+class Reason(models.TextChoices):
+    """Why a verified value differs from the region's own."""
+
+    EVIDENCE_MISSING = "evidence_missing", _("Evidence missing")
+    EVIDENCE_CONTRADICTS = "evidence_contradicts", _("Evidence contradicts the value")
+    SAMPLE_RECOUNT = "sample_recount", _("Sample re-count")
+    CALCULATION = "calculation", _("Calculation error")
+    OTHER = "other", _("Other")
+
+
+class Verification(models.Model):
+    """The value a verifier stands behind for one indicator of one submission.
+
+    `self_value` is the region's value when it was verified (kept: the region may change its
+    value only if the submission is returned, and then the verification no longer holds);
+    `verified_value` equals it when the verifier confirmed it (`corrected` says whether it
+    differs). Results use `verified_value`.
+    `version` counts saves, for the compare-and-set of two verifiers on one cell.
+    """
+
+    submission = models.ForeignKey(
+        Submission,
+        verbose_name=_("submission"),
+        on_delete=models.CASCADE,
+        related_name="verifications",
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="+"
+    )
+    self_value = models.DecimalField(
+        _("self-reported value"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    verified_value = models.DecimalField(
+        _("verified value"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    corrected = models.BooleanField(_("corrected"), default=False)
+    reason = models.CharField(_("reason"), max_length=30, choices=Reason.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("verified at"))
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("verification")
+        verbose_name_plural = _("verifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "indicator"], name="one_verification_per_value"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} · {self.indicator_id}"
+
+    @property
+    def self_text(self) -> str:
+        return canonical(self.self_value) or "—"
+
+    @property
+    def verified_text(self) -> str:
+        return canonical(self.verified_value) or "—"

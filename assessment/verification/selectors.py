@@ -1,0 +1,109 @@
+"""What the verification pages and the profile read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q
+
+from assessment.collection.models import Evidence, RoundStatus, Submission, Value
+from assessment.collection.selectors.entry import system_leaves
+from assessment.collection.services.values import canonical
+from assessment.regions.access import is_administrator, visibility_filter
+from assessment.regions.models import Role
+from assessment.verification.access import VERIFIABLE
+from assessment.verification.models import Verification
+from indicators.models import Indicator
+
+
+@dataclass
+class Cell:
+    """One indicator of the verification page: the region's value, its evidence, and the
+    verification so far (with what was posted, when the page comes back with errors)."""
+
+    indicator: Indicator
+    value: Decimal | None = None
+    note: str = ""
+    evidence: list[Evidence] = field(default_factory=list)
+    verification: Verification | None = None
+    posted: dict[str, str] = field(default_factory=dict)
+    error: str = ""
+
+    @property
+    def value_text(self) -> str:
+        return canonical(self.value) or "—"
+
+    @property
+    def version(self) -> int:
+        return self.verification.version if self.verification else 0
+
+
+def verification_cells(submission: Submission) -> list[Cell]:
+    """Every leaf of the round's system, in form order (four queries)."""
+    cells = {leaf.pk: Cell(indicator=leaf) for leaf in system_leaves(submission.round.system_id)}
+    for value in Value.objects.filter(submission=submission):
+        if value.indicator_id in cells:
+            cells[value.indicator_id].value = value.value
+            cells[value.indicator_id].note = value.note
+    for evidence in Evidence.objects.filter(submission=submission).order_by("pk"):
+        if evidence.indicator_id in cells:
+            cells[evidence.indicator_id].evidence.append(evidence)
+    for verification in Verification.objects.filter(submission=submission).select_related(
+        "verified_by"
+    ):
+        if verification.indicator_id in cells:
+            cells[verification.indicator_id].verification = verification
+    return list(cells.values())
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    submission: Submission
+    verified: int
+    corrected: int
+    leaves: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.verified / self.leaves) if self.leaves else 0
+
+
+def verification_queue(*, user, round_id: int | None = None) -> list[QueueRow]:
+    """Submitted and approved submissions the user may verify, least verified first (two
+    queries, whatever the number of regions)."""
+    visible = visibility_filter(user, field="region__code", roles=[Role.EVALUATOR])
+    submissions = Submission.objects.filter(visible, status__in=VERIFIABLE)
+    if not is_administrator(user):  # a published round is verified by administrators only
+        submissions = submissions.exclude(round__status=RoundStatus.PUBLISHED)
+    if round_id is not None:
+        submissions = submissions.filter(round_id=round_id)
+    submissions = (
+        submissions.select_related("round", "region")
+        .annotate(
+            verified=Count("verifications"),
+            corrected=Count("verifications", filter=Q(verifications__corrected=True)),
+        )
+        .order_by("round_id", "region_id")
+    )
+    leaves = dict(
+        Indicator.objects.exclude(value_type="")
+        .values_list("system_id")
+        .annotate(count=Count("pk"))
+        .values_list("system_id", "count")
+    )
+    rows = [
+        QueueRow(s, s.verified, s.corrected, leaves.get(s.round.system_id, 0)) for s in submissions
+    ]
+    return sorted(rows, key=lambda row: (row.percent, row.submission.region_id))
+
+
+def corrections(*, round_id: int, region_code: str) -> list[Verification]:
+    """The values verifiers corrected for one region in a round, in form order (one query)."""
+    return list(
+        Verification.objects.filter(
+            submission__round_id=round_id, submission__region_id=region_code, corrected=True
+        )
+        .select_related("indicator", "verified_by")
+        .order_by("indicator__order")
+    )

@@ -1,0 +1,48 @@
+"""Verification in a real browser: the provincial evaluator opens the queue, corrects two of a
+submitted region's values with reasons, and sees them as corrected; a wrong value comes back
+with everything typed."""
+
+from __future__ import annotations
+
+from assessment.collection.models import Round, Submission, SubmissionStatus
+from assessment.verification.models import Verification
+from tests.e2e.conftest import log_in, screenshot
+from tests.e2e.test_dashboards import assert_clean, watch
+
+
+def test_an_evaluator_corrects_two_values(page, demo_server):
+    problems = watch(page)
+    round_2026 = Round.objects.get(period="2026")
+    submitted = (
+        Submission.objects.filter(round=round_2026, status=SubmissionStatus.SUBMITTED)
+        .order_by("region_id")
+        .first()
+    )
+    log_in(page, demo_server, "evaluator")
+    page.click("[data-testid=nav-verification]")
+    page.wait_for_load_state("networkidle")
+    page.click(f"[data-testid=queue-row-{round_2026.pk}-{submitted.region_id}] a")
+    page.wait_for_load_state("networkidle")
+    # A value above the indicator's bound: refused, and everything typed comes back.
+    page.select_option("select[name='action-DS.1.1']", "correct")
+    page.fill("input[name='value-DS.1.1']", "140")
+    page.select_option("select[name='reason-DS.1.1']", "sample_recount")
+    page.fill("input[name='note-DS.1.1']", "抽查 50 份办事指南，20 份合格")
+    page.click("[data-testid=verify-save]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("[data-testid='verify-error-DS.1.1']").is_visible()
+    assert page.input_value("input[name='note-DS.1.1']") == "抽查 50 份办事指南，20 份合格"
+    page.fill("input[name='value-DS.1.1']", "40")
+    page.select_option("select[name='action-DS.1.2']", "correct")
+    page.fill("input[name='value-DS.1.2']", "10")
+    page.select_option("select[name='reason-DS.1.2']", "evidence_missing")
+    page.select_option("select[name='action-DS.1.3']", "confirm")
+    page.click("[data-testid=verify-save]")
+    page.wait_for_load_state("networkidle")
+    assert "已保存 3 项核验结果" in page.locator(".messages").inner_text()
+    assert "已更正" in page.locator("[data-testid='verify-current-DS.1.1']").inner_text()
+    assert "已确认" in page.locator("[data-testid='verify-current-DS.1.3']").inner_text()
+    screenshot(page, "verification-saved")
+    corrected = Verification.objects.filter(submission=submitted, corrected=True)
+    assert sorted(corrected.values_list("indicator__code", flat=True)) == ["DS.1.1", "DS.1.2"]
+    assert_clean(problems)
