@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from assessment.collection.models import Round, RoundStatus, Submission, SubmissionStatus, Value
 from assessment.demo.demo_loop import ensure_loop
+from assessment.demo.demo_verification import ensure_verifications
 from assessment.regions.models import Membership, Region, RegionLevel, Role
 from assessment.regions.services import load_regions
 from assessment.results.services.compute import compute_round
@@ -71,8 +72,11 @@ def seed_demo() -> list[DemoLogin]:
         leaves = list(system.indicators.exclude(value_type="").order_by("order"))
         rounds = _ensure_rounds(system, leaves)
     for round_ in rounds:
-        # Published demo rounds come with results, so the dashboards have something to show.
+        # Published demo rounds come with results, so the dashboards have something to show;
+        # the loop round's values were verified first (a few corrected).
         if round_.status == RoundStatus.PUBLISHED and round_.computed_at is None:
+            if round_.period == LOOP_PERIOD:
+                ensure_verifications(round_)
             compute_round(round_=round_)
     # The latest published round's findings are rectification tasks in several states, and
     # strong counties share practices, so every step of the loop has something to show.

@@ -200,28 +200,31 @@ def load_raw(round_: Round, tree: Tree, regions: list[Region]) -> tuple[np.ndarr
     raw = np.full((len(regions), len(tree.leaf_codes)), np.nan)
     value_table = Value._meta.db_table
     submission_table = Submission._meta.db_table
-    sql = (
-        f"SELECT s.region_id, v.indicator_id, CAST(v.value AS DOUBLE PRECISION) "
+    verification_table = Verification._meta.db_table
+    # A verified value (核验) replaces the region's own: the verifier stood behind it or
+    # corrected it. A correction of a value the region left empty is read by the second query.
+    queries = (
+        f"SELECT s.region_id, v.indicator_id, "
+        f"CAST(COALESCE(c.verified_value, v.value) AS DOUBLE PRECISION) "
         f"FROM {value_table} v JOIN {submission_table} s ON s.id = v.submission_id "
-        f"WHERE s.round_id = %s AND s.status = %s AND v.value IS NOT NULL"
+        f"LEFT JOIN {verification_table} c "
+        f"ON c.submission_id = v.submission_id AND c.indicator_id = v.indicator_id "
+        f"WHERE s.round_id = %s AND s.status = %s AND COALESCE(c.verified_value, v.value) "
+        f"IS NOT NULL",
+        f"SELECT s.region_id, c.indicator_id, CAST(c.verified_value AS DOUBLE PRECISION) "
+        f"FROM {verification_table} c JOIN {submission_table} s ON s.id = c.submission_id "
+        f"WHERE s.round_id = %s AND s.status = %s AND c.self_value IS NULL "
+        f"AND c.verified_value IS NOT NULL",
     )
-    # Then the verified values, where a verifier stood behind or corrected a value (核验): they
-    # replace the region's own (a corrected value may also fill a value the region left empty).
-    verified = (
-        f"SELECT s.region_id, v.indicator_id, CAST(v.verified_value AS DOUBLE PRECISION) "
-        f"FROM {Verification._meta.db_table} v JOIN {submission_table} s "
-        f"ON s.id = v.submission_id WHERE s.round_id = %s AND s.status = %s"
-    )
-    count = 0
     with connection.cursor() as cursor:
-        for query in (sql, verified):
+        for query in queries:
             cursor.execute(query, [round_.pk, SubmissionStatus.APPROVED])
             while batch := cursor.fetchmany(20_000):
                 for region_code, indicator_id, value in batch:
                     i, j = row_of.get(region_code), col_of.get(indicator_id)
                     if i is not None and j is not None:
-                        count += (value is not None) - (not np.isnan(raw[i, j]))
-                        raw[i, j] = np.nan if value is None else value
+                        raw[i, j] = value
+    count = int(np.isfinite(raw).sum())  # a cell both queries wrote counts once
     return raw, count
 
 
