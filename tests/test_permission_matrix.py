@@ -163,12 +163,15 @@ MATRIX: dict[str, Case] = {
         "GET", PUBLISHED_A, everyone(staff_b=NOT_FOUND, supervisor_other=NOT_FOUND)
     ),
     "assessment:round_unpublish": Case("POST", PUBLISHED, admin_only()),
-    # Verification (核验): evaluators over the region and administrators, nobody on the region
-    # itself (its staff: 403); in a published round administrators only
+    # Verification (核验): evaluators over the region and administrators (supervisors where the
+    # round's policy says so: the queue is theirs too), nobody on the region itself (its staff:
+    # 403); in a published round administrators only
     "assessment:verification_queue": Case("GET", NONE, everyone(
-        staff_a=FORBIDDEN, staff_b=FORBIDDEN, supervisor_other=FORBIDDEN)),
+        staff_a=FORBIDDEN, staff_b=FORBIDDEN)),
     "assessment:verify": Case("GET", PUBLISHED_A, everyone(
         staff_a=FORBIDDEN, staff_b=NOT_FOUND, supervisor_other=NOT_FOUND, evaluator=FORBIDDEN)),
+    "assessment:verification_policy": Case("POST", OPEN, admin_only(),
+                                           lambda w: {"requirement": "none"}),
     # Background jobs (the job, a finished export, belongs to region A's staff): whoever
     # started a job and administrators see it; for anyone else it does not exist.
     "assessment:jobs": Case("GET", NONE, everyone()),

@@ -1,5 +1,6 @@
-"""Who verifies a submission: evaluators over its region and administrators, never someone who
-holds a role on the region itself; a published round only administrators."""
+"""Who verifies a submission: evaluators over its region, supervisors where the round's policy
+lets them, and administrators; never someone who holds a role on the region itself; a
+published round only administrators."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from assessment.collection.models import RoundStatus, Submission, SubmissionStatus
 from assessment.regions.access import grants_for, has_any_role, is_administrator, roles_on
 from assessment.regions.models import Role
+from assessment.verification.models import policy_of
 
 #: Only what the region has handed in is verified.
 VERIFIABLE = (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED)
@@ -26,7 +28,10 @@ def may_verify(user, submission: Submission) -> bool:
         return True
     if submission.round.status == RoundStatus.PUBLISHED:
         return False
-    return Role.EVALUATOR in roles_on(user, submission.region)
+    roles = roles_on(user, submission.region)
+    if Role.EVALUATOR in roles:
+        return True
+    return Role.SUPERVISOR in roles and policy_of(submission.round).supervisors_verify
 
 
 def require_verifier(user, submission: Submission) -> None:
@@ -36,5 +41,5 @@ def require_verifier(user, submission: Submission) -> None:
 
 
 def require_queue_user(user) -> None:
-    if not (is_administrator(user) or has_any_role(user, [Role.EVALUATOR])):
+    if not (is_administrator(user) or has_any_role(user, [Role.EVALUATOR, Role.SUPERVISOR])):
         raise PermissionDenied

@@ -8,3 +8,9 @@ class VerificationConfig(AppConfig):
     name = "assessment.verification"
     label = "verification"
     verbose_name = _("Verification")
+
+    def ready(self) -> None:
+        from assessment.collection import round_page
+        from assessment.verification.round_section import SECTION
+
+        round_page.register(SECTION)

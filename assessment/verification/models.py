@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from assessment.collection.models import Submission
+from assessment.collection.models import Round, Submission
 from assessment.collection.services.values import canonical
 from indicators.models import Indicator
 
@@ -78,3 +78,53 @@ class Verification(models.Model):
     @property
     def verified_text(self) -> str:
         return canonical(self.verified_value) or "—"
+
+
+class Requirement(models.TextChoices):
+    NONE = "none", _("Not required")
+    ALL = "all", _("Every indicator")
+    LISTED = "listed", _("The listed indicators")
+
+
+class VerificationPolicy(models.Model):
+    """How a round is verified: which values must be verified before results are computed,
+    and whether supervisors verify too (evaluators and administrators always may)."""
+
+    round = models.OneToOneField(
+        Round,
+        verbose_name=_("round"),
+        on_delete=models.CASCADE,
+        related_name="verification_policy",
+    )
+    requirement = models.CharField(
+        _("verification before results"),
+        max_length=10,
+        choices=Requirement.choices,
+        default=Requirement.NONE,
+    )
+    indicator_codes = models.JSONField(
+        _("indicators to verify"), default=list, blank=True,
+        help_text=_("Codes of the leaf indicators that must be verified (for “the listed "
+                    "indicators”)."),
+    )  # fmt: skip
+    supervisors_verify = models.BooleanField(
+        _("supervisors verify too"),
+        default=False,
+        help_text=_("Supervisors may verify the regions below their own, as evaluators do."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("verification policy")
+        verbose_name_plural = _("verification policies")
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.get_requirement_display()}"
+
+
+def policy_of(round_: Round) -> VerificationPolicy:
+    """The round's policy; the default (nothing required, evaluators only) when it has none."""
+    try:
+        return round_.verification_policy
+    except VerificationPolicy.DoesNotExist:
+        return VerificationPolicy(round=round_)

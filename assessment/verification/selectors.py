@@ -7,13 +7,19 @@ from decimal import Decimal
 
 from django.db.models import Count, Q
 
-from assessment.collection.models import Evidence, RoundStatus, Submission, Value
+from assessment.collection.models import (
+    Evidence,
+    RoundStatus,
+    Submission,
+    SubmissionStatus,
+    Value,
+)
 from assessment.collection.selectors.entry import system_leaves
 from assessment.collection.services.values import canonical
-from assessment.regions.access import is_administrator, visibility_filter
+from assessment.regions.access import grants_for, is_administrator, visibility_filter
 from assessment.regions.models import Role
 from assessment.verification.access import VERIFIABLE
-from assessment.verification.models import Verification
+from assessment.verification.models import Requirement, Verification, policy_of
 from indicators.models import Indicator
 
 
@@ -72,8 +78,12 @@ class QueueRow:
 def verification_queue(*, user, round_id: int | None = None) -> list[QueueRow]:
     """Submitted and approved submissions the user may verify, least verified first (two
     queries, whatever the number of regions)."""
-    visible = visibility_filter(user, field="region__code", roles=[Role.EVALUATOR])
-    submissions = Submission.objects.filter(visible, status__in=VERIFIABLE)
+    evaluates = visibility_filter(user, field="region__code", roles=[Role.EVALUATOR])
+    supervises = visibility_filter(user, field="region__code", roles=[Role.SUPERVISOR])
+    submissions = Submission.objects.filter(
+        evaluates | (supervises & Q(round__verification_policy__supervisors_verify=True)),
+        status__in=VERIFIABLE,
+    ).exclude(region_id__in=[grant.region_code for grant in grants_for(user)])  # their own
     if not is_administrator(user):  # a published round is verified by administrators only
         submissions = submissions.exclude(round__status=RoundStatus.PUBLISHED)
     if round_id is not None:
@@ -106,4 +116,43 @@ def corrections(*, round_id: int, region_code: str) -> list[Verification]:
         )
         .select_related("indicator", "verified_by")
         .order_by("indicator__order")
+    )
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of what the round's policy requires is verified (approved submissions)."""
+
+    required: int  # cells
+    verified: int
+    regions_left: int  # approved submissions with a required cell not yet verified
+
+    @property
+    def missing(self) -> int:
+        return self.required - self.verified
+
+
+def required_coverage(round_) -> Coverage | None:
+    """None when the round requires no verification (three queries otherwise)."""
+    policy = policy_of(round_)
+    if policy.requirement == Requirement.NONE:
+        return None
+    leaves = Indicator.objects.filter(system_id=round_.system_id).exclude(value_type="")
+    if policy.requirement == Requirement.LISTED:
+        leaves = leaves.filter(code__in=policy.indicator_codes)
+    leaf_ids = list(leaves.values_list("pk", flat=True))
+    submissions = Submission.objects.filter(round=round_, status=SubmissionStatus.APPROVED)
+    count = submissions.count()
+    done = (
+        Verification.objects.filter(submission__in=submissions, indicator_id__in=leaf_ids)
+        .values("submission_id")
+        .annotate(n=Count("pk"))
+        .values_list("submission_id", "n")
+    )
+    per_submission = dict(done)
+    complete = sum(1 for n in per_submission.values() if n >= len(leaf_ids))
+    return Coverage(
+        required=count * len(leaf_ids),
+        verified=sum(per_submission.values()),
+        regions_left=count - complete,
     )

@@ -2,9 +2,14 @@
 
 from django.urls import path
 
-from assessment.verification import views
+from assessment.verification import round_section, views
 
 urlpatterns = [
     path("verification/", views.queue, name="verification_queue"),
     path("rounds/<int:round_id>/regions/<str:code>/verify/", views.verify, name="verify"),
+    path(
+        "rounds/<int:round_id>/verification-policy/",
+        round_section.save_policy,
+        name="verification_policy",
+    ),
 ]

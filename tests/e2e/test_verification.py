@@ -46,3 +46,22 @@ def test_an_evaluator_corrects_two_values(page, demo_server):
     corrected = Verification.objects.filter(submission=submitted, corrected=True)
     assert sorted(corrected.values_list("indicator__code", flat=True)) == ["DS.1.1", "DS.1.2"]
     assert_clean(problems)
+
+
+def test_an_administrator_requires_verification_before_results(page, demo_server):
+    problems = watch(page)
+    round_2026 = Round.objects.get(period="2026")
+    log_in(page, demo_server, "admin")
+    page.goto(f"{demo_server.url}/rounds/{round_2026.pk}/")
+    card = page.locator("[data-testid=verification-policy]")
+    card.locator("select[name=requirement]").select_option("listed")
+    card.locator("select[name=indicator_codes]").select_option(["DS.1.1", "SV.2.1"])
+    card.locator("input[name=supervisors_verify]").check()
+    card.locator("button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    assert "核验要求已保存" in page.locator(".messages").inner_text()
+    coverage = page.locator("[data-testid=verification-coverage]").inner_text()
+    assert "必须核验的数值中已核验 0 项" in coverage
+    card.scroll_into_view_if_needed()
+    screenshot(page, "verification-policy")
+    assert_clean(problems)

@@ -107,6 +107,8 @@ INPUTS: dict[str, Inputs] = {
     "assessment:verification_queue": Inputs(query=("round",)),
     "assessment:verify": Inputs(form=tuple(f"{name}-DS.1.1" for name in
                                            ("action", "value", "reason", "note", "version"))),
+    "assessment:verification_policy": Inputs(form=("requirement", "indicator_codes",
+                                                   "supervisors_verify")),
     # Background jobs
     "assessment:jobs": Inputs(query=("page",)),
     "assessment:job": Inputs(),

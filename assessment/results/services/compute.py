@@ -33,6 +33,7 @@ from assessment.results.services.standings import (
     stored_overall,
 )
 from assessment.verification.models import Verification
+from assessment.verification.selectors import required_coverage
 from indicators.engine import (
     OVERALL,
     Bands,
@@ -239,6 +240,13 @@ def compute_round(
     step = on_step or _silent
     clock = time.perf_counter
     started = clock()
+    coverage = required_coverage(round_)
+    if coverage is not None and coverage.missing:
+        raise ComputeError(
+            _("%(missing)s values of %(regions)s regions that the round requires verified are "
+              "not verified yet (verification queue).")
+            % {"missing": f"{coverage.missing:,}", "regions": coverage.regions_left}
+        )  # fmt: skip
     step(0.02, _("Reading the approved values"))
     model = system_model(round_.system)
     options = round_options(round_)
