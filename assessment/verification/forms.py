@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from assessment.collection.models import Round
 from assessment.verification.models import Requirement, VerificationPolicy
 
+DEFAULTED = ("tolerance_points", "tolerance_share", "penalty_factor")
+
 
 class PolicyForm(forms.ModelForm):
     indicator_codes = forms.MultipleChoiceField(
@@ -18,10 +20,16 @@ class PolicyForm(forms.ModelForm):
 
     class Meta:
         model = VerificationPolicy
-        fields = ["requirement", "indicator_codes", "supervisors_verify"]
+        fields = ["requirement", "indicator_codes", "supervisors_verify", "overstatement",
+                  "tolerance_points", "tolerance_share", "penalty_factor"]  # fmt: skip
+        number = {"class": "form-control form-control-sm", "inputmode": "decimal"}
         widgets = {
             "requirement": forms.Select(attrs={"class": "form-select form-select-sm"}),
             "supervisors_verify": forms.CheckboxInput(attrs={"class": "form-check-input"}),
+            "overstatement": forms.CheckboxInput(attrs={"class": "form-check-input"}),
+            "tolerance_points": forms.NumberInput(attrs={**number, "step": "0.1"}),
+            "tolerance_share": forms.NumberInput(attrs={**number, "step": "0.01"}),
+            "penalty_factor": forms.NumberInput(attrs={**number, "step": "0.1"}),
         }
 
     def __init__(self, *args, round_: Round, **kwargs):
@@ -30,6 +38,8 @@ class PolicyForm(forms.ModelForm):
         self.fields["indicator_codes"].choices = [
             (leaf.code, f"{leaf.code} {leaf.name}") for leaf in leaves
         ]
+        for name in DEFAULTED:  # left empty: the default
+            self.fields[name].required = False
 
     def clean(self):
         cleaned = super().clean()
@@ -37,4 +47,7 @@ class PolicyForm(forms.ModelForm):
             self.add_error("indicator_codes", _("Choose the indicators that must be verified."))
         if cleaned.get("requirement") != Requirement.LISTED:
             cleaned["indicator_codes"] = []
+        for name in DEFAULTED:
+            if cleaned.get(name) is None and name not in self.errors:
+                cleaned[name] = VerificationPolicy._meta.get_field(name).get_default()
         return cleaned

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -112,6 +115,26 @@ class VerificationPolicy(models.Model):
         default=False,
         help_text=_("Supervisors may verify the regions below their own, as evaluators do."),
     )
+    overstatement = models.BooleanField(
+        _("overstatement rule (虚报)"),
+        default=False,
+        help_text=_("A value the region reported better than the verified one by more than "
+                    "the tolerance is marked overstated and its score reduced."),
+    )  # fmt: skip
+    tolerance_points = models.DecimalField(
+        _("tolerance for percentages (points)"), max_digits=6, decimal_places=2, default=5,
+        validators=[MinValueValidator(0)],
+    )  # fmt: skip
+    tolerance_share = models.DecimalField(
+        _("tolerance for counts and amounts (share of the verified value)"), max_digits=4,
+        decimal_places=2, default=Decimal("0.10"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )  # fmt: skip
+    penalty_factor = models.DecimalField(
+        _("score kept when overstated"), max_digits=3, decimal_places=2, default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("0 sets the indicator's score to 0; 0.5 halves it."),
+    )  # fmt: skip
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

@@ -20,6 +20,7 @@ from assessment.regions.access import grants_for, is_administrator, visibility_f
 from assessment.regions.models import Role
 from assessment.verification.access import VERIFIABLE
 from assessment.verification.models import Requirement, Verification, policy_of
+from assessment.verification.overstatement import is_overstated
 from indicators.models import Indicator
 
 
@@ -108,15 +109,22 @@ def verification_queue(*, user, round_id: int | None = None) -> list[QueueRow]:
     return sorted(rows, key=lambda row: (row.percent, row.submission.region_id))
 
 
-def corrections(*, round_id: int, region_code: str) -> list[Verification]:
-    """The values verifiers corrected for one region in a round, in form order (one query)."""
-    return list(
+def corrections(*, round_, region_code: str) -> list[Verification]:
+    """The values verifiers corrected for one region in a round, in form order, each with
+    `overstated` set by the round's rule (two queries)."""
+    found = list(
         Verification.objects.filter(
-            submission__round_id=round_id, submission__region_id=region_code, corrected=True
+            submission__round=round_, submission__region_id=region_code, corrected=True
         )
         .select_related("indicator", "verified_by")
         .order_by("indicator__order")
     )
+    policy = policy_of(round_)
+    for verification in found:
+        verification.overstated = is_overstated(
+            verification.indicator, verification.self_value, verification.verified_value, policy
+        )
+    return found
 
 
 @dataclass(frozen=True)

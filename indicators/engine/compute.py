@@ -78,6 +78,7 @@ def compute(
     options: Options | None = None,
     *,
     rank_groups: Mapping[str, object] | None = None,
+    penalties: object | None = None,
 ) -> Outcome:
     """Score a round.
 
@@ -88,6 +89,9 @@ def compute(
     rank_groups: extra rankings, name -> integer labels per unit (e.g. ``{"parent": ...}``
         with one label per (level, parent region)); the peer ranking is always included
         under ``"peer"``.
+    penalties: (units, leaves) multipliers in [0, 1] applied to leaf scores after scoring
+        (1 or NaN: none), e.g. 0 for an overstated value (虚报); such leaves are flagged
+        ``OVERSTATED`` and their rule scores, which the maturity gates read, reduced alike.
     """
     options = options or Options()
     raw_arr = leaves.check_raw(tree, raw)
@@ -95,6 +99,10 @@ def compute(
     groups = Groups.of(peer_groups, n)
     prep = leaves.prepare(tree, raw_arr, groups, options, (options.normalisation,))
     leaf_scores, leaf_flags = leaves.score(prep, groups, options.normalisation, options)
+    factors = leaves.check_penalties(tree, penalties, n)
+    leaves.penalise(leaf_scores, leaf_flags, factors)
+    rule_scores = prep.rule_scores.copy()
+    leaves.penalise(rule_scores, None, factors)
     scores, flags = aggregate(
         tree,
         leaf_scores,
@@ -119,7 +127,7 @@ def compute(
             # Rule scores come from the raw values, so a missing (even if imputed) leaf is
             # NaN here and fails its gate: a gate needs evidence.
             {
-                code: prep.rule_scores[:, j]
+                code: rule_scores[:, j]
                 for j, code in enumerate(tree.leaf_codes)
                 if code in gate_leaves
             },
@@ -129,7 +137,7 @@ def compute(
         tree=tree,
         options=options,
         scores=scores,
-        rule_scores=prep.rule_scores,
+        rule_scores=rule_scores,
         flags=flags,
         ranks=ranks,
         levels=levels,

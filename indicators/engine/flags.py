@@ -29,6 +29,9 @@ class Flag(enum.IntFlag):
     LOG_TRANSFORMED = 16
     #: Aggregate forced to 0 because a child with a veto threshold scored at or below it.
     VETOED = 32
+    #: Leaf: the score was reduced (or set to 0) because the region's own value overstated
+    #: the verified one beyond the round's tolerance (虚报).
+    OVERSTATED = 64
 
 
 #: dtype of flag arrays; all flags fit in 8 bits.

@@ -112,3 +112,26 @@ def score(
         missing &= ~fill
     flags[missing] |= int(Flag.MISSING)
     return scores, flags
+
+
+def check_penalties(tree: Tree, penalties: object | None, n: int) -> np.ndarray | None:
+    """(n, L) score multipliers in [0, 1] (1 or NaN: none), or None."""
+    if penalties is None:
+        return None
+    arr = np.asarray(penalties, dtype=float)
+    if arr.shape != (n, len(tree.leaf_codes)):
+        raise ValueError(f"penalties must have shape {(n, len(tree.leaf_codes))}, got {arr.shape}")
+    if np.any(arr[np.isfinite(arr)] < 0) or np.any(arr[np.isfinite(arr)] > 1):
+        raise ValueError("penalties must lie between 0 and 1")
+    return np.where(np.isfinite(arr), arr, 1.0)
+
+
+def penalise(scores: np.ndarray, flags: np.ndarray | None, penalties: np.ndarray | None) -> None:
+    """Multiply the penalised leaf scores in place (a missing score stays missing) and flag
+    them OVERSTATED."""
+    if penalties is None:
+        return
+    hit = penalties < 1
+    scores[hit] *= penalties[hit]
+    if flags is not None:
+        flags[hit] |= int(Flag.OVERSTATED)

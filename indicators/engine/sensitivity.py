@@ -65,16 +65,18 @@ def sensitivity(
     rank_within: object | None = None,
     node: str = OVERALL,
     chunk_size: int | None = None,
+    penalties: object | None = None,
 ) -> RankIntervals:
     """Rank intervals of ``node`` (default the overall score) under perturbed weights.
 
     ``rank_within``: integer labels per unit for the ranking (default: ``peer_groups``), as
     in ``compute``. Draws, epsilon, seed, random methods and the interval come from
-    ``options``.
+    ``options``. ``penalties``: as in ``compute``, applied in every draw.
     """
     options = options or Options()
     raw_arr = leaves.check_raw(tree, raw)
     n = raw_arr.shape[0]
+    multipliers = leaves.check_penalties(tree, penalties, n)
     groups = Groups.of(peer_groups, n)
     rgroups = groups if rank_within is None else Groups.of(rank_within, n)
     methods = options.sensitivity_methods or (options.normalisation,)
@@ -98,6 +100,7 @@ def sensitivity(
         """(c, n) ranks of ``node`` for a batch of weight vectors (c, columns)."""
         if method not in leaf_cache:
             leaf, _ = leaves.score(prep, groups, method, options)
+            leaves.penalise(leaf, None, multipliers)
             leaf_cache[method] = [leaf[:, j] for j in range(leaf.shape[1])]
         score = aggregate_batch(
             steps,

@@ -60,6 +60,6 @@ def profile(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
         "may_share": Role.STAFF in roles_on(user, region)
         and round_.status == RoundStatus.PUBLISHED,
         "methodology": methodology(round_=round_, nodes=result.nodes),
-        "corrections": corrections(round_id=round_.pk, region_code=region.code),
+        "corrections": corrections(round_=round_, region_code=region.code),
     }
     return render(request, "dashboards/profile.html", context)

@@ -33,6 +33,7 @@ from assessment.results.services.standings import (
     stored_overall,
 )
 from assessment.verification.models import Verification
+from assessment.verification.overstatement import penalties
 from assessment.verification.selectors import required_coverage
 from indicators.engine import (
     OVERALL,
@@ -260,6 +261,8 @@ def compute_round(
     read_done = clock()
     step(0.2, _("Scoring and ranking"))
 
+    # Overstated values (虚报) lose their score as the round's verification policy says.
+    factors, overstated = penalties(round_, list(model.tree.leaf_codes), [r.code for r in regions])
     peers = np.array([PEER_GROUP[r.level] for r in regions])
     parent_keys: dict[tuple[int, str | None], int] = {}
     parents = np.array(
@@ -269,7 +272,9 @@ def compute_round(
         ]
     )
     try:
-        outcome = compute(model.tree, raw, peers, options, rank_groups={"parent": parents})
+        outcome = compute(
+            model.tree, raw, peers, options, rank_groups={"parent": parents}, penalties=factors
+        )
     except ValueError as error:  # e.g. a rubric level of 2.5 slipped past entry validation
         raise ComputeError(str(error)) from error
     compute_done = clock()
@@ -304,7 +309,11 @@ def compute_round(
     # The Monte Carlo rank intervals (pure NumPy, mostly outside the GIL) run in a second
     # thread while this one writes the node rows; only the overall rows wait for them.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        pending = pool.submit(sensitivity, model.tree, raw, peers, options) if wanted else None
+        pending = (
+            pool.submit(sensitivity, model.tree, raw, peers, options, penalties=factors)
+            if wanted
+            else None
+        )
         with transaction.atomic():
             # One writer per round at a time: the lock makes delete-then-insert safe without
             # a unique index (see Result.Meta).
@@ -323,6 +332,7 @@ def compute_round(
             round_.compute_notes = {
                 "regions": len(regions),
                 "values": value_count,
+                "overstated": overstated,
                 "outliers": outliers,
                 "sensitivity_draws": options.sensitivity_draws if pending else 0,
                 "compared_with": previous.pk if previous else None,

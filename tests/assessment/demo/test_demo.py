@@ -11,6 +11,8 @@ from assessment.collection.models import Round, Submission, Value
 from assessment.demo.demo import DEMO_PASSWORD, seed_demo
 from assessment.rectification.models import Practice, RectificationTask, TaskEvent
 from assessment.regions.models import Membership
+from assessment.results.models import Result, ResultFlag
+from assessment.verification.models import Verification
 
 
 def snapshot() -> dict[str, int]:
@@ -23,6 +25,7 @@ def snapshot() -> dict[str, int]:
         "tasks": RectificationTask.objects.count(),
         "task_events": TaskEvent.objects.count(),
         "practices": Practice.objects.count(),
+        "verifications": Verification.objects.count(),
     }
 
 
@@ -99,3 +102,18 @@ def test_the_2025_round_has_tasks_in_several_states_and_shared_practices():
     assert practices == {"approved": 2, "pending": 1}
     # 西湖区's staff (a named demo login) has tasks to look at
     assert RectificationTask.objects.filter(round=round_, region_id="330106").exists()
+
+
+@pytest.mark.django_db
+def test_the_2025_round_was_verified_with_one_value_overstated():
+    seed_demo()
+    round_ = Round.objects.get(period="2025")
+    verified = Verification.objects.filter(submission__round=round_)
+    assert sorted(set(verified.values_list("submission__region_id", flat=True))) == [
+        "330106", "330281", "331126"]  # fmt: skip
+    assert verified.filter(corrected=True).count() == 4
+    overstated = [r for r in Result.objects.filter(round=round_, indicator__isnull=False)
+                  if r.flags & ResultFlag.OVERSTATED]  # fmt: skip
+    assert [(r.region_id, r.indicator.code, r.score) for r in overstated] == [
+        ("330106", "DS.1.1", 0)]  # fmt: skip
+    assert round_.compute_notes["overstated"] == 1

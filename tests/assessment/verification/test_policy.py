@@ -74,3 +74,13 @@ def test_supervisors_verify_only_where_the_round_says_so(
         f"queue-row-{round_.pk}-{XIHU}"
         not in client.get(reverse("assessment:verification_queue")).content.decode()
     )
+
+
+def test_the_overstatement_settings_are_checked(client, round_, administrator):
+    client.force_login(administrator)
+    page = save_policy(client, round_, requirement="none", overstatement="on",
+                       penalty_factor="1.5").content.decode()  # fmt: skip
+    assert "小于或等于" in page and not VerificationPolicy.objects.exists()
+    save_policy(client, round_, requirement="none", overstatement="on", tolerance_points="3")
+    policy = VerificationPolicy.objects.get(round=round_)
+    assert policy.overstatement and policy.tolerance_points == 3 and policy.penalty_factor == 0
