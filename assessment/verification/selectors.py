@@ -19,8 +19,8 @@ from assessment.collection.services.values import canonical
 from assessment.regions.access import grants_for, is_administrator, visibility_filter
 from assessment.regions.models import Role
 from assessment.verification.access import VERIFIABLE
-from assessment.verification.models import Requirement, Verification, policy_of
-from assessment.verification.overstatement import is_overstated
+from assessment.verification.models import Reason, Requirement, Verification, policy_of
+from assessment.verification.overstatement import Leaf, is_overstated
 from indicators.models import Indicator
 
 
@@ -164,3 +164,49 @@ def required_coverage(round_) -> Coverage | None:
         verified=sum(per_submission.values()),
         regions_left=count - complete,
     )
+
+
+@dataclass(frozen=True)
+class CorrectionRow:
+    """One corrected value, as the round report lists it."""
+
+    region_code: str
+    region_name: str
+    indicator_code: str
+    indicator_name: str
+    self_value: Decimal | None
+    verified_value: Decimal | None
+    overstated: bool
+    reason: str
+    note: str
+    verified_by: str
+    verified_at: object
+
+
+def correction_rows(round_, region_codes: list[str]):
+    """The corrected values of the round's regions in `region_codes`, by region then form
+    order, streamed (one query; a national round may have tens of thousands)."""
+    policy = policy_of(round_)
+    wanted = set(region_codes)
+    corrected = (
+        Verification.objects.filter(submission__round=round_, corrected=True)
+        .order_by("submission__region_id", "indicator__order")
+        .values_list(
+            "submission__region_id", "submission__region__name", "indicator__code",
+            "indicator__name_zh", "indicator__name_en", "indicator__value_type",
+            "indicator__direction", "self_value", "verified_value", "reason", "note",
+            "verified_by__username", "verified_at",
+        )
+    )  # fmt: skip
+    labels = dict(Reason.choices)
+    for row in corrected.iterator(chunk_size=2000):
+        code, name, leaf, name_zh, name_en, value_type, direction, own, verified = row[:9]
+        reason, note, by, at = row[9:]
+        if code not in wanted:
+            continue
+        leaf_name = Indicator(name_zh=name_zh, name_en=name_en).name
+        yield CorrectionRow(
+            code, name, leaf, leaf_name, own, verified,
+            is_overstated(Leaf(value_type, direction), own, verified, policy),
+            str(labels.get(reason, "")), note, by or "", at,
+        )  # fmt: skip

@@ -32,6 +32,7 @@ SHEETS = {
     "extremes": pgettext_lazy("sheet", "Strengths and weaknesses"),
     "history": pgettext_lazy("sheet", "History"),
     "tasks": pgettext_lazy("sheet", "Rectification tasks"),
+    "verification": pgettext_lazy("sheet", "Verification"),
 }
 
 

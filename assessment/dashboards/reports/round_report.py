@@ -1,8 +1,9 @@
 """The round report: one workbook a leader can read as it is, for the regions of a filter.
 
 Sheets: 概览 (what, how, when, levels, top 10, most improved 10), 排名 (the ranking table),
-维度得分 and 指标得分 (score matrices), 原始数据 (approved raw values and notes), 图表 (native
-Excel charts), 说明 (every indicator and level). Written with openpyxl's write-only mode into
+维度得分 and 指标得分 (score matrices), 原始数据 (approved raw values and notes), 核验情况 (the
+corrected values, when there are any), 图表 (native Excel charts), 说明 (every indicator and
+level). Written with openpyxl's write-only mode into
 `target` (a path or a binary file), never into memory as a whole: a national report streams
 its rows to temporary files and is zipped straight into the target.
 """
@@ -18,6 +19,7 @@ from assessment.dashboards.reports.charts_sheet import write_charts
 from assessment.dashboards.reports.matrices import write_matrix, write_raw_values
 from assessment.dashboards.reports.notes_sheet import write_notes
 from assessment.dashboards.reports.sheets import Col, Progress, ReportSheet, no_progress
+from assessment.dashboards.reports.verification_sheet import write_verification
 from assessment.dashboards.selectors.ranking import Comparison
 from assessment.dashboards.selectors.reports import RoundReport, Section
 from assessment.results.models import Standing
@@ -49,7 +51,9 @@ def write_round_report(report: RoundReport, target, *, progress: Progress = no_p
     write_matrix(workbook, report, report.dimensions, labels.sheet("dimensions"), header, height=48)
     progress(0.18, labels.sheet("leaves"))
     write_matrix(workbook, report, report.leaves, labels.sheet("leaves"), header, height=78)
-    write_raw_values(workbook, report, header, progress=progress, start=0.30, end=0.85)
+    write_raw_values(workbook, report, header, progress=progress, start=0.30, end=0.84)
+    progress(0.85, labels.sheet("verification"))
+    write_verification(workbook, report, header)
     progress(0.86, labels.sheet("charts"))
     write_charts(workbook, report)
     write_notes(workbook, report, header)

@@ -16,6 +16,7 @@ from assessment.verification.models import Reason, VerificationPolicy
 from assessment.verification.overstatement import is_overstated
 from indicators.models import Direction, Indicator, ValueType
 from tests.assessment.builders import fill_values, make_round
+from tests.assessment.dashboards.reports.conftest import workbook
 from tests.assessment.verification.test_verify import PERCENT, XIHU, post
 
 D = Decimal
@@ -85,3 +86,23 @@ def test_an_overstated_value_scores_as_the_round_says_and_the_profile_says_so(
     assert (
         'data-testid="overstated-DS.1.1"' in page and 'data-testid="overstated-DS.1.2"' not in page
     )
+
+
+def test_the_round_report_lists_the_corrections_with_the_overstated_ones(
+    client, round_, evaluator_zhejiang
+):
+    VerificationPolicy.objects.create(round=round_, overstatement=True)
+    client.force_login(evaluator_zhejiang)
+    post(client, round_, {PERCENT: {"action": "correct", "value": "60", "reason": Reason.OTHER,
+                                    "note": "=HYPERLINK(1)"},
+                          "DS.1.2": {"action": "correct", "value": "87",
+                                     "reason": Reason.CALCULATION}})  # fmt: skip
+    compute_round(round_=round_, with_sensitivity=False)
+    url = reverse("assessment:round_report", args=[round_.pk]) + "?level=county&parent=330100"
+    book = workbook(client.post(url))
+    sheet = book["核验情况"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+    assert [(r[0], r[2], r[4], r[5], r[6]) for r in rows] == [
+        (XIHU, "DS.1.1", 90, 60, "虚报"), (XIHU, "DS.1.2", 90, 87, None)]  # fmt: skip
+    assert rows[0][8].startswith("'=")  # a note is never a formula
+    assert rows[1][7] == "计算错误"
