@@ -175,6 +175,8 @@ def test_problems_stored_as_dicts_migrate_to_lists():
     assert batch.problem_rows() == old
 
 
+# A worker runs the job: the data must be committed (tests/assessment/jobs/worker.py).
+@pytest.mark.django_db(transaction=True)
 def test_a_large_import_is_applied_by_a_background_job(
     client, open_round, evaluator_zhejiang, settings, django_capture_on_commit_callbacks
 ):

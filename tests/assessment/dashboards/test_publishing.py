@@ -45,6 +45,8 @@ def publish(client, round_: Round, capture, **data) -> Job:
     return job
 
 
+# A worker runs the job: the data must be committed (tests/assessment/jobs/worker.py).
+@pytest.mark.django_db(transaction=True)
 def test_publish_then_unpublish(client, closed, administrator, django_capture_on_commit_callbacks):
     client.force_login(administrator)
     job = publish(client, closed, django_capture_on_commit_callbacks, next="/results/")
@@ -72,6 +74,8 @@ def test_only_closed_computed_rounds_can_be_published(closed):
         unpublish_round(round_=closed)
 
 
+# A worker runs the job: the data must be committed (tests/assessment/jobs/worker.py).
+@pytest.mark.django_db(transaction=True)
 def test_a_refused_publication_is_reported(
     client, closed, administrator, django_capture_on_commit_callbacks
 ):

@@ -9,6 +9,9 @@ from assessment.jobs.models import Job
 from tests.assessment.dashboards.reports.conftest import column_values, workbook
 from tests.assessment.jobs.worker import work_off
 
+# A worker runs the jobs: see tests/assessment/jobs/worker.py.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 
 @pytest.fixture
 def small_limit(settings):

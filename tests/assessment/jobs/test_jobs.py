@@ -16,6 +16,9 @@ from assessment.jobs.kinds import JobError, register
 from assessment.jobs.models import Job, JobState
 from tests.assessment.jobs.worker import work_off
 
+# A worker runs the jobs: see tests/assessment/jobs/worker.py.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 
 @register("tests.write", label="Write a file")
 def write(job, run):

@@ -82,6 +82,8 @@ def test_the_threshold_is_a_setting_of_the_round(regions, default_system):
     assert "整改线 50" in tasks_of(round_, "330106")["DS.1.1"].finding
 
 
+# A worker runs the job: the data must be committed (tests/assessment/jobs/worker.py).
+@pytest.mark.django_db(transaction=True)
 def test_publishing_again_adds_nothing_twice(
     client, published, administrator, xihu_task, django_capture_on_commit_callbacks
 ):

@@ -180,6 +180,8 @@ def test_command_computes_by_period_and_explains_ambiguity(scored_round, capsys)
         call_command("compute_round", "1999")
 
 
+# A worker runs the job: the data must be committed (tests/assessment/jobs/worker.py).
+@pytest.mark.django_db(transaction=True)
 def test_compute_button_is_for_administrators_only(
     client, scored_round, administrator, supervisor_zhejiang, django_capture_on_commit_callbacks
 ):
