@@ -262,6 +262,12 @@ class Indicator(Bilingual, LockedBySystem):
     def is_leaf(self) -> bool:
         return bool(self.value_type)
 
+    @property
+    def sample_audit(self) -> bool:
+        """A rate the assessor verifies by sampling (evidence kind AUD): a sampling sheet."""
+        kinds = {kind.strip() for kind in (self.evidence_kinds or "").split("+")}
+        return self.value_type == ValueType.PERCENT and "AUD" in kinds
+
     def clean(self) -> None:
         errors: dict[str, list] = {}
         if self.system_id and not self.system.is_editable:

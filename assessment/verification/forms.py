@@ -51,3 +51,54 @@ class PolicyForm(forms.ModelForm):
             if cleaned.get(name) is None and name not in self.errors:
                 cleaned[name] = VerificationPolicy._meta.get_field(name).get_default()
         return cleaned
+
+
+#: A sampling sheet holds at most this many items (the assessments sample 30–100).
+MAX_SAMPLES = 200
+COUNTS, DOES_NOT_COUNT = "yes", "no"
+
+
+class SampleItemForm(forms.Form):
+    """One row of a sampling sheet; an empty row is ignored."""
+
+    label = forms.CharField(
+        label=_("Item"), max_length=200, required=False,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )  # fmt: skip
+    counts = forms.ChoiceField(
+        label=_("Counts toward the rate"),
+        required=False,
+        choices=[("", "—"), (COUNTS, _("Counts")), (DOES_NOT_COUNT, _("Does not count"))],
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    note = forms.CharField(
+        label=_("Note"), max_length=500, required=False,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )  # fmt: skip
+
+    @property
+    def filled(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return any(data.get(name) for name in ("label", "counts", "note"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if any(cleaned.get(name) for name in ("label", "counts", "note")):
+            if not cleaned.get("label"):
+                self.add_error("label", _("Name the item checked."))
+            if not cleaned.get("counts"):
+                self.add_error("counts", _("Say whether it counts."))
+        return cleaned
+
+
+SampleFormSet = forms.formset_factory(
+    SampleItemForm, extra=0, max_num=MAX_SAMPLES, validate_max=True, absolute_max=MAX_SAMPLES
+)
+
+
+class SampleSheetForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), max_length=1000, required=False,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )  # fmt: skip
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)

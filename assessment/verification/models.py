@@ -151,3 +151,25 @@ def policy_of(round_: Round) -> VerificationPolicy:
         return round_.verification_policy
     except VerificationPolicy.DoesNotExist:
         return VerificationPolicy(round=round_)
+
+
+class SampleItem(models.Model):
+    """One item a verifier checked on a sampling sheet (e.g. one service guide of 50 drawn at
+    random): whether it counts toward the indicator's rate, with a note."""
+
+    verification = models.ForeignKey(
+        Verification, verbose_name=_("verification"), on_delete=models.CASCADE,
+        related_name="samples",
+    )  # fmt: skip
+    position = models.PositiveIntegerField(_("position"))
+    label = models.CharField(_("item"), max_length=200)
+    counts = models.BooleanField(_("counts toward the rate"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("sampled item")
+        verbose_name_plural = _("sampled items")
+        ordering = ["verification", "position"]
+
+    def __str__(self) -> str:
+        return self.label

@@ -111,7 +111,7 @@ def verification_queue(*, user, round_id: int | None = None) -> list[QueueRow]:
 
 def corrections(*, round_, region_code: str) -> list[Verification]:
     """The values verifiers corrected for one region in a round, in form order, each with
-    `overstated` set by the round's rule (two queries)."""
+    `overstated` set by the round's rule (one query; two when there are any)."""
     found = list(
         Verification.objects.filter(
             submission__round=round_, submission__region_id=region_code, corrected=True
@@ -119,6 +119,8 @@ def corrections(*, round_, region_code: str) -> list[Verification]:
         .select_related("indicator", "verified_by")
         .order_by("indicator__order")
     )
+    if not found:
+        return found
     policy = policy_of(round_)
     for verification in found:
         verification.overstated = is_overstated(

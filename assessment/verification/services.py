@@ -7,13 +7,15 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from assessment.collection.models import AuditAction, AuditEntry, AuditSource, Submission, Value
 from assessment.collection.services.values import canonical
-from assessment.verification.models import Reason, Verification
+from assessment.verification.models import Reason, SampleItem, Verification
 from indicators.models import Indicator
 
 CONFIRM, CORRECT = "confirm", "correct"
+SAMPLED = gettext_lazy("Sampled %(total)s items, %(counted)s count.")
 
 
 @dataclass(frozen=True)
@@ -91,3 +93,34 @@ def audit_reason(reason: str, note: str) -> str:
     """The audit trail's reason: the category (in the verifier's language) and the note."""
     label = str(Reason(reason).label) if reason else ""
     return ": ".join(part for part in (label, note) if part)
+
+
+def save_sample(
+    *,
+    submission: Submission,
+    user,
+    indicator: Indicator,
+    items: list[tuple[str, bool, str]],
+    note: str,
+    version: int,
+) -> Outcome:
+    """A sampling sheet: its items replace the sheet's, and the rate they give (items that
+    count ÷ items checked × 100) is the verified value, with the count in the note."""  # fmt: skip
+    counted = sum(1 for _label, counts, _note in items if counts)
+    rate = (Decimal(counted * 100) / Decimal(len(items))).quantize(Decimal("0.01"))
+    summary = str(SAMPLED % {"total": len(items), "counted": counted})
+    decision = Decision(
+        indicator=indicator, action=CORRECT, value=rate, reason=Reason.SAMPLE_RECOUNT,
+        note=f"{summary} {note}".strip(), version=version,
+    )  # fmt: skip
+    with transaction.atomic():
+        outcome = save_decisions(submission=submission, user=user, decisions=[decision])
+        if not outcome.conflicts:
+            verification = Verification.objects.get(submission=submission, indicator=indicator)
+            verification.samples.all().delete()
+            SampleItem.objects.bulk_create(
+                SampleItem(verification=verification, position=position, label=label,
+                           counts=counts, note=item_note)
+                for position, (label, counts, item_note) in enumerate(items, 1)
+            )  # fmt: skip
+    return outcome

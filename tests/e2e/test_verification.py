@@ -43,8 +43,23 @@ def test_an_evaluator_corrects_two_values(page, demo_server):
     assert "已更正" in page.locator("[data-testid='verify-current-DS.1.1']").inner_text()
     assert "已确认" in page.locator("[data-testid='verify-current-DS.1.3']").inner_text()
     screenshot(page, "verification-saved")
+    # A sample-audit indicator: four service guides checked, three count.
+    page.click("[data-testid='sample-link-SV.2.1']")
+    page.wait_for_load_state("networkidle")
+    for index, (label, counts) in enumerate(
+        [("社保卡申领指南", "yes"), ("居住证办理指南", "yes"), ("不动产登记指南", "no"),
+         ("公积金提取指南", "yes")]
+    ):  # fmt: skip
+        page.fill(f"input[name='item-{index}-label']", label)
+        page.select_option(f"select[name='item-{index}-counts']", counts)
+    page.fill("input[name='item-2-note']", "材料清单与窗口要求不一致")
+    screenshot(page, "verification-sample-sheet")
+    page.click("[data-testid=sample-save]")
+    page.wait_for_load_state("networkidle")
+    assert "75" in page.locator("[data-testid='verify-current-SV.2.1']").inner_text()
     corrected = Verification.objects.filter(submission=submitted, corrected=True)
-    assert sorted(corrected.values_list("indicator__code", flat=True)) == ["DS.1.1", "DS.1.2"]
+    assert sorted(corrected.values_list("indicator__code", flat=True)) == [
+        "DS.1.1", "DS.1.2", "SV.2.1"]  # fmt: skip
     assert_clean(problems)
 
 

@@ -107,6 +107,9 @@ INPUTS: dict[str, Inputs] = {
     "assessment:verification_queue": Inputs(query=("round",)),
     "assessment:verify": Inputs(form=tuple(f"{name}-DS.1.1" for name in
                                            ("action", "value", "reason", "note", "version"))),
+    "assessment:sample_sheet": Inputs(query=("rows",), form=(
+        "item-TOTAL_FORMS", "item-INITIAL_FORMS", "item-0-label", "item-0-counts", "item-0-note",
+        "version", "note")),
     "assessment:verification_policy": Inputs(form=("requirement", "indicator_codes",
                                                    "supervisors_verify")),
     # Background jobs
