@@ -173,6 +173,8 @@ MATRIX: dict[str, Case] = {
     "assessment:sample_sheet": Case("GET", lambda w: [w.published_round, REGION_A, "SV.2.1"],
                                     everyone(staff_a=FORBIDDEN, staff_b=NOT_FOUND,
                                              supervisor_other=NOT_FOUND, evaluator=FORBIDDEN)),
+    "assessment:verification_summary": Case("GET", PUBLISHED, everyone(
+        staff_a=FORBIDDEN, staff_b=FORBIDDEN)),
     "assessment:verification_policy": Case("POST", OPEN, admin_only(),
                                            lambda w: {"requirement": "none"}),
     # Background jobs (the job, a finished export, belongs to region A's staff): whoever

@@ -12,6 +12,7 @@ urlpatterns = [
         sampling.sample_sheet,
         name="sample_sheet",
     ),
+    path("rounds/<int:round_id>/verification/", views.summary, name="verification_summary"),
     path(
         "rounds/<int:round_id>/verification-policy/",
         round_section.save_policy,

@@ -110,6 +110,7 @@ INPUTS: dict[str, Inputs] = {
     "assessment:sample_sheet": Inputs(query=("rows",), form=(
         "item-TOTAL_FORMS", "item-INITIAL_FORMS", "item-0-label", "item-0-counts", "item-0-note",
         "version", "note")),
+    "assessment:verification_summary": Inputs(),
     "assessment:verification_policy": Inputs(form=("requirement", "indicator_codes",
                                                    "supervisors_verify")),
     # Background jobs

@@ -4,6 +4,7 @@ direction; and a round that applies it (scores, flags, the profile)."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -106,3 +107,26 @@ def test_the_round_report_lists_the_corrections_with_the_overstated_ones(
         (XIHU, "DS.1.1", 90, 60, "虚报"), (XIHU, "DS.1.2", 90, 87, None)]  # fmt: skip
     assert rows[0][8].startswith("'=")  # a note is never a formula
     assert rows[1][7] == "计算错误"
+
+
+def test_the_summary_sets_self_reported_against_verified(
+    client, round_, evaluator_zhejiang, staff_xihu, django_assert_max_num_queries
+):
+    VerificationPolicy.objects.create(round=round_, overstatement=True)
+    client.force_login(evaluator_zhejiang)
+    post(client, round_, {PERCENT: {"action": "correct", "value": "60", "reason": Reason.OTHER},
+                          "DS.1.2": {"action": "correct", "value": "87", "reason": Reason.OTHER},
+                          "DS.1.3": {"action": "confirm"}})  # fmt: skip
+    post(client, round_, {PERCENT: {"action": "confirm"}}, code="330108")
+    summary = reverse("assessment:verification_summary", args=[round_.pk])
+    client.get(summary)  # the session's first-request writes out of the way
+    with django_assert_max_num_queries(9):
+        text = client.get(summary).content.decode()
+    xihu = text.split(f'data-testid="summary-region-{XIHU}"')[1].split("</tr>")[0]
+    numbers = [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r'"text-end">(.*?)</td>', xihu)]
+    assert numbers == ["3", "2", "1"]  # verified, corrected, overstated
+    leaf = text.split(f'data-testid="summary-indicator-{PERCENT}"')[1].split("</tr>")[0]
+    assert re.findall(r'"text-end">(.*?)</td>', leaf) == ["2", "1", "1"]
+    assert text.index(f"summary-region-{XIHU}") < text.index("summary-region-330108")
+    client.force_login(staff_xihu)
+    assert client.get(summary).status_code == 403
