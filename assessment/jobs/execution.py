@@ -42,8 +42,7 @@ def execute_job(job_id: int) -> None:
     try:
         kind = kind_of(job.kind)
         with translation.override(job.language):
-            message = kind.run(job, run) or ""
-            message = str(message)
+            message = str(kind.run(job, run) or "")
         file = run.keep_output()
     except JobCancelled:
         run.discard_output()

@@ -5,11 +5,10 @@ from __future__ import annotations
 from django.core.management import call_command
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
-from django_tasks_db import DatabaseBackend
 
 from assessment.jobs import services
 from assessment.jobs.kinds import register
+from assessment.jobs.tasks import on_database_queue
 
 
 @register(services.HOUSEKEEPING, label=gettext_lazy("Housekeeping"), keep_hours=1)
@@ -19,7 +18,7 @@ def housekeeping(job, run) -> str:
     lost = services.recover_lost()
     orphans = services.requeue_orphans()
     deleted = services.delete_expired()
-    if isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend):
+    if on_database_queue():
         # The database queue keeps a row per finished task; the job rows are what we keep.
         call_command("prune_db_task_results", "--min-age-days", "1", verbosity=0)
     run.step(1)

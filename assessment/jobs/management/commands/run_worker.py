@@ -13,10 +13,9 @@ import os
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
-from django_tasks_db import DatabaseBackend
 
 from assessment.jobs.services import schedule_housekeeping
+from assessment.jobs.tasks import on_database_queue
 
 
 class Command(BaseCommand):
@@ -49,7 +48,7 @@ class Command(BaseCommand):
         if not burst:
             schedule_housekeeping()
         verbosity = options.get("verbosity", 1)
-        if isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend):
+        if on_database_queue():
             call_command(
                 "db_worker",
                 batch=burst,
