@@ -30,8 +30,8 @@ def write_verification(workbook: Workbook, report: RoundReport, header: str) -> 
         Col(_("Region's value"), 11, number_format="0.######"),
         Col(_("Verified value"), 11, number_format="0.######"),
         Col(_("Overstated"), 7, center=True),
-        Col(_("Reason"), 16, wrap=True),
-        Col(_("Note"), 40, wrap=True),
+        Col(_("Reason"), 20, wrap=True),
+        Col(_("Note"), 64, wrap=True),
         Col(_("Verified by"), 12),
         Col(_("Verified at"), 16),
     ]
