@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from assessment.collection.models import Round, Submission
 from assessment.collection.services.values import canonical
+from assessment.core.attachments import AttachedFile
+from assessment.regions.models import Region
 from indicators.models import Indicator
 
 
@@ -173,3 +175,76 @@ class SampleItem(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class VerifierEvidence(AttachedFile):
+    """A file or link a verifier attaches to one indicator of a submission: what they checked
+    (a screenshot of the service, the platform's own count). `sample_position` ties a
+    screenshot to one item of the indicator's sampling sheet; None: the indicator as a whole.
+    Kept apart from the region's own evidence, which the verifier must not change."""
+
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("submission"), on_delete=models.CASCADE,
+        related_name="verifier_evidence",
+    )  # fmt: skip
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="+"
+    )
+    sample_position = models.PositiveIntegerField(_("sampled item"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("verifier's evidence")
+        verbose_name_plural = _("verifiers' evidence")
+        ordering = ["submission", "indicator", "sample_position", "added_at", "id"]
+        indexes = [
+            models.Index(fields=["submission", "indicator"], name="verifier_evidence_cell")
+        ]
+
+    def storage_parts(self) -> tuple[str, int, str]:
+        return ("verification", self.submission.round_id, self.submission.region_id)
+
+
+class Block(models.Model):
+    """Part of a round's verification delegated to one evaluator (分工): the regions under
+    `region` × the indicators under `indicator_codes` (codes of areas, dimensions or leaves;
+    empty: every indicator). Once a round has blocks, an evaluator verifies only the cells of
+    their own blocks; administrators, and supervisors where the policy lets them, are not
+    bound by blocks."""
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("round"), on_delete=models.CASCADE,
+        related_name="verification_blocks",
+    )  # fmt: skip
+    verifier = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("evaluator"), on_delete=models.CASCADE,
+        related_name="verification_blocks",
+    )  # fmt: skip
+    region = models.ForeignKey(
+        Region, verbose_name=_("regions under"), on_delete=models.PROTECT, related_name="+"
+    )
+    indicator_codes = models.JSONField(_("indicators"), default=list, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), on_delete=models.SET_NULL,
+        null=True, related_name="+",
+    )  # fmt: skip
+    assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("verification block")
+        verbose_name_plural = _("verification blocks")
+        ordering = ["round", "verifier", "region"]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.verifier} · {self.region_id}"
+
+    def covers(self, region_code: str, indicator_code: str) -> bool:
+        return region_code.startswith(self.region.subtree_prefix) and covers_indicator(
+            self.indicator_codes, indicator_code
+        )
+
+
+def covers_indicator(codes: list[str], indicator_code: str) -> bool:
+    """Whether a block's indicator codes include the leaf `indicator_code` (empty: all)."""
+    return not codes or any(
+        indicator_code == code or indicator_code.startswith(f"{code}.") for code in codes
+    )

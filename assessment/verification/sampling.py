@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -36,10 +37,12 @@ CONFLICT = gettext_lazy(
 @require_http_methods(["GET", "POST"])
 def sample_sheet(request: HttpRequest, round_id: int, code: str, indicator: str) -> HttpResponse:
     submission = get_submission_for_user(request.user, round_id, code)
-    require_verifier(request.user, submission)
+    scope = require_verifier(request.user, submission)
     leaf = submission.round.system.indicators.filter(code=indicator[:20]).first()
     if leaf is None or not leaf.sample_audit:
         raise Http404
+    if not scope.covers(leaf.code):
+        raise PermissionDenied  # another evaluator's block
     verification = Verification.objects.filter(submission=submission, indicator=leaf).first()
     own = Value.objects.filter(submission=submission, indicator=leaf).first()
     context = {
