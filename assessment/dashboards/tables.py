@@ -20,6 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from assessment.dashboards.filters import RankingRequest
+from assessment.dashboards.flags import data_flags
 from assessment.dashboards.selectors.ranking import RACE_ORDER, RACE_PROGRESS, Comparison, Race
 from assessment.results.models import Standing
 from assessment.results.models.standings import area_fields
@@ -180,18 +181,6 @@ class RankingTable(tables.Table):
 
     def value_change(self, value: float | None) -> float | None:
         return _published(value, self.change_precision)
-
-
-def data_flags(record: Standing) -> list[tuple[str, str, str]]:
-    """(css, word, explanation) of the flags a region's score carries."""
-    found = []
-    if record.missing:
-        found.append(("missing", _("no score"), _("No approved data, or too little of it")))
-    if record.imputed:
-        found.append(("imputed", _("imputed"), _("Some values were filled with peer means")))
-    if record.partial:
-        found.append(("partial", _("partial"), _("Some indicators are missing")))
-    return found
 
 
 class LevelRaceTable(RankingTable):

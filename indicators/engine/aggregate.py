@@ -127,6 +127,8 @@ def aggregate(
         f = np.where(present, 0, Flag.MISSING)
         f |= np.where(present & ((below & (Flag.MISSING | Flag.PARTIAL)) != 0), Flag.PARTIAL, 0)
         f |= np.where(present & ((below & Flag.IMPUTED) != 0), Flag.IMPUTED, 0)
+        # A ranking says a region's total rests on an overstated value (虚报) somewhere below.
+        f |= np.where((below & Flag.OVERSTATED) != 0, Flag.OVERSTATED, 0)
         if vetoed is not None:
             f |= np.where(vetoed, Flag.VETOED, 0)
         flags[:, step.column] = f

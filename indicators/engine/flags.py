@@ -30,7 +30,7 @@ class Flag(enum.IntFlag):
     #: Aggregate forced to 0 because a child with a veto threshold scored at or below it.
     VETOED = 32
     #: Leaf: the score was reduced (or set to 0) because the region's own value overstated
-    #: the verified one beyond the round's tolerance (虚报).
+    #: the verified one beyond the round's tolerance (虚报). Aggregate: a leaf below it was.
     OVERSTATED = 64
 
 

@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from assessment.dashboards.flags import data_flags
 from assessment.dashboards.selectors.ranking import OVERALL, RACE_PROGRESS
 from assessment.dashboards.selectors.reports import Section
 from assessment.regions.models import RegionLevel
@@ -46,13 +47,7 @@ def level_name(level: str) -> str:
 
 def flags_text(row) -> str:
     """The page's data badges as words, plus a gate that holds the level back."""
-    words = []
-    if row.missing:
-        words.append(_("no score"))
-    if row.imputed:
-        words.append(_("imputed"))
-    if row.partial:
-        words.append(_("partial"))
+    words = [str(word) for _css, word, _title in data_flags(row)]
     if getattr(row, "held_back", False):  # overall standings; node scores have no gates
         words.append(
             _("held back by a gate (the score alone reaches %(level)s)")

@@ -139,5 +139,11 @@ def _flags(sheet: ReportSheet) -> None:
         (_("no score"), _("No approved data, or too little of it")),
         (_("imputed"), _("Some values were filled with peer means")),
         (_("partial"), _("Some indicators are missing")),
-    ):
+        (_("overstated %(count)s") % {"count": "N"},
+         _("Values the region reported better than verified, beyond the round's tolerance "
+           "(虚报): their scores were reduced")),
+        (_("corrected %(count)s (%(effect)s)") % {"count": "N", "effect": "±x"},
+         _("Values corrected in verification, and what the corrections changed in the "
+           "overall score")),
+    ):  # fmt: skip
         sheet.append([word, meaning])

@@ -8,10 +8,10 @@ from django.template import engines
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
+from assessment.dashboards.flags import data_flags
 from assessment.dashboards.tables import (
     DASH,
     RankingTable,
-    data_flags,
     number,
     places,
     signed,

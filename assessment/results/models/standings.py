@@ -82,6 +82,13 @@ class Standing(models.Model):
     rank_change = models.IntegerField(_("places gained"), null=True)
     change = models.FloatField(_("score change"), null=True)
     change_rank = models.PositiveIntegerField(_("progress rank"), null=True)
+    # Verification (核验): how many of the region's values verifiers corrected, how many of
+    # those overstated the verified value beyond the round's tolerance (虚报), and what the
+    # corrections did to the published score (this score minus the score computed from the
+    # self-reported values; None when nothing was corrected).
+    corrected = models.PositiveSmallIntegerField(_("values corrected in verification"), default=0)
+    overstated = models.PositiveSmallIntegerField(_("values overstated"), default=0)
+    verification_effect = models.FloatField(_("score effect of verification"), null=True)
 
     class Meta:
         verbose_name = _("standing")

@@ -26,6 +26,7 @@ from assessment.results.services.result_writer import ResultRows, write_results
 from assessment.results.services.standings import (
     Overall,
     StandingInput,
+    Verified,
     comparable_previous,
     progress,
     refresh_successors,
@@ -38,6 +39,7 @@ from assessment.verification.selectors import required_coverage
 from indicators.engine import (
     OVERALL,
     Bands,
+    Flag,
     Goalposts,
     LeafGate,
     Level,
@@ -185,9 +187,26 @@ def round_options(round_: Round) -> Options:
         raise ComputeError(f"the round's methodology options are invalid: {error}") from error
 
 
-def load_raw(round_: Round, tree: Tree, regions: list[Region]) -> tuple[np.ndarray, int]:
-    """(regions × leaves) raw values of approved submissions, verified values where there are
-    any, NaN where missing (two queries).
+@dataclass(frozen=True)
+class RawValues:
+    """(regions × leaves) raw values of a round's approved submissions, NaN where missing:
+    `values` as scored (verified where verified), `own` as the regions reported them."""
+
+    values: np.ndarray
+    own: np.ndarray
+
+    @property
+    def count(self) -> int:
+        return int(np.isfinite(self.values).sum())
+
+    def corrected(self) -> np.ndarray:
+        """Per region, how many values verification changed (a value added counts too)."""
+        same = (self.values == self.own) | (np.isnan(self.values) & np.isnan(self.own))
+        return (~same).sum(axis=1)
+
+
+def load_raw(round_: Round, tree: Tree, regions: list[Region]) -> RawValues:
+    """The raw values of approved submissions, verified and self-reported (two queries).
 
     Raw SQL with the value cast to a float in the database: building 138,000 Decimal objects
     only to turn them into floats would cost more than the engine run.
@@ -200,20 +219,22 @@ def load_raw(round_: Round, tree: Tree, regions: list[Region]) -> tuple[np.ndarr
         )
     }
     raw = np.full((len(regions), len(tree.leaf_codes)), np.nan)
+    own = raw.copy()
     value_table = Value._meta.db_table
     submission_table = Submission._meta.db_table
     verification_table = Verification._meta.db_table
     # A verified value (核验) replaces the region's own: the verifier stood behind it or
     # corrected it. A correction of a value the region left empty is read by the second query.
     queries = (
-        f"SELECT s.region_id, v.indicator_id, "
+        f"SELECT s.region_id, v.indicator_id, CAST(v.value AS DOUBLE PRECISION), "
         f"CAST(COALESCE(c.verified_value, v.value) AS DOUBLE PRECISION) "
         f"FROM {value_table} v JOIN {submission_table} s ON s.id = v.submission_id "
         f"LEFT JOIN {verification_table} c "
         f"ON c.submission_id = v.submission_id AND c.indicator_id = v.indicator_id "
         f"WHERE s.round_id = %s AND s.status = %s AND COALESCE(c.verified_value, v.value) "
         f"IS NOT NULL",
-        f"SELECT s.region_id, c.indicator_id, CAST(c.verified_value AS DOUBLE PRECISION) "
+        f"SELECT s.region_id, c.indicator_id, NULL, "
+        f"CAST(c.verified_value AS DOUBLE PRECISION) "
         f"FROM {verification_table} c JOIN {submission_table} s ON s.id = c.submission_id "
         f"WHERE s.round_id = %s AND s.status = %s AND c.self_value IS NULL "
         f"AND c.verified_value IS NOT NULL",
@@ -222,12 +243,13 @@ def load_raw(round_: Round, tree: Tree, regions: list[Region]) -> tuple[np.ndarr
         for query in queries:
             cursor.execute(query, [round_.pk, SubmissionStatus.APPROVED])
             while batch := cursor.fetchmany(20_000):
-                for region_code, indicator_id, value in batch:
+                for region_code, indicator_id, self_value, value in batch:
                     i, j = row_of.get(region_code), col_of.get(indicator_id)
                     if i is not None and j is not None:
                         raw[i, j] = value
-    count = int(np.isfinite(raw).sum())  # a cell both queries wrote counts once
-    return raw, count
+                        if self_value is not None:
+                            own[i, j] = self_value
+    return RawValues(raw, own)
 
 
 def compute_round(
@@ -254,7 +276,8 @@ def compute_round(
     regions = list(round_.participating_regions().order_by("code"))
     if not regions:
         raise ComputeError("the round has no participating regions")
-    raw, value_count = load_raw(round_, model.tree, regions)
+    values = load_raw(round_, model.tree, regions)
+    raw, value_count = values.values, values.count
     # The progress race compares with the previous round's stored overall results.
     previous = comparable_previous(round_)
     previous_overall = stored_overall(previous) if previous else None
@@ -277,6 +300,7 @@ def compute_round(
         )
     except ValueError as error:  # e.g. a rubric level of 2.5 slipped past entry validation
         raise ComputeError(str(error)) from error
+    verified = verification_effect(model.tree, values, peers, options, outcome)
     compute_done = clock()
     codes = [r.code for r in regions]
     rows = ResultRows.from_outcome(
@@ -325,7 +349,8 @@ def compute_round(
             )
             replace_peer_stats(round_id=round_.pk, rows=peer_stats)
             replace_standings(
-                round_id=round_.pk, rows=standing_input(rows, model, regions, options, race).rows()
+                round_id=round_.pk,
+                rows=standing_input(rows, model, regions, options, race, verified).rows(),
             )
             refresh_successors(round_, overall)
             round_.computed_at = timezone.now()
@@ -358,8 +383,32 @@ def _silent(fraction: float, stage: str = "") -> None:
     pass
 
 
+def verification_effect(
+    tree: Tree, values: RawValues, peers: np.ndarray, options: Options, outcome
+) -> Verified | None:
+    """Per region: values corrected, values overstated, and the overall score the regions'
+    own values would have given (a second engine run, without penalties: what verification
+    changed, including its effect on peer-relative goalposts). None when nothing was
+    corrected."""
+    corrected = values.corrected()
+    if not corrected.any():
+        return None
+    own = compute(tree, values.own, peers, options)
+    leaf_flags = outcome.flags[:, tree.leaf_columns]
+    return Verified(
+        corrected=corrected,
+        overstated=((leaf_flags & int(Flag.OVERSTATED)) != 0).sum(axis=1),
+        self_scores=own.score(OVERALL),
+    )
+
+
 def standing_input(
-    rows: ResultRows, model: SystemModel, regions: list[Region], options: Options, race
+    rows: ResultRows,
+    model: SystemModel,
+    regions: list[Region],
+    options: Options,
+    race,
+    verified: Verified | None = None,
 ) -> StandingInput:
     """The ranking read model's rows from the written results (rank intervals included)."""
     last = rows.scores.shape[1] - 1
@@ -383,4 +432,5 @@ def standing_input(
         area_scores=rows.scores[:, areas],
         area_ranks=rows.ranks[:, areas],
         progress=race,
+        verification=verified,
     )

@@ -35,6 +35,7 @@ STANDING_COLUMNS = (
     "rank_low", "rank_high", "maturity_id", "maturity_by_score_id", "held_back", "flags",
     *(name for slot in range(AREA_SLOTS) for name in area_fields(slot)),
     *PROGRESS_COLUMNS,
+    "corrected", "overstated", "verification_effect",
 )  # fmt: skip
 
 
@@ -156,6 +157,26 @@ def peer_groups_of(codes: Sequence[str]) -> np.ndarray:
     return np.array([PEER_LEVELS.index(level_for_code(code)) for code in codes], dtype=np.int64)
 
 
+@dataclass(frozen=True)
+class Verified:
+    """What verification did to each region's row (in the standings' region order)."""
+
+    corrected: np.ndarray  # values whose verified value differs from the region's own
+    overstated: np.ndarray  # leaves flagged OVERSTATED
+    self_scores: np.ndarray  # overall scores computed from the self-reported values
+
+    def effects(self, scores: np.ndarray, precision: int) -> np.ndarray:
+        """Published score minus the published self-reported score (exact at the round's
+        precision, like the progress race's change); NaN where nothing was corrected."""
+        effect = (scaled_round(scores, precision) - scaled_round(self.self_scores, precision))
+        effect = effect / 10.0**precision
+        return np.where(self.corrected > 0, effect, np.nan)
+
+    def columns(self, scores: np.ndarray, precision: int) -> list[list[str]]:
+        return [_integers(self.corrected), _integers(self.overstated),
+                _numbers(self.effects(scores, precision), precision)]  # fmt: skip
+
+
 @dataclass
 class StandingInput:
     """A round's standings as arrays over its regions (in `codes` order)."""
@@ -176,6 +197,7 @@ class StandingInput:
     area_scores: np.ndarray  # regions × areas, in the system's area order
     area_ranks: np.ndarray
     progress: Progress | None = None
+    verification: Verified | None = None
 
     def rows(self) -> list[tuple[str, ...]]:
         n = len(self.codes)
@@ -209,7 +231,9 @@ class StandingInput:
             [str(int(f)) for f in np.asarray(self.flags).tolist()],
             *area_columns,
             *progress,
-        ]
+            *(self.verification.columns(self.scores, self.precision) if self.verification
+              else [["0"] * n, ["0"] * n, [NULL] * n]),
+        ]  # fmt: skip
         return list(zip(*columns, strict=True))
 
 

@@ -38,6 +38,10 @@ def test_a_penalised_leaf_scores_its_share_and_is_flagged() -> None:
     others = np.arange(RAW.shape[0]) != 3
     np.testing.assert_array_equal(zeroed.score("DS.1.1")[others], plain.score("DS.1.1")[others])
     assert not (zeroed.flags[others] & Flag.OVERSTATED).any()
+    # The flag is carried up to the overall score (what a ranking's data column shows) but
+    # not into areas the leaf is not in.
+    assert zeroed.flag("DS")[3] & Flag.OVERSTATED and zeroed.flag(OVERALL)[3] & Flag.OVERSTATED
+    assert not zeroed.flag("SV")[3] & Flag.OVERSTATED
 
 
 def test_rank_intervals_use_the_penalties_too() -> None:

@@ -1,0 +1,39 @@
+"""The data badges a region's score carries, in words: what the ranking pages show beside a
+score and the reports write in their 说明 column."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+
+def data_flags(record: Standing) -> list[tuple[str, str, str]]:
+    """(css, word, explanation) of the flags a region's score carries."""
+    found = []
+    if record.missing:
+        found.append(("missing", _("no score"), _("No approved data, or too little of it")))
+    if record.imputed:
+        found.append(("imputed", _("imputed"), _("Some values were filled with peer means")))
+    if record.partial:
+        found.append(("partial", _("partial"), _("Some indicators are missing")))
+    # Verification (核验): the ranking's own columns, not engine flags (see Standing).
+    overstated = getattr(record, "overstated", 0)
+    if overstated:
+        found.append(("overstated", _("overstated %(count)s") % {"count": overstated},
+                      _("Values the region reported better than verified, beyond the round's "
+                        "tolerance (虚报): their scores were reduced")))  # fmt: skip
+    corrected = getattr(record, "corrected", 0)
+    if corrected:
+        found.append(("corrected",
+                      _("corrected %(count)s (%(effect)s)")
+                      % {"count": corrected, "effect": effect_text(record.verification_effect)},
+                      _("Values corrected in verification, and what the corrections changed in "
+                        "the overall score")))  # fmt: skip
+    return found
+
+
+def effect_text(effect: float | None) -> str:
+    """A score effect as a leader reads it: +1.20, −3.45 (a real minus sign), 0.00."""
+    effect = effect or 0.0
+    if effect > 0:
+        return f"+{effect:.2f}"
+    return f"−{-effect:.2f}" if effect < 0 else "0.00"
