@@ -1,11 +1,14 @@
-"""The administrator's form for a round's verification policy."""
+"""Forms of verification: the round's policy, the sampling sheet, the verifier's evidence."""
 
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from assessment.collection.forms.entry import EvidenceFilesField, LinkField
 from assessment.collection.models import Round
+from assessment.core.evidence import JPEG, PNG, CheckedFile, check_evidence_file
 from assessment.verification.models import Requirement, VerificationPolicy
 
 DEFAULTED = ("tolerance_points", "tolerance_share", "penalty_factor")
@@ -56,6 +59,30 @@ class PolicyForm(forms.ModelForm):
 #: A sampling sheet holds at most this many items (the assessments sample 30–100).
 MAX_SAMPLES = 200
 COUNTS, DOES_NOT_COUNT = "yes", "no"
+SCREENSHOT_ACCEPT = ",".join((*PNG.extensions, *JPEG.extensions))
+NOT_A_PICTURE = _("“%(name)s” is not a picture: a screenshot must be a PNG or JPEG file.")
+NOTHING_ATTACHED = _("Choose a file or enter a link.")
+
+
+class ScreenshotField(forms.FileField):
+    """One picture, checked by content like any evidence, then held to PNG or JPEG: a
+    screenshot shows what the verifier saw, a document goes with the indicator instead."""
+
+    def __init__(self, **kwargs):
+        widget = forms.FileInput(attrs={"class": "form-control form-control-sm",
+                                        "accept": SCREENSHOT_ACCEPT})  # fmt: skip
+        super().__init__(required=False, widget=widget, **kwargs)
+
+    def clean(self, data, initial=None) -> CheckedFile | None:
+        upload = super().clean(data, initial)
+        if not upload:
+            return None
+        checked = check_evidence_file(upload)
+        if checked.file_type not in (PNG, JPEG):
+            raise ValidationError(
+                NOT_A_PICTURE, code="not_a_picture", params={"name": checked.name}
+            )
+        return checked
 
 
 class SampleItemForm(forms.Form):
@@ -75,20 +102,35 @@ class SampleItemForm(forms.Form):
         label=_("Note"), max_length=500, required=False,
         widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
     )  # fmt: skip
+    screenshot = ScreenshotField(label=_("Screenshot"))
+    # The position the row's item was saved at: its screenshot follows it to its new position.
+    position = forms.Field(required=False, widget=forms.HiddenInput)
 
     @property
     def filled(self) -> bool:
         data = getattr(self, "cleaned_data", {})
-        return any(data.get(name) for name in ("label", "counts", "note"))
+        return any(data.get(name) for name in ("label", "counts", "note", "screenshot"))
+
+    def clean_position(self) -> int | None:
+        return saved_position(self.cleaned_data["position"])
 
     def clean(self):
         cleaned = super().clean()
-        if any(cleaned.get(name) for name in ("label", "counts", "note")):
+        if any(cleaned.get(name) for name in ("label", "counts", "note", "screenshot")):
             if not cleaned.get("label"):
                 self.add_error("label", _("Name the item checked."))
             if not cleaned.get("counts"):
                 self.add_error("counts", _("Say whether it counts."))
         return cleaned
+
+
+def saved_position(text) -> int | None:
+    """A sampled item's position as the sheet posts it back, or None (a new row; never an
+    error: it only decides which saved screenshot follows the row)."""
+    text = str(text or "").strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 3):
+        return None
+    return int(text) if 0 < int(text) <= MAX_SAMPLES else None
 
 
 SampleFormSet = forms.formset_factory(
@@ -102,3 +144,17 @@ class SampleSheetForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
     )  # fmt: skip
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+class VerifierEvidenceForm(forms.Form):
+    """Files and/or a link a verifier attaches to one indicator; each file checked by content,
+    size and name before anything is stored."""
+
+    files = EvidenceFilesField(label=_("Files"))
+    link = LinkField(label=_("Link"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("files") and not cleaned.get("link"):
+            raise ValidationError(NOTHING_ATTACHED, code="empty")
+        return cleaned
