@@ -62,6 +62,24 @@ PENDING_PRACTICE = everyone(staff_b=NOT_FOUND, supervisor_other=NOT_FOUND, evalu
 JOB = lambda world: [world.job]  # noqa: E731
 OWNER = everyone(staff_b=NOT_FOUND, supervisor_other=NOT_FOUND, evaluator=NOT_FOUND)
 
+
+def verifier_evidence(world: World) -> list[int]:
+    """A verifier's picture on region A's DS.1.1 in the published round (made for each test:
+    the demo has none; the test's rollback removes it)."""
+    from django.core.files.base import ContentFile
+
+    from assessment.collection.models import Submission
+    from assessment.verification.models import VerifierEvidence
+    from tests.assessment.files import REAL_PNG
+
+    submission = Submission.objects.get(round_id=world.published_round, region_id=REGION_A)
+    item = VerifierEvidence(submission=submission, indicator_id=world.leaf, kind="file",
+                            original_name="核验截图.png", content_type="image/png",
+                            size=len(REAL_PNG))  # fmt: skip
+    item.file.save("check.png", ContentFile(REAL_PNG), save=True)
+    return [item.pk]
+
+
 # fmt: off
 MATRIX: dict[str, Case] = {
     # Public or account pages
@@ -173,10 +191,26 @@ MATRIX: dict[str, Case] = {
     "assessment:sample_sheet": Case("GET", lambda w: [w.published_round, REGION_A, "SV.2.1"],
                                     everyone(staff_a=FORBIDDEN, staff_b=NOT_FOUND,
                                              supervisor_other=NOT_FOUND, evaluator=FORBIDDEN)),
+    "assessment:verifier_evidence_add": Case(
+        "POST", lambda w: [w.published_round, REGION_A, "DS.1.1"],
+        everyone(staff_a=FORBIDDEN, staff_b=NOT_FOUND, supervisor_other=NOT_FOUND,
+                 evaluator=FORBIDDEN),
+        lambda w: {"link": "https://data.example.gov.cn/verified"}),
+    # The verifier's evidence is read by whoever sees the region (its staff too) …
+    "assessment:verifier_evidence": Case("GET", verifier_evidence, everyone(
+        staff_b=NOT_FOUND, supervisor_other=NOT_FOUND)),
+    # … and removed by whoever may verify the indicator.
+    "assessment:verifier_evidence_remove": Case("POST", verifier_evidence, everyone(
+        staff_a=FORBIDDEN, staff_b=NOT_FOUND, supervisor_other=NOT_FOUND, evaluator=FORBIDDEN)),
     "assessment:verification_summary": Case("GET", PUBLISHED, everyone(
         staff_a=FORBIDDEN, staff_b=FORBIDDEN)),
     "assessment:verification_policy": Case("POST", OPEN, admin_only(),
                                            lambda w: {"requirement": "none"}),
+    # Dividing verification into blocks: administrators only (the block id does not exist: the
+    # administrator's removal answers 404 after the role check).
+    "assessment:verification_blocks": Case("GET", PUBLISHED, admin_only()),
+    "assessment:verification_block_remove": Case(
+        "POST", lambda w: [w.published_round, 999_999], admin_only(admin=NOT_FOUND)),
     # Background jobs (the job, a finished export, belongs to region A's staff): whoever
     # started a job and administrators see it; for anyone else it does not exist.
     "assessment:jobs": Case("GET", NONE, everyone()),

@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 
-def data_flags(record: Standing) -> list[tuple[str, str, str]]:
-    """(css, word, explanation) of the flags a region's score carries."""
+def data_flags(record) -> list[tuple[str, str, str]]:
+    """(css, word, explanation) of the flags a score carries (a Standing or a profile row)."""
     found = []
     if record.missing:
         found.append(("missing", _("no score"), _("No approved data, or too little of it")))

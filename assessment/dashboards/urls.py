@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from assessment.dashboards.views import home, profile, public, publishing, ranking, reports, results
+from assessment.dashboards.views import (
+    home,
+    profile,
+    public,
+    publishing,
+    ranking,
+    reports,
+    results,
+    verification,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -18,6 +27,8 @@ urlpatterns = [
         reports.profile_report,
         name="profile_report",
     ),
+    # Self-reported against verified (自评与核验对照), with what verification did to the scores
+    path("rounds/<int:round_id>/verification/", verification.summary, name="verification_summary"),
     path("results/<int:round_id>/publish/", publishing.round_publish, name="round_publish"),
     path("results/<int:round_id>/unpublish/", publishing.round_unpublish, name="round_unpublish"),
     # The public display (晾晒): published rounds only, no login

@@ -196,9 +196,7 @@ class VerifierEvidence(AttachedFile):
         verbose_name = _("verifier's evidence")
         verbose_name_plural = _("verifiers' evidence")
         ordering = ["submission", "indicator", "sample_position", "added_at", "id"]
-        indexes = [
-            models.Index(fields=["submission", "indicator"], name="verifier_evidence_cell")
-        ]
+        indexes = [models.Index(fields=["submission", "indicator"], name="verifier_evidence_cell")]
 
     def storage_parts(self) -> tuple[str, int, str]:
         return ("verification", self.submission.round_id, self.submission.region_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -19,7 +20,20 @@ from assessment.collection.services.values import canonical
 from assessment.regions.access import grants_for, is_administrator, visibility_filter
 from assessment.regions.models import Role
 from assessment.verification.access import VERIFIABLE
-from assessment.verification.models import Reason, Requirement, Verification, policy_of
+from assessment.verification.delegation import (
+    BlockScopes,
+    block_scopes,
+    supervises,
+    verified_codes,
+)
+from assessment.verification.models import (
+    Reason,
+    Requirement,
+    Verification,
+    VerifierEvidence,
+    covers_indicator,
+    policy_of,
+)
 from assessment.verification.overstatement import Leaf, is_overstated
 from indicators.models import Indicator
 
@@ -27,12 +41,14 @@ from indicators.models import Indicator
 @dataclass
 class Cell:
     """One indicator of the verification page: the region's value, its evidence, and the
-    verification so far (with what was posted, when the page comes back with errors)."""
+    verification so far (with what was posted, when the page comes back with errors), with
+    the verifiers' own evidence."""
 
     indicator: Indicator
     value: Decimal | None = None
     note: str = ""
     evidence: list[Evidence] = field(default_factory=list)
+    verifier_evidence: list[VerifierEvidence] = field(default_factory=list)
     verification: Verification | None = None
     posted: dict[str, str] = field(default_factory=dict)
     error: str = ""
@@ -47,7 +63,7 @@ class Cell:
 
 
 def verification_cells(submission: Submission) -> list[Cell]:
-    """Every leaf of the round's system, in form order (four queries)."""
+    """Every leaf of the round's system, in form order (five queries)."""
     cells = {leaf.pk: Cell(indicator=leaf) for leaf in system_leaves(submission.round.system_id)}
     for value in Value.objects.filter(submission=submission):
         if value.indicator_id in cells:
@@ -56,6 +72,9 @@ def verification_cells(submission: Submission) -> list[Cell]:
     for evidence in Evidence.objects.filter(submission=submission).order_by("pk"):
         if evidence.indicator_id in cells:
             cells[evidence.indicator_id].evidence.append(evidence)
+    for item in VerifierEvidence.objects.filter(submission=submission):
+        if item.indicator_id in cells:
+            cells[item.indicator_id].verifier_evidence.append(item)
     for verification in Verification.objects.filter(submission=submission).select_related(
         "verified_by"
     ):
@@ -106,12 +125,48 @@ def verification_queue(*, user, round_id: int | None = None) -> list[QueueRow]:
     rows = [
         QueueRow(s, s.verified, s.corrected, leaves.get(s.round.system_id, 0)) for s in submissions
     ]
+    scopes = block_scopes(user, {row.submission.round_id for row in rows})
+    if scopes is not None:  # some rounds are divided into blocks (核验分工)
+        rows = within_blocks(rows, scopes, grants_for(user))
     return sorted(rows, key=lambda row: (row.percent, row.submission.region_id))
+
+
+def within_blocks(rows: list[QueueRow], scopes: BlockScopes, grants) -> list[QueueRow]:
+    """The queue of a block-bound evaluator: the submissions of their blocks, each counted
+    over the indicators of those blocks (two queries)."""
+    kept: list[tuple[QueueRow, list]] = []
+    for row in rows:
+        blocks = scopes.bound(row.submission, supervises(grants, row.submission.region_id))
+        if blocks is None:
+            kept.append((row, []))
+        elif blocks:
+            kept.append((row, blocks))
+    bound = [row.submission for row, blocks in kept if blocks]
+    if not bound:
+        return [row for row, _ in kept]
+    leaves = {system: [leaf.code for leaf in system_leaves(system)]
+              for system in {s.round.system_id for s in bound}}  # fmt: skip
+    done = verified_codes([s.pk for s in bound])
+    result = []
+    for row, blocks in kept:
+        if not blocks:
+            result.append(row)
+            continue
+        submission = row.submission
+        mine = [code for code in leaves[submission.round.system_id]
+                if any(covers_indicator(b.indicator_codes, code) for b in blocks)]  # fmt: skip
+        verified = done.get(submission.pk, {})
+        result.append(QueueRow(
+            submission, sum(1 for c in mine if c in verified),
+            sum(1 for c in mine if verified.get(c)), len(mine),
+        ))  # fmt: skip
+    return result
 
 
 def corrections(*, round_, region_code: str) -> list[Verification]:
     """The values verifiers corrected for one region in a round, in form order, each with
-    `overstated` set by the round's rule (one query; two when there are any)."""
+    `overstated` set by the round's rule and the verifiers' `evidence` (one query; three when
+    there are any)."""
     found = list(
         Verification.objects.filter(
             submission__round=round_, submission__region_id=region_code, corrected=True
@@ -122,10 +177,16 @@ def corrections(*, round_, region_code: str) -> list[Verification]:
     if not found:
         return found
     policy = policy_of(round_)
+    evidence = defaultdict(list)
+    for item in VerifierEvidence.objects.filter(
+        submission_id=found[0].submission_id, indicator_id__in=[v.indicator_id for v in found]
+    ):
+        evidence[item.indicator_id].append(item)
     for verification in found:
         verification.overstated = is_overstated(
             verification.indicator, verification.self_value, verification.verified_value, policy
         )
+        verification.evidence = evidence[verification.indicator_id]
     return found
 
 
@@ -223,6 +284,7 @@ class SummaryRow:
     verified: int = 0
     corrected: int = 0
     overstated: int = 0
+    effect: float | None = None  # on the overall score, as last computed (the results page's)
 
 
 def verification_summary(*, user, round_) -> tuple[list[SummaryRow], list[SummaryRow]]:

@@ -29,7 +29,6 @@ urlpatterns = [
         blocks.remove_block,
         name="verification_block_remove",
     ),
-    path("rounds/<int:round_id>/verification/", views.summary, name="verification_summary"),
     path(
         "rounds/<int:round_id>/verification-policy/",
         round_section.save_policy,

@@ -13,17 +13,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 from assessment.collection.access import (
     get_round_for_user,
     get_submission_for_user,
-    require_round_role,
 )
 from assessment.collection.services.values import parse_value
-from assessment.regions.models import Role
 from assessment.verification.access import VERIFIABLE, require_queue_user, require_verifier
+from assessment.verification.evidence import upload_limits
 from assessment.verification.models import Reason
 from assessment.verification.selectors import (
     Cell,
     verification_cells,
     verification_queue,
-    verification_summary,
 )
 from assessment.verification.services import CONFIRM, CORRECT, Decision, save_decisions
 
@@ -35,10 +33,13 @@ NOTE_MAX = 2000
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
     submission = get_submission_for_user(request.user, round_id, code)
-    require_verifier(request.user, submission)
-    cells = verification_cells(submission)
-    context = {"submission": submission, "round": submission.round, "reasons": Reason.choices}
+    scope = require_verifier(request.user, submission)
+    # An evaluator with blocks sees the cells of their blocks only.
+    cells = [c for c in verification_cells(submission) if scope.covers(c.indicator.code)]
+    context = {"submission": submission, "round": submission.round, "reasons": Reason.choices,
+               "in_blocks": not scope.whole}  # fmt: skip
     context["open"] = submission.status in VERIFIABLE
+    context.update(upload_limits())  # the inputs of the verifier's own evidence
     if request.method == "GET" or not context["open"]:
         status = 200 if request.method == "GET" else 409  # nothing to verify yet
         return render(
@@ -114,17 +115,3 @@ def queue(request: HttpRequest) -> HttpResponse:
         round_ = get_round_for_user(request.user, int(request.GET["round"][:12]))
     rows = verification_queue(user=request.user, round_id=round_.pk if round_ else None)
     return render(request, "verification/queue.html", {"rows": rows, "round": round_})
-
-
-@login_required
-@require_GET
-def summary(request: HttpRequest, round_id: int) -> HttpResponse:
-    """Self-reported against verified: per region and per indicator, how many values were
-    verified, corrected and found overstated."""
-    round_ = get_round_for_user(request.user, round_id)
-    require_round_role(request.user, round_, [Role.EVALUATOR, Role.SUPERVISOR])
-    by_region, by_leaf = verification_summary(user=request.user, round_=round_)
-    context = {"round": round_, "by_region": by_region, "by_leaf": by_leaf,
-               "corrected": sum(r.corrected for r in by_region),
-               "overstated": sum(r.overstated for r in by_region)}  # fmt: skip
-    return render(request, "verification/summary.html", context)

@@ -109,7 +109,12 @@ INPUTS: dict[str, Inputs] = {
                                            ("action", "value", "reason", "note", "version"))),
     "assessment:sample_sheet": Inputs(query=("rows",), form=(
         "item-TOTAL_FORMS", "item-INITIAL_FORMS", "item-0-label", "item-0-counts", "item-0-note",
-        "version", "note")),
+        "item-0-position", "version", "note"), files=("item-0-screenshot",)),
+    "assessment:verification_blocks": Inputs(form=("verifier", "region", "indicators")),
+    "assessment:verification_block_remove": Inputs(),
+    "assessment:verifier_evidence_add": Inputs(form=("link", "next"), files=("files",)),
+    "assessment:verifier_evidence": Inputs(),
+    "assessment:verifier_evidence_remove": Inputs(form=("next",)),
     "assessment:verification_summary": Inputs(),
     "assessment:verification_policy": Inputs(form=("requirement", "indicator_codes",
                                                    "supervisors_verify")),

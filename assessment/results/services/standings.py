@@ -168,7 +168,7 @@ class Verified:
     def effects(self, scores: np.ndarray, precision: int) -> np.ndarray:
         """Published score minus the published self-reported score (exact at the round's
         precision, like the progress race's change); NaN where nothing was corrected."""
-        effect = (scaled_round(scores, precision) - scaled_round(self.self_scores, precision))
+        effect = scaled_round(scores, precision) - scaled_round(self.self_scores, precision)
         effect = effect / 10.0**precision
         return np.where(self.corrected > 0, effect, np.nan)
 

@@ -124,7 +124,8 @@ def test_the_summary_sets_self_reported_against_verified(
         text = client.get(summary).content.decode()
     xihu = text.split(f'data-testid="summary-region-{XIHU}"')[1].split("</tr>")[0]
     numbers = [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r'"text-end">(.*?)</td>', xihu)]
-    assert numbers == ["3", "2", "1"]  # verified, corrected, overstated
+    # verified, corrected, overstated; no score effect before the round is computed
+    assert numbers == ["3", "2", "1", "–"]
     leaf = text.split(f'data-testid="summary-indicator-{PERCENT}"')[1].split("</tr>")[0]
     assert re.findall(r'"text-end">(.*?)</td>', leaf) == ["2", "1", "1"]
     assert text.index(f"summary-region-{XIHU}") < text.index("summary-region-330108")

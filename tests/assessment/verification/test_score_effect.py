@@ -77,10 +77,10 @@ def test_the_ranking_shows_corrections_and_overstatement_as_data_flags(
     client.force_login(supervisor_zhejiang)
     ranking = reverse("assessment:ranking", args=[round_.pk]) + "?level=county"
     page = client.get(ranking).content.decode()
-    row = page[page.index(f"/regions/{XIHU}/\"") :].split("</tr>")[0]
+    row = page[page.index(f'/regions/{XIHU}/"') :].split("</tr>")[0]
     assert 'class="badge flag-overstated"' in row and "1" in row
     assert 'class="badge flag-corrected"' in row and f"−{-effect:.2f}" in row
-    other = page[page.index(f"/regions/{BINJIANG}/\"") :].split("</tr>")[0]
+    other = page[page.index(f'/regions/{BINJIANG}/"') :].split("</tr>")[0]
     assert "flag-corrected" not in other and "flag-overstated" not in other
     # The CSV export's data column says the same in words.
     csv = reverse("assessment:ranking_csv", args=[round_.pk]) + "?level=county"
