@@ -4,8 +4,11 @@ with everything typed."""
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
+
 from assessment.collection.models import Round, Submission, SubmissionStatus
-from assessment.verification.models import Verification
+from assessment.verification.models import Verification, VerifierEvidence
+from tests.assessment.files import REAL_PNG
 from tests.e2e.conftest import log_in, screenshot
 from tests.e2e.test_dashboards import assert_clean, watch
 
@@ -53,6 +56,8 @@ def test_an_evaluator_corrects_two_values(page, demo_server):
         page.fill(f"input[name='item-{index}-label']", label)
         page.select_option(f"select[name='item-{index}-counts']", counts)
     page.fill("input[name='item-2-note']", "材料清单与窗口要求不一致")
+    page.set_input_files("input[name='item-2-screenshot']", files=[
+        {"name": "不动产登记指南.png", "mimeType": "image/png", "buffer": REAL_PNG}])  # fmt: skip
     screenshot(page, "verification-sample-sheet")
     page.click("[data-testid=sample-save]")
     page.wait_for_load_state("networkidle")
@@ -60,6 +65,8 @@ def test_an_evaluator_corrects_two_values(page, demo_server):
     corrected = Verification.objects.filter(submission=submitted, corrected=True)
     assert sorted(corrected.values_list("indicator__code", flat=True)) == [
         "DS.1.1", "DS.1.2", "SV.2.1"]  # fmt: skip
+    picture = VerifierEvidence.objects.get(submission=submitted, indicator__code="SV.2.1")
+    assert (picture.sample_position, picture.original_name) == (3, "不动产登记指南.png")
     assert_clean(problems)
 
 
@@ -79,4 +86,45 @@ def test_an_administrator_requires_verification_before_results(page, demo_server
     assert "必须核验的数值中已核验 0 项" in coverage
     card.scroll_into_view_if_needed()
     screenshot(page, "verification-policy")
+    assert_clean(problems)
+
+
+def test_verification_shows_in_the_ranking_and_blocks_divide_the_work(page, demo_server):
+    """The demo's 2025 round was verified before it was computed: the Hangzhou ranking marks
+    西湖区's overstated value and its score effect. An administrator then gives the evaluator a
+    block of the 2026 round: Hangzhou's data-sharing indicators."""
+    problems = watch(page)
+    round_2025, round_2026 = Round.objects.get(period="2025"), Round.objects.get(period="2026")
+    log_in(page, demo_server, "supervisor")
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(f"{demo_server.url}/results/{round_2025.pk}/?level=county&parent=330100")
+    row = page.locator("tr", has=page.locator("a[href$='/regions/330106/']"))
+    assert "虚报 1" in row.locator(".flag-overstated").inner_text()
+    assert "核验修正" in row.locator(".flag-corrected").inner_text()
+    screenshot(page, "verification-ranking-flags")
+    page.goto(f"{demo_server.url}/rounds/{round_2025.pk}/verification/")
+    effect = page.locator("[data-testid='summary-region-330106'] td").nth(4).inner_text()
+    assert effect.startswith("−")
+    log_in(page, demo_server, "admin")
+    page.goto(f"{demo_server.url}/rounds/{round_2026.pk}/")
+    page.click("[data-testid=blocks-link]")
+    page.wait_for_load_state("networkidle")
+    evaluator = get_user_model().objects.get(username="evaluator")
+    page.select_option("select[name=verifier]", str(evaluator.pk))
+    page.fill("input[name=region]", "330100")
+    page.fill("input[name=indicators]", "DS")
+    page.click("[data-testid=block-form] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "已分配" in page.locator(".messages").inner_text()
+    assert page.locator("[data-testid^=block-]").filter(has_text="330100").count() == 1
+    screenshot(page, "verification-blocks")
+    log_in(page, demo_server, "evaluator")
+    page.goto(f"{demo_server.url}/verification/?round={round_2026.pk}")
+    rows = page.locator("[data-testid^=queue-row-]")
+    assert rows.count() >= 1
+    assert all("/rounds/" in rows.nth(i).inner_html() for i in range(rows.count()))
+    assert all(
+        rows.nth(i).get_attribute("data-testid").split("-")[-1].startswith("3301")
+        for i in range(rows.count())
+    )
     assert_clean(problems)

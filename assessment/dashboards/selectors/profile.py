@@ -76,6 +76,8 @@ class HistoryEntry:
     change: float | None = None
     change_rank: int | None = None
     previous_rank: int | None = None
+    #: What verification's corrections changed in the score (None: nothing corrected).
+    verification_effect: float | None = None
 
     @property
     def rank_change(self) -> int | None:
@@ -287,12 +289,17 @@ def _history(region, history, overall, by_pk, precision) -> list[HistoryEntry]:
             round__in=history[:-1], kind=ResultKind.OVERALL, region_id=region.code
         )
     }
-    changes = {
+    standings = {
         s.round_id: s
         for s in Standing.objects.filter(round__in=history, region_id=region.code).only(
-            "round_id", "previous_round_id", "previous_rank", "change", "change_rank"
+            "round_id", "previous_round_id", "previous_rank", "change", "change_rank",
+            "verification_effect",
         )
-        if s.previous_round_id and s.previous_round_id == _previous_id(history, s.round_id)
+    }  # fmt: skip
+    changes = {
+        round_id: s
+        for round_id, s in standings.items()
+        if s.previous_round_id and s.previous_round_id == _previous_id(history, round_id)
     }
     entries = []
     for round_ in history:
@@ -308,6 +315,7 @@ def _history(region, history, overall, by_pk, precision) -> list[HistoryEntry]:
                 change=change.change if change else None,
                 change_rank=change.change_rank if change else None,
                 previous_rank=change.previous_rank if change else None,
+                verification_effect=getattr(standings.get(round_.pk), "verification_effect", None),
             )
         )
     return entries

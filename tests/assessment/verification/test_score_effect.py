@@ -96,3 +96,20 @@ def test_the_summary_gives_each_regions_score_effect(client, round_, evaluator_z
     page = client.get(reverse("assessment:verification_summary", args=[round_.pk])).content
     row = page.decode().split('data-testid="summary-region-330106"')[1].split("</tr>")[0]
     assert f"−{-effect:.2f}" in row
+
+
+def test_the_regions_profile_gives_the_effect_beside_its_corrections(
+    client, round_, evaluator_zhejiang, staff_xihu, staff_binjiang
+):
+    correct_two(client, round_, evaluator_zhejiang)
+    compute_round(round_=round_, with_sensitivity=False)
+    effect = standing(round_).verification_effect
+    round_.status = RoundStatus.PUBLISHED
+    round_.save()
+    client.force_login(staff_xihu)
+    page = client.get(reverse("assessment:profile", args=[round_.pk, XIHU])).content.decode()
+    shown = page.split('data-testid="profile-verification-effect"')[1].split("</span></span>")[0]
+    assert f"−{-effect:.2f}" in shown
+    client.force_login(staff_binjiang)
+    page = client.get(reverse("assessment:profile", args=[round_.pk, BINJIANG])).content.decode()
+    assert "profile-verification-effect" not in page
