@@ -113,10 +113,12 @@ def test_the_2025_round_was_verified_with_one_value_overstated():
         "330106", "330281", "331126"]  # fmt: skip
     assert verified.filter(corrected=True).count() == 4
     leaves = Result.objects.filter(round=round_, indicator__isnull=False).exclude(
-        indicator__value_type="")
+        indicator__value_type=""
+    )
     overstated = [r for r in leaves if r.flags & ResultFlag.OVERSTATED]
     assert [(r.region_id, r.indicator.code, r.score) for r in overstated] == [
-        ("330106", "DS.1.1", 0)]
+        ("330106", "DS.1.1", 0)
+    ]
     # The flag is carried up to 西湖区's total, which the ranking shows with the score effect.
     standing = Standing.objects.get(round=round_, region_id="330106")
     assert standing.flags & ResultFlag.OVERSTATED
