@@ -285,6 +285,8 @@ class SummaryRow:
     corrected: int = 0
     overstated: int = 0
     effect: float | None = None  # on the overall score, as last computed (the results page's)
+    #: An indicator's corrected regions (name, overstated?), in code order.
+    corrected_regions: list[tuple[str, bool]] = field(default_factory=list)
 
 
 def verification_summary(*, user, round_) -> tuple[list[SummaryRow], list[SummaryRow]]:
@@ -295,7 +297,9 @@ def verification_summary(*, user, round_) -> tuple[list[SummaryRow], list[Summar
         user, field="submission__region__code", roles=[Role.EVALUATOR, Role.SUPERVISOR]
     )
     policy = policy_of(round_)
-    rows = Verification.objects.filter(visible, submission__round=round_).values_list(
+    rows = Verification.objects.filter(visible, submission__round=round_).order_by(
+        "submission__region_id"
+    ).values_list(
         "submission__region_id", "submission__region__name", "indicator__code",
         "indicator__value_type", "indicator__direction", "corrected", "self_value",
         "verified_value",
@@ -314,6 +318,8 @@ def verification_summary(*, user, round_) -> tuple[list[SummaryRow], list[Summar
             row.verified += 1
             row.corrected += int(corrected)
             row.overstated += int(over)
+        if corrected and leaf in leaves:
+            leaves[leaf].corrected_regions.append((name, over))
     by_region = sorted(regions.values(), key=lambda r: (-r.overstated, -r.corrected, r.code))
     by_leaf = [row for row in leaves.values() if row.verified]
     return by_region, by_leaf

@@ -127,6 +127,8 @@ def test_the_summary_sets_self_reported_against_verified(
     # verified, corrected, overstated; no score effect before the round is computed
     assert numbers == ["3", "2", "1", "–"]
     leaf = text.split(f'data-testid="summary-indicator-{PERCENT}"')[1].split("</tr>")[0]
+    # The regions corrected on the indicator (滨江区's value was confirmed).
+    assert '西湖区 <span class="badge text-bg-danger">' in leaf and "滨江区" not in leaf
     assert re.findall(r'"text-end">(.*?)</td>', leaf) == ["2", "1", "1"]
     assert text.index(f"summary-region-{XIHU}") < text.index("summary-region-330108")
     client.force_login(staff_xihu)
