@@ -5,6 +5,7 @@ imports another's URLs)."""
 from assessment.collection import urls as collection
 from assessment.dashboards import urls as dashboards
 from assessment.jobs import urls as jobs
+from assessment.panels import urls as panels
 from assessment.rectification import urls as rectification
 from assessment.results import urls as results
 from assessment.verification import urls as verification
@@ -16,6 +17,7 @@ urlpatterns = [
     *collection.urlpatterns,
     *results.urlpatterns,
     *verification.urlpatterns,
+    *panels.urlpatterns,
     *rectification.urlpatterns,
     *jobs.urlpatterns,
 ]

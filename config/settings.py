@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "assessment.jobs",
     "assessment.collection",
     "assessment.verification",
+    "assessment.panels",
     "assessment.results",
     "assessment.rectification",
     "assessment.dashboards",

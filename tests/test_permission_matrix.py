@@ -80,6 +80,30 @@ def verifier_evidence(world: World) -> list[int]:
     return [item.pk]
 
 
+def panel_cell(world: World):
+    """The published round's panel with one cell of region A, assigned to the evaluator as
+    an expert (made for each test; the test's rollback removes it)."""
+    from assessment.collection.models import Round
+    from assessment.panels.models import ExpertScore, Panel, PanelCell, PanelExpert
+    from indicators.models import ValueType
+
+    round_ = Round.objects.get(pk=world.published_round)
+    leaf = round_.system.indicators.filter(value_type=ValueType.RUBRIC).order_by("order").first()
+    panel = Panel.objects.create(round=round_, indicator_codes=[leaf.code])
+    PanelExpert.objects.create(panel=panel, user=user_for("evaluator"))
+    cell = PanelCell.objects.create(panel=panel, region_id=REGION_A, indicator=leaf,
+                                    status="adjudication")  # fmt: skip
+    score = ExpertScore.objects.create(cell=cell, expert=user_for("evaluator"))
+    return round_, cell, score
+
+
+PANEL_ROUND = lambda world: [panel_cell(world)[0].pk]  # noqa: E731
+# An expert's own assignment: nobody else learns it exists.
+EXPERT_ONLY = everyone(
+    staff_a=NOT_FOUND, staff_b=NOT_FOUND, supervisor_other=NOT_FOUND, admin=NOT_FOUND
+)
+
+
 # fmt: off
 MATRIX: dict[str, Case] = {
     # Public or account pages
@@ -211,6 +235,23 @@ MATRIX: dict[str, Case] = {
     "assessment:verification_blocks": Case("GET", PUBLISHED, admin_only()),
     "assessment:verification_block_remove": Case(
         "POST", lambda w: [w.published_round, 999_999], admin_only(admin=NOT_FOUND)),
+    # Expert panels: administrators set them up; experts see their own cells only; evaluators
+    # and administrators adjudicate (the evaluator not in a published round).
+    "assessment:panel_setup": Case("GET", PUBLISHED, admin_only()),
+    "assessment:panel_add_expert": Case("POST", PANEL_ROUND, admin_only(),
+                                        lambda w: {"username": "admin"}),
+    "assessment:panel_remove_expert": Case("POST", lambda w: [w.published_round, 999_999],
+                                           admin_only(admin=NOT_FOUND)),
+    "assessment:panel_assign": Case("POST", PANEL_ROUND, admin_only()),
+    "assessment:panel_hand_assign": Case("POST", PANEL_ROUND, admin_only()),
+    "assessment:panel_queue": Case("GET", NONE, everyone()),
+    "assessment:panel_score": Case("GET", lambda w: [panel_cell(w)[2].pk], EXPERT_ONLY),
+    "assessment:panel_evidence": Case("GET", lambda w: [panel_cell(w)[2].pk, w.evidence],
+                                      dict(EXPERT_ONLY, evaluator=NOT_FOUND)),
+    "assessment:panel_adjudication": Case("GET", NONE, everyone(
+        staff_a=FORBIDDEN, staff_b=FORBIDDEN, supervisor_other=FORBIDDEN)),
+    "assessment:panel_adjudicate": Case("GET", lambda w: [panel_cell(w)[1].pk], everyone(
+        staff_a=FORBIDDEN, staff_b=NOT_FOUND, supervisor_other=NOT_FOUND, evaluator=FORBIDDEN)),
     # Background jobs (the job, a finished export, belongs to region A's staff): whoever
     # started a job and administrators see it; for anyone else it does not exist.
     "assessment:jobs": Case("GET", NONE, everyone()),

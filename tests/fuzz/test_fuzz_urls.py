@@ -118,6 +118,18 @@ INPUTS: dict[str, Inputs] = {
     "assessment:verification_summary": Inputs(),
     "assessment:verification_policy": Inputs(form=("requirement", "indicator_codes",
                                                    "supervisors_verify")),
+    # Expert panels
+    "assessment:panel_setup": Inputs(form=("indicator_codes", "experts_per_cell", "rule",
+                                           "spread", "show_self_assessment", "reason")),
+    "assessment:panel_add_expert": Inputs(form=("username", "home_region")),
+    "assessment:panel_remove_expert": Inputs(),
+    "assessment:panel_assign": Inputs(),
+    "assessment:panel_hand_assign": Inputs(form=("expert", "region", "indicators")),
+    "assessment:panel_queue": Inputs(query=("page",)),
+    "assessment:panel_score": Inputs(form=("level", "justification", "version")),
+    "assessment:panel_evidence": Inputs(),
+    "assessment:panel_adjudication": Inputs(query=("page",)),
+    "assessment:panel_adjudicate": Inputs(form=("level", "reason")),
     # Background jobs
     "assessment:jobs": Inputs(query=("page",)),
     "assessment:job": Inputs(),

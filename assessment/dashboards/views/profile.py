@@ -12,6 +12,7 @@ from assessment.collection.access import get_round_for_user
 from assessment.collection.models import Round, RoundStatus
 from assessment.dashboards.charts import profile as profile_charts
 from assessment.dashboards.selectors.profile import RegionProfile, region_profile
+from assessment.panels.selectors import region_panel
 from assessment.regions.access import get_region_for_user, may_supervise_region, roles_on
 from assessment.regions.models import Region, Role
 from assessment.results.access import may_rank, require_profile_access, sees_unpublished_results
@@ -61,5 +62,6 @@ def profile(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
         and round_.status == RoundStatus.PUBLISHED,
         "methodology": methodology(round_=round_, nodes=result.nodes),
         "corrections": corrections(round_=round_, region_code=region.code),
+        "panel_levels": region_panel(round_, region.code),
     }
     return render(request, "dashboards/profile.html", context)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment.collection.models import Round, Submission, SubmissionStatus, Value
+from assessment.panels.scored_values import panel_input
 from assessment.regions.models import Region, RegionLevel
 from assessment.results.models.results import ResultKind
 from assessment.results.models.standings import AREA_SLOTS
@@ -270,6 +271,13 @@ def compute_round(
               "not verified yet (verification queue).")
             % {"missing": f"{coverage.missing:,}", "regions": coverage.regions_left}
         )  # fmt: skip
+    waiting = panel_input(round_)
+    if waiting is not None and (waiting.open_cells or waiting.disputed):
+        raise ComputeError(
+            _("%(open)s expert-panel cells of approved regions are still being scored and "
+              "%(disputed)s wait for adjudication (expert panel page).")
+            % {"open": f"{waiting.open_cells:,}", "disputed": f"{waiting.disputed:,}"}
+        )  # fmt: skip
     step(0.02, _("Reading the approved values"))
     model = system_model(round_.system)
     options = round_options(round_)
@@ -277,6 +285,7 @@ def compute_round(
     if not regions:
         raise ComputeError("the round has no participating regions")
     values = load_raw(round_, model.tree, regions)
+    panel = apply_panel(round_, model.tree, regions, values)
     raw, value_count = values.values, values.count
     # The progress race compares with the previous round's stored overall results.
     previous = comparable_previous(round_)
@@ -358,6 +367,7 @@ def compute_round(
                 "regions": len(regions),
                 "values": value_count,
                 "overstated": overstated,
+                "panel_levels": panel,
                 "outliers": outliers,
                 "sensitivity_draws": options.sensitivity_draws if pending else 0,
                 "compared_with": previous.pk if previous else None,
@@ -381,6 +391,24 @@ def compute_round(
 
 def _silent(fraction: float, stage: str = "") -> None:
     pass
+
+
+def apply_panel(round_: Round, tree: Tree, regions: list[Region], values: RawValues) -> int:
+    """Put the expert panel's final levels (专家评审) in place of the regions' own, in both
+    matrices: the score uses the panel's level, and the verification effect stays the effect
+    of verification alone. How many levels were placed."""
+    panel = panel_input(round_)
+    if panel is None:
+        return 0
+    row_of = {region.code: i for i, region in enumerate(regions)}
+    col_of = {code: j for j, code in enumerate(tree.leaf_codes)}
+    placed = 0
+    for region_code, indicator_code, level in panel.levels:
+        i, j = row_of.get(region_code), col_of.get(indicator_code)
+        if i is not None and j is not None:
+            values.values[i, j] = values.own[i, j] = level
+            placed += 1
+    return placed
 
 
 def verification_effect(

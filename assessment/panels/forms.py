@@ -1,0 +1,128 @@
+"""Forms of the panel pages: setting the panel up, seating experts, assigning by hand, scoring a
+cell, adjudicating one."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from assessment.collection.models import RoundStatus
+from assessment.panels.models import LEVELS, Panel
+from assessment.regions.models import Region
+
+SMALL = {"class": "form-control form-control-sm"}
+SELECT = {"class": "form-select form-select-sm"}
+JUSTIFICATION_MAX = 1000
+LEVEL_CHOICES = [(level, f"L{level}") for level in LEVELS]
+
+
+class PanelForm(forms.ModelForm):
+    indicator_codes = forms.MultipleChoiceField(
+        label=_("Expert-scored indicators"),
+        widget=forms.SelectMultiple(attrs={**SELECT, "size": 8}),
+    )
+    reason = forms.CharField(
+        label=_("Why the panel changes after publication"), required=False, max_length=500,
+        widget=forms.TextInput(attrs=SMALL),
+    )  # fmt: skip
+
+    class Meta:
+        model = Panel
+        fields = ["indicator_codes", "experts_per_cell", "rule", "spread", "show_self_assessment"]
+        widgets = {
+            "experts_per_cell": forms.NumberInput(attrs={**SMALL, "min": 1, "max": 5}),
+            "rule": forms.Select(attrs=SELECT),
+            "spread": forms.NumberInput(attrs={**SMALL, "min": 1, "max": 5}),
+            "show_self_assessment": forms.CheckboxInput(attrs={"class": "form-check-input"}),
+        }
+
+    def __init__(self, *args, round_, leaves, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.round = round_
+        self.fields["indicator_codes"].choices = [
+            (leaf.code, f"{leaf.code} {leaf.name}") for leaf in leaves
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if self.round.status == RoundStatus.PUBLISHED and not data.get("reason", "").strip():
+            self.add_error("reason", _("The round's results are published: say why the panel "
+                                       "changes."))  # fmt: skip
+        return data
+
+
+class ExpertForm(forms.Form):
+    username = forms.CharField(
+        label=_("Username"), max_length=150, widget=forms.TextInput(attrs=SMALL)
+    )
+    home_region = forms.CharField(
+        label=_("Home region (code)"), max_length=6, required=False,
+        help_text=_("The expert never scores this region or a region below it."),
+        widget=forms.TextInput(attrs={**SMALL, "inputmode": "numeric", "placeholder": "330100"}),
+    )  # fmt: skip
+
+    def clean_username(self):
+        user = (
+            get_user_model()
+            .objects.filter(username=self.cleaned_data["username"], is_active=True)
+            .first()
+        )
+        if user is None:
+            raise forms.ValidationError(_("No active user has this username."))
+        return user
+
+    def clean_home_region(self) -> Region | None:
+        code = self.cleaned_data["home_region"].strip()
+        if not code:
+            return None
+        region = Region.objects.filter(code=code).first()
+        if region is None:
+            raise forms.ValidationError(_("No region has the code %(code)s.") % {"code": code})
+        return region
+
+
+class HandAssignForm(forms.Form):
+    expert = forms.ModelChoiceField(queryset=None, label=_("Expert"),
+                                    widget=forms.Select(attrs=SELECT))  # fmt: skip
+    region = forms.CharField(
+        label=_("Regions under (code)"), max_length=6, min_length=6,
+        widget=forms.TextInput(attrs={**SMALL, "inputmode": "numeric", "placeholder": "330100"}),
+    )  # fmt: skip
+    indicators = forms.MultipleChoiceField(
+        label=_("Indicators"), required=False,
+        widget=forms.SelectMultiple(attrs={**SELECT, "size": 4}),
+    )  # fmt: skip
+
+    def __init__(self, *args, panel: Panel, leaves, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expert"].queryset = panel.experts.select_related("user")
+        self.fields["expert"].label_from_instance = lambda seat: seat.user.get_username()
+        self.fields["indicators"].choices = [(leaf.code, leaf.code) for leaf in leaves]
+
+    def clean_region(self) -> str:
+        code = self.cleaned_data["region"]
+        if not Region.objects.filter(code=code).exists():
+            raise forms.ValidationError(_("No region has the code %(code)s.") % {"code": code})
+        return code
+
+
+class ScoreForm(forms.Form):
+    level = forms.TypedChoiceField(
+        label=_("Level"), choices=LEVEL_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    justification = forms.CharField(
+        label=_("Justification"), max_length=JUSTIFICATION_MAX,
+        widget=forms.Textarea(attrs={**SMALL, "rows": 3}),
+    )  # fmt: skip
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31)
+
+
+class AdjudicateForm(forms.Form):
+    level = forms.TypedChoiceField(
+        label=_("Final level"), choices=LEVEL_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=JUSTIFICATION_MAX,
+        widget=forms.Textarea(attrs={**SMALL, "rows": 3}),
+    )  # fmt: skip

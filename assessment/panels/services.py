@@ -1,0 +1,221 @@
+"""Writing a panel: its cells, who scores them (by hand or automatically), the experts' levels,
+how they combine, adjudication. Every step leaves a PanelEvent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessment.panels.models import (
+    CellStatus,
+    ExpertScore,
+    Panel,
+    PanelCell,
+    PanelEvent,
+    PanelExpert,
+)
+from assessment.regions.models import Membership, Region, subtree_prefix_for
+from indicators.engine.panel_assignment import assign_experts
+from indicators.engine.panel_scores import panel_level
+from indicators.models import Indicator
+
+
+class PanelError(Exception):
+    """What the person asked cannot be done; the message says why."""
+
+
+def panel_leaves(panel: Panel) -> list[Indicator]:
+    """The panel's indicators, in form order."""
+    return list(
+        Indicator.objects.filter(system_id=panel.round.system_id, code__in=panel.indicator_codes)
+        .exclude(value_type="")
+        .order_by("order")
+    )
+
+
+def ensure_cells(panel: Panel) -> int:
+    """A cell for every participating region × panel indicator that has none; how many new."""
+    leaves = panel_leaves(panel)
+    regions = list(panel.round.participating_regions().values_list("code", flat=True))
+    existing = set(PanelCell.objects.filter(panel=panel).values_list("region_id", "indicator_id"))
+    new = [
+        PanelCell(panel=panel, region_id=code, indicator=leaf)
+        for code in regions
+        for leaf in leaves
+        if (code, leaf.pk) not in existing
+    ]
+    PanelCell.objects.bulk_create(new, batch_size=5000)
+    return len(new)
+
+
+def forbidden_prefixes(user, home_region_code: str | None) -> list[str]:
+    """Code prefixes of the regions an expert may not score: their home region and everything
+    below it, and every region they hold a role on (with its subtree)."""
+    rows = list(Membership.objects.filter(user=user).values_list("region__code", "region__level"))
+    if home_region_code:
+        home = Region.objects.filter(code=home_region_code).values_list("code", "level").first()
+        if home:
+            rows.append(home)
+    return [subtree_prefix_for(code, level) for code, level in rows]
+
+
+def may_score(prefixes: list[str], region_code: str) -> bool:
+    return not any(region_code.startswith(prefix) for prefix in prefixes)
+
+
+Progress = Callable[[float, str], None]
+
+
+def assign_automatically(panel: Panel, *, actor, on_step: Progress | None = None) -> int:
+    """Give every cell with no expert yet `experts_per_cell` experts: balanced load, nobody on
+    their own region, colleagues paired evenly (indicators.engine.panel_assignment). Cells
+    that already have experts keep them. Returns how many cells were assigned."""
+    step = on_step or (lambda fraction, stage="": None)
+    step(0.05, _("Creating the panel's cells"))
+    ensure_cells(panel)
+    experts = list(PanelExpert.objects.filter(panel=panel).select_related("user", "home_region"))
+    if len(experts) < panel.experts_per_cell:
+        raise PanelError(
+            _("The panel has %(experts)s experts; each cell needs %(needed)s.")
+            % {"experts": len(experts), "needed": panel.experts_per_cell}
+        )
+    open_cells = list(
+        PanelCell.objects.filter(panel=panel, scores__isnull=True)
+        .order_by("region_id", "indicator__order")
+        .values_list("pk", "region_id")
+    )
+    if not open_cells:
+        return 0
+    step(0.2, _("Assigning experts"))
+    codes = sorted({code for _pk, code in open_cells})
+    forbidden = []
+    for expert in experts:
+        prefixes = forbidden_prefixes(expert.user, expert.home_region_id)
+        forbidden.append({code for code in codes if not may_score(prefixes, code)})
+    try:
+        chosen = assign_experts(
+            [code for _pk, code in open_cells], forbidden, panel.experts_per_cell, seed=panel.pk
+        )
+    except ValueError as error:
+        raise PanelError(
+            _("The cells cannot all be staffed: %(error)s") % {"error": error}
+        ) from error
+    step(0.7, _("Saving the assignment"))
+    with transaction.atomic():
+        ExpertScore.objects.bulk_create(
+            (
+                ExpertScore(cell_id=open_cells[index][0], expert=experts[e].user)
+                for index, picked in chosen.items()
+                for e in picked
+            ),
+            batch_size=5000,
+        )
+        PanelEvent.objects.create(
+            panel=panel, actor=actor, action=PanelEvent.Action.ASSIGNED,
+            text=_("%(cells)s cells assigned automatically to %(experts)s experts.")
+            % {"cells": len(open_cells), "experts": len(experts)},
+        )  # fmt: skip
+    return len(open_cells)
+
+
+def assign_by_hand(panel: Panel, *, expert: PanelExpert, region_code: str,
+                   indicator_codes: list[str], actor) -> int:  # fmt: skip
+    """Add `expert` to the cells of the regions under `region_code` × the indicators (all
+    panel indicators when empty) that still lack experts; how many cells."""
+    ensure_cells(panel)
+    prefixes = forbidden_prefixes(expert.user, expert.home_region_id)
+    region = Region.objects.get(code=region_code)
+    cells = PanelCell.objects.filter(panel=panel, region_id__startswith=region.subtree_prefix)
+    if indicator_codes:
+        cells = cells.filter(indicator__code__in=indicator_codes)
+    added = 0
+    with transaction.atomic():
+        for cell in cells.select_for_update().prefetch_related("scores"):
+            seats = [score.expert_id for score in cell.scores.all()]
+            if (
+                expert.user_id in seats
+                or len(seats) >= panel.experts_per_cell
+                or not may_score(prefixes, cell.region_id)
+            ):
+                continue
+            ExpertScore.objects.create(cell=cell, expert=expert.user)
+            if cell.status == CellStatus.FINAL and not cell.adjudicated:
+                cell.status, cell.final_level, cell.decided_at = CellStatus.SCORING, None, None
+                cell.save(update_fields=["status", "final_level", "decided_at"])
+            added += 1
+        if added:
+            PanelEvent.objects.create(
+                panel=panel, actor=actor, action=PanelEvent.Action.ASSIGNED,
+                text=_("%(expert)s assigned by hand to %(cells)s cells under %(region)s.")
+                % {"expert": expert.user.get_username(), "cells": added, "region": region_code},
+            )  # fmt: skip
+    return added
+
+
+@dataclass(frozen=True)
+class Scored:
+    saved: bool  # False: someone changed the score meanwhile (the page was stale)
+    status: str  # the cell's status afterwards
+
+
+def score_cell(score: ExpertScore, *, level: int, justification: str, version: int,
+               actor) -> Scored:  # fmt: skip
+    """Store an expert's level (compare-and-set on the version the page showed), then combine
+    the cell's levels when every expert has scored."""
+    with transaction.atomic():
+        cell = PanelCell.objects.select_for_update().get(pk=score.cell_id)
+        current = ExpertScore.objects.get(pk=score.pk)
+        if current.version != version:
+            return Scored(False, cell.status)
+        if cell.adjudicated:
+            raise PanelError(_("This cell was adjudicated: its level is final."))
+        current.level, current.justification = level, justification
+        current.scored_at, current.version = timezone.now(), current.version + 1
+        current.save()
+        PanelEvent.objects.create(
+            panel_id=cell.panel_id, cell=cell, actor=actor, action=PanelEvent.Action.SCORED,
+            level=level, text=justification,
+        )  # fmt: skip
+        combine(cell, actor=actor)
+    return Scored(True, cell.status)
+
+
+def combine(cell: PanelCell, *, actor) -> None:
+    """Once every expert of the cell has scored: the rule's level, or adjudication when the
+    levels are `spread` or more apart. Call inside the transaction that locked the cell."""
+    panel = Panel.objects.get(pk=cell.panel_id)
+    levels = list(cell.scores.values_list("level", flat=True))
+    if not levels or any(level is None for level in levels):
+        cell.status, cell.final_level, cell.decided_at = CellStatus.SCORING, None, None
+    else:
+        outcome = panel_level(levels, panel.rule, spread=panel.spread)
+        if outcome.needs_adjudication:
+            cell.status, cell.final_level, cell.decided_at = CellStatus.ADJUDICATION, None, None
+        else:
+            cell.status, cell.final_level = CellStatus.FINAL, outcome.level
+            cell.decided_at = timezone.now()
+            PanelEvent.objects.create(
+                panel_id=cell.panel_id, cell=cell, actor=actor,
+                action=PanelEvent.Action.COMBINED, level=outcome.level,
+                text=f"{panel.get_rule_display()}: {sorted(levels)}",
+            )  # fmt: skip
+    cell.save(update_fields=["status", "final_level", "decided_at"])
+
+
+def adjudicate(cell: PanelCell, *, level: int, reason: str, actor) -> None:
+    """The adjudicator's level is final, with the reason (all levels must be in)."""
+    with transaction.atomic():
+        locked = PanelCell.objects.select_for_update().get(pk=cell.pk)
+        if locked.status == CellStatus.SCORING:
+            raise PanelError(_("Not every expert has scored this cell yet."))
+        locked.status, locked.final_level, locked.adjudicated = CellStatus.FINAL, level, True
+        locked.adjudicated_by, locked.reason, locked.decided_at = actor, reason, timezone.now()
+        locked.save()
+        PanelEvent.objects.create(
+            panel_id=locked.panel_id, cell=locked, actor=actor,
+            action=PanelEvent.Action.ADJUDICATED, level=level, text=reason,
+        )  # fmt: skip
