@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from assessment.collection.models import Round, RoundStatus, Submission, SubmissionStatus, Value
 from assessment.demo.demo_loop import ensure_loop
+from assessment.demo.demo_panel import ensure_experts, ensure_panel
 from assessment.demo.demo_verification import ensure_verifications
 from assessment.regions.models import Membership, Region, RegionLevel, Role
 from assessment.regions.services import load_regions
@@ -69,6 +70,8 @@ def seed_demo() -> list[DemoLogin]:
     system, _ = load_system_file()
     with transaction.atomic():
         logins = _ensure_users()
+        logins += [DemoLogin(name, "expert", home or "—")
+                   for name, home in ensure_experts(DEMO_PASSWORD)]  # fmt: skip
         leaves = list(system.indicators.exclude(value_type="").order_by("order"))
         rounds = _ensure_rounds(system, leaves)
     for round_ in rounds:
@@ -77,6 +80,7 @@ def seed_demo() -> list[DemoLogin]:
         if round_.status == RoundStatus.PUBLISHED and round_.computed_at is None:
             if round_.period == LOOP_PERIOD:
                 ensure_verifications(round_)
+                ensure_panel(round_)
             compute_round(round_=round_)
     # The latest published round's findings are rectification tasks in several states, and
     # strong counties share practices, so every step of the loop has something to show.

@@ -129,7 +129,7 @@ def assign_by_hand(panel: Panel, *, expert: PanelExpert, region_code: str,
     ensure_cells(panel)
     prefixes = forbidden_prefixes(expert.user, expert.home_region_id)
     region = Region.objects.get(code=region_code)
-    cells = PanelCell.objects.filter(panel=panel, region_id__startswith=region.subtree_prefix)
+    cells = PanelCell.objects.filter(panel=panel, region__code__startswith=region.subtree_prefix)
     if indicator_codes:
         cells = cells.filter(indicator__code__in=indicator_codes)
     added = 0

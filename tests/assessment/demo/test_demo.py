@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 
 from assessment.collection.models import Round, Submission, Value
 from assessment.demo.demo import DEMO_PASSWORD, seed_demo
+from assessment.panels.models import CellStatus, ExpertScore, Panel, PanelCell
 from assessment.rectification.models import Practice, RectificationTask, TaskEvent
 from assessment.regions.models import Membership
 from assessment.results.models import Result, ResultFlag, Standing
@@ -35,7 +36,7 @@ def test_seed_builds_the_demo_and_is_idempotent():
     first = snapshot()
     seed_demo()
     assert snapshot() == first
-    assert first["users"] == 4 + 101
+    assert first["users"] == 4 + 101 + 4  # admin, evaluator, supervisors; staff; experts
     assert first["rounds"] == 3
 
 
@@ -124,3 +125,22 @@ def test_the_2025_round_was_verified_with_one_value_overstated():
     assert standing.flags & ResultFlag.OVERSTATED
     assert (standing.corrected, standing.overstated) == (2, 1) and standing.verification_effect < 0
     assert round_.compute_notes["overstated"] == 1
+
+
+@pytest.mark.django_db
+def test_the_2025_round_has_an_expert_panel_with_adjudicated_cells():
+    seed_demo()
+    round_ = Round.objects.get(period="2025")
+    panel = Panel.objects.get(round=round_)
+    cells = PanelCell.objects.filter(panel=panel)
+    assert cells.count() == 101 * len(panel.indicator_codes) == 303
+    assert not cells.exclude(status=CellStatus.FINAL).exists()  # compute could run
+    adjudicated = cells.filter(adjudicated=True)
+    assert 1 <= adjudicated.count() <= 5
+    assert adjudicated.filter(region__code="330106").exists()
+    # Nobody scored their own region (expert-1 is at home in 杭州).
+    assert not ExpertScore.objects.filter(
+        expert__username="expert-1", cell__region__code__startswith="3301"
+    ).exists()
+    # Compute used the panel's levels.
+    assert round_.compute_notes["panel_levels"] == 303

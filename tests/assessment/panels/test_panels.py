@@ -246,3 +246,24 @@ def test_the_expert_queue_and_the_panel_page_take_the_same_queries_for_more_cell
     with CaptureQueriesContext(connection) as more:
         assert client.get(queue, {"page": "2"}).status_code == 200
     assert len(more) == len(few)
+
+
+def test_an_administrator_assigns_an_expert_by_hand_within_the_rules(
+    client, panel, experts, administrator, leaves
+):
+    client.force_login(administrator)
+    url = reverse("assessment:panel_hand_assign", args=[panel.round.pk])
+    hz_seat = PanelExpert.objects.get(panel=panel, user=experts[0])
+    x_seat = PanelExpert.objects.get(panel=panel, user=experts[2])
+    # 杭州's own expert is never given 杭州's regions, even by hand.
+    assert client.post(url, {"expert": hz_seat.pk, "region": HANGZHOU}).status_code == 302
+    assert not ExpertScore.objects.filter(expert=experts[0]).exists()
+    response = client.post(url, {"expert": x_seat.pk, "region": XIHU, "indicators": [leaves[0]]})
+    assert response.status_code == 302
+    assert list(ExpertScore.objects.filter(expert=experts[2]).values_list(
+        "cell__region_id", "cell__indicator__code")) == [(XIHU, leaves[0])]  # fmt: skip
+    assert client.post(url, {"expert": x_seat.pk, "region": "999999"}).status_code == 400
+    # The automatic assignment later fills only the cells nobody holds yet.
+    assign_automatically(panel, actor=None)
+    cell = PanelCell.objects.get(panel=panel, region_id=XIHU, indicator__code=leaves[0])
+    assert cell.scores.count() == 1
