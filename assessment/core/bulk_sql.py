@@ -32,3 +32,16 @@ def copy_rows(cursor, table: str, columns: Sequence[str], rows: Iterable[Sequenc
     with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
+
+
+def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """Insert plain tuples of these fields' values into the model's table: COPY on PostgreSQL,
+    `executemany` elsewhere. No signals, no defaults: every NOT NULL column must be given."""
+    table, columns = table_columns(model, fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            copy_rows(cursor, table, columns, rows)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            execute_many(cursor, f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
+                         rows)  # fmt: skip

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessment.core.bulk_sql import insert_rows
 from assessment.panels.models import (
     CellStatus,
     ExpertScore,
@@ -43,12 +44,14 @@ def ensure_cells(panel: Panel) -> int:
     regions = list(panel.round.participating_regions().values_list("code", flat=True))
     existing = set(PanelCell.objects.filter(panel=panel).values_list("region_id", "indicator_id"))
     new = [
-        PanelCell(panel=panel, region_id=code, indicator=leaf)
+        (panel.pk, code, leaf.pk, CellStatus.SCORING, False, "")
         for code in regions
         for leaf in leaves
         if (code, leaf.pk) not in existing
     ]
-    PanelCell.objects.bulk_create(new, batch_size=5000)
+    # A national round has 30,000 cells or more: below the ORM (assessment/core/bulk_sql.py).
+    insert_rows(PanelCell, ("panel", "region", "indicator", "status", "adjudicated", "reason"),
+                new)  # fmt: skip
     return len(new)
 
 
@@ -106,13 +109,14 @@ def assign_automatically(panel: Panel, *, actor, on_step: Progress | None = None
         ) from error
     step(0.7, _("Saving the assignment"))
     with transaction.atomic():
-        ExpertScore.objects.bulk_create(
+        insert_rows(
+            ExpertScore,
+            ("cell", "expert", "justification", "version"),
             (
-                ExpertScore(cell_id=open_cells[index][0], expert=experts[e].user)
+                (open_cells[index][0], experts[e].user_id, "", 0)
                 for index, picked in chosen.items()
                 for e in picked
             ),
-            batch_size=5000,
         )
         PanelEvent.objects.create(
             panel=panel, actor=actor, action=PanelEvent.Action.ASSIGNED,
