@@ -3,6 +3,7 @@ how they combine, adjudication. Every step leaves a PanelEvent."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -58,16 +59,35 @@ def ensure_cells(panel: Panel) -> int:
 def forbidden_prefixes(user, home_region_code: str | None) -> list[str]:
     """Code prefixes of the regions an expert may not score: their home region and everything
     below it, and every region they hold a role on (with its subtree)."""
-    rows = list(Membership.objects.filter(user=user).values_list("region__code", "region__level"))
-    if home_region_code:
-        home = Region.objects.filter(code=home_region_code).values_list("code", "level").first()
-        if home:
-            rows.append(home)
-    return [subtree_prefix_for(code, level) for code, level in rows]
+    return seat_prefixes([user.pk], {user.pk: home_region_code})[user.pk]
+
+
+def seat_prefixes(user_ids: list[int], homes: dict[int, str | None]) -> dict[int, list[str]]:
+    """`forbidden_prefixes` of many experts in two queries."""
+    found: dict[int, list[str]] = {user_id: [] for user_id in user_ids}
+    rows = Membership.objects.filter(user_id__in=user_ids).values_list(
+        "user_id", "region__code", "region__level"
+    )
+    levels = dict(
+        Region.objects.filter(code__in=[c for c in homes.values() if c]).values_list(
+            "code", "level"
+        )
+    )
+    pairs = [*rows, *((u, c, levels[c]) for u, c in homes.items() if c and c in levels)]
+    for user_id, code, level in pairs:
+        found[user_id].append(subtree_prefix_for(code, level))
+    return found
 
 
 def may_score(prefixes: list[str], region_code: str) -> bool:
     return not any(region_code.startswith(prefix) for prefix in prefixes)
+
+
+def codes_under(prefix: str, ordered_codes: list[str]) -> list[str]:
+    """The codes of `ordered_codes` (sorted) that start with `prefix`: one contiguous run."""
+    start = bisect_left(ordered_codes, prefix)
+    end = bisect_left(ordered_codes, prefix + "\uffff")
+    return ordered_codes[start:end]
 
 
 Progress = Callable[[float, str], None]
@@ -95,10 +115,13 @@ def assign_automatically(panel: Panel, *, actor, on_step: Progress | None = None
         return 0
     step(0.2, _("Assigning experts"))
     codes = sorted({code for _pk, code in open_cells})
-    forbidden = []
-    for expert in experts:
-        prefixes = forbidden_prefixes(expert.user, expert.home_region_id)
-        forbidden.append({code for code in codes if not may_score(prefixes, code)})
+    prefixes = seat_prefixes([e.user_id for e in experts],
+                             {e.user_id: e.home_region_id for e in experts})  # fmt: skip
+    under = {p: codes_under(p, codes) for p in {p for ps in prefixes.values() for p in ps}}
+    forbidden = [
+        {code for prefix in prefixes[expert.user_id] for code in under[prefix]}
+        for expert in experts
+    ]
     try:
         chosen = assign_experts(
             [code for _pk, code in open_cells], forbidden, panel.experts_per_cell, seed=panel.pk
