@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from assessment.collection.models import SubmissionStatus
-from assessment.panels.models import CellStatus, PanelCell
+from assessment.panels.models import CellStatus, Panel, PanelCell
 
 
 @dataclass(frozen=True)
@@ -20,8 +20,12 @@ class PanelInput:
 
 
 def panel_input(round_) -> PanelInput | None:
-    """None when the round has no panel (one query); otherwise two more."""
-    cells = PanelCell.objects.filter(panel__round=round_)
+    """None when the round has no panel (one query); otherwise two more. Cells of indicators
+    taken off the panel since they were made do not count."""
+    panel = Panel.objects.filter(round=round_).first()
+    if panel is None:
+        return None
+    cells = PanelCell.objects.filter(panel=panel, indicator__code__in=panel.indicator_codes)
     approved = cells.filter(
         region__submissions__round=round_, region__submissions__status=SubmissionStatus.APPROVED
     )

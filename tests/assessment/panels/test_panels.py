@@ -267,3 +267,16 @@ def test_an_administrator_assigns_an_expert_by_hand_within_the_rules(
     assign_automatically(panel, actor=None)
     cell = PanelCell.objects.get(panel=panel, region_id=XIHU, indicator__code=leaves[0])
     assert cell.scores.count() == 1
+
+
+def test_an_indicator_taken_off_the_panel_is_scored_from_the_regions_own_level_again(
+    panel, leaves
+):
+    assign_automatically(panel, actor=None)
+    score_all(panel, lambda user, region: 1)
+    panel.indicator_codes = leaves[1:]
+    panel.save()
+    compute_round(round_=panel.round, with_sensitivity=False)
+    off = Result.objects.get(round=panel.round, region_id=XIHU, indicator__code=leaves[0])
+    on = Result.objects.get(round=panel.round, region_id=XIHU, indicator__code=leaves[1])
+    assert (off.score, on.score) == (pytest.approx(80), pytest.approx(20))  # own L4, panel L1
