@@ -269,9 +269,7 @@ def test_an_administrator_assigns_an_expert_by_hand_within_the_rules(
     assert cell.scores.count() == 1
 
 
-def test_an_indicator_taken_off_the_panel_is_scored_from_the_regions_own_level_again(
-    panel, leaves
-):
+def test_an_indicator_taken_off_the_panel_is_scored_from_its_own_level_again(panel, leaves):
     assign_automatically(panel, actor=None)
     score_all(panel, lambda user, region: 1)
     panel.indicator_codes = leaves[1:]
