@@ -89,11 +89,12 @@ def panel_cell(world: World):
 
     round_ = Round.objects.get(pk=world.published_round)
     leaf = round_.system.indicators.filter(value_type=ValueType.RUBRIC).order_by("order").first()
-    panel = Panel.objects.create(round=round_, indicator_codes=[leaf.code])
-    PanelExpert.objects.create(panel=panel, user=user_for("evaluator"))
-    cell = PanelCell.objects.create(panel=panel, region_id=REGION_A, indicator=leaf,
-                                    status="adjudication")  # fmt: skip
-    score = ExpertScore.objects.create(cell=cell, expert=user_for("evaluator"))
+    # The demo's round may have a panel of its own: use it, with a cell in adjudication.
+    panel, _ = Panel.objects.get_or_create(round=round_, defaults={"indicator_codes": [leaf.code]})
+    PanelExpert.objects.get_or_create(panel=panel, user=user_for("evaluator"))
+    cell, _ = PanelCell.objects.update_or_create(panel=panel, region_id=REGION_A, indicator=leaf,
+                                                 defaults={"status": "adjudication"})  # fmt: skip
+    score, _ = ExpertScore.objects.get_or_create(cell=cell, expert=user_for("evaluator"))
     return round_, cell, score
 
 

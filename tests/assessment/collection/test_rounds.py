@@ -270,9 +270,9 @@ def test_round_page_queries_do_not_grow_with_extended_regions(
     client.force_login(administrator)
     # session, user, grants, round, grouped counts, extensions with regions and granters,
     # rounds with rectification tasks and indicators (the completion-rate card), the round's
-    # verification policy and its leaves (the verification card), session save (savepoint,
-    # update, release)
-    with django_assert_num_queries(13):
+    # verification policy and its leaves (the verification card), the round's expert panel (the
+    # panel card), session save (savepoint, update, release)
+    with django_assert_num_queries(14):
         response = client.get(reverse("assessment:round_detail", args=[open_round.pk]))
     assert len(response.context["extensions"]) == size
 
