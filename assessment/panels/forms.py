@@ -29,8 +29,12 @@ class PanelForm(forms.ModelForm):
 
     class Meta:
         model = Panel
-        fields = ["indicator_codes", "experts_per_cell", "rule", "spread", "show_self_assessment"]
+        fields = ["indicator_codes", "experts_per_cell", "rule", "spread", "due_at",
+                  "show_self_assessment"]  # fmt: skip
         widgets = {
+            "due_at": forms.DateTimeInput(
+                attrs={**SMALL, "type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
             "experts_per_cell": forms.NumberInput(attrs={**SMALL, "min": 1, "max": 5}),
             "rule": forms.Select(attrs=SELECT),
             "spread": forms.NumberInput(attrs={**SMALL, "min": 1, "max": 5}),

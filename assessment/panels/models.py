@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessment.collection.models import Round
@@ -40,6 +41,10 @@ class Panel(models.Model):
         _("experts see the region's own level"), default=True,
         help_text=_("Off: experts score from the evidence alone."),
     )  # fmt: skip
+    due_at = models.DateTimeField(
+        _("experts score by"), null=True, blank=True,
+        help_text=_("Cells not scored by then are overdue (shown to the experts and here)."),
+    )  # fmt: skip
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -48,6 +53,10 @@ class Panel(models.Model):
 
     def __str__(self) -> str:
         return str(self.round)
+
+    @property
+    def overdue(self) -> bool:
+        return self.due_at is not None and timezone.now() > self.due_at
 
 
 class PanelExpert(models.Model):

@@ -91,6 +91,7 @@ class ProgressRow:
     final: int = 0
     adjudication: int = 0
     deviation: float | None = None  # experts: mean level above (+) or below the others'
+    overdue: int = 0  # cells not scored by the panel's date
     alpha: float | None = None  # indicators: Krippendorff's alpha, ordinal (None: undefined)
     exact: float | None = None  # ... share of pairs of levels in a cell that are equal
     adjacent: float | None = None  # ... at most one level apart
@@ -159,6 +160,9 @@ def panel_overview(panel: Panel) -> PanelOverview:
             levels[code][cell_id][expert_id] = level
     for code, leaf in leaves.items():
         leaf.scored = sum(1 for c in seen_cells[code] if levels[code].get(c))
+    if panel.overdue:
+        for row in experts.values():
+            row.overdue = row.assigned - row.scored
     overview.by_expert = sorted(experts.values(), key=lambda r: r.label)
     overview.by_indicator = [leaves[c] for c in names if c in leaves]
     all_cells: dict[int, dict[int, int]] = {}

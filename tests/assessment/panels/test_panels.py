@@ -5,12 +5,14 @@ shows it beside the region's own."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from assessment.collection.models import RoundStatus
 from assessment.panels.models import (
@@ -278,3 +280,29 @@ def test_an_indicator_taken_off_the_panel_is_scored_from_its_own_level_again(pan
     off = Result.objects.get(round=panel.round, region_id=XIHU, indicator__code=leaves[0])
     on = Result.objects.get(round=panel.round, region_id=XIHU, indicator__code=leaves[1])
     assert (off.score, on.score) == (pytest.approx(80), pytest.approx(20))  # own L4, panel L1
+
+
+def test_cells_not_scored_by_the_panels_date_are_overdue_for_the_expert_and_the_administrator(
+    client, panel, experts, administrator
+):
+    assign_automatically(panel, actor=None)
+    score = ExpertScore.objects.filter(expert=experts[2]).first()
+    score_cell(score, level=2, justification="按期完成", version=0, actor=experts[2])
+    client.force_login(experts[2])
+    queue = reverse("assessment:panel_queue")
+    assert 'data-testid="overdue"' not in client.get(queue).content.decode()
+    panel.due_at = timezone.now() - timedelta(hours=1)
+    panel.save()
+    page = client.get(queue).content.decode()
+    assigned = ExpertScore.objects.filter(expert=experts[2]).count()
+    assert page.count('data-testid="overdue"') == min(assigned - 1, 50)  # one page of them
+    client.force_login(administrator)
+    setup = client.get(reverse("assessment:panel_setup", args=[panel.round.pk])).content.decode()
+    cell = setup.split('data-testid="overdue-expert-x"')[1].split("</td>")[0]
+    assert f">{assigned - 1}<" in cell
+    # The date is set on the panel's form (a browser's date-time field).
+    data = {"indicator_codes": panel.indicator_codes, "experts_per_cell": "2", "rule": "median",
+            "spread": "2", "due_at": "2026-12-31T18:00"}  # fmt: skip
+    client.post(reverse("assessment:panel_setup", args=[panel.round.pk]), data)
+    panel.refresh_from_db()
+    assert timezone.localtime(panel.due_at).strftime("%Y-%m-%d %H:%M") == "2026-12-31 18:00"
