@@ -185,3 +185,18 @@ def test_a_verification_outlives_its_verifiers_account(
     assert 'data-testid="verify-current-DS.1.1"' in page
     verification = Verification.objects.get()
     assert verification.verified_by is None and verification.verified_value == Decimal("5")
+
+
+def test_the_regions_evidence_is_on_its_row_files_to_download_and_links_as_links(
+    client, round_, evaluator_zhejiang
+):
+    from assessment.collection.models import Evidence, Submission
+
+    submission = Submission.objects.get(round=round_, region_id=XIHU)
+    Evidence.objects.create(submission=submission, indicator=leaf(round_), kind="link",
+                            url="https://data.example.gov.cn/catalogue")  # fmt: skip
+    client.force_login(evaluator_zhejiang)
+    page = client.get(url(round_)).content.decode()
+    row = page.split('data-testid="verify-row-DS.1.1"')[1].split("</tr>")[0]
+    assert 'href="https://data.example.gov.cn/catalogue"' in row
+    assert "data.example.gov.cn/catalogue" in row.split('rel="noopener noreferrer"')[1]
