@@ -323,3 +323,12 @@ def verification_summary(*, user, round_) -> tuple[list[SummaryRow], list[Summar
     by_region = sorted(regions.values(), key=lambda r: (-r.overstated, -r.corrected, r.code))
     by_leaf = [row for row in leaves.values() if row.verified]
     return by_region, by_leaf
+
+
+def verification_sources(*, round_, region_code: str) -> dict[str, str]:
+    """Leaf code → "corrected" or "verified" for the region's verified values (one query):
+    the profile marks where each score's value came from (no mark: self-reported only)."""
+    rows = Verification.objects.filter(
+        submission__round=round_, submission__region_id=region_code
+    ).values_list("indicator__code", "corrected")
+    return {code: "corrected" if corrected else "verified" for code, corrected in rows}

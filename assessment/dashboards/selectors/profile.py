@@ -59,6 +59,10 @@ class NodeScore:
         return bool(self.flags & ResultFlag.MISSING)
 
     @property
+    def overstated(self) -> bool:
+        return bool(self.flags & ResultFlag.OVERSTATED)
+
+    @property
     def imputed(self) -> bool:
         return bool(self.flags & ResultFlag.IMPUTED)
 

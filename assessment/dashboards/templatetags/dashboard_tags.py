@@ -21,6 +21,12 @@ register = template.Library()
 
 
 @register.filter
+def lookup(mapping: dict | None, key):
+    """`{{ sources|lookup:code }}`: the mapping's value for the key, or None."""
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
 def score(value: float | None, decimals: int = 2) -> str:
     """`{{ value|score:precision }}`: 87.50, or – when there is no score."""
     return number(value, int(decimals))

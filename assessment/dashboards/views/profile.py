@@ -17,7 +17,7 @@ from assessment.regions.access import get_region_for_user, may_supervise_region,
 from assessment.regions.models import Region, Role
 from assessment.results.access import may_rank, require_profile_access, sees_unpublished_results
 from assessment.results.selectors.methodology import methodology
-from assessment.verification.selectors import corrections
+from assessment.verification.selectors import corrections, verification_sources
 
 
 def visible_profile(user, round_id: int, code: str) -> tuple[Round, Region, RegionProfile]:
@@ -64,4 +64,15 @@ def profile(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
         "corrections": corrections(round_=round_, region_code=region.code),
         "panel_levels": region_panel(round_, region.code),
     }
+    context["sources"] = value_sources(round_, region.code, context["panel_levels"])
     return render(request, "dashboards/profile.html", context)
+
+
+def value_sources(round_, region_code: str, panel_levels) -> dict[str, str]:
+    """Where each leaf's scored value came from, for the profile's marks: the expert panel's
+    level, a verifier's corrected or confirmed value; none: the region's own (自评)."""
+    sources = verification_sources(round_=round_, region_code=region_code)
+    for row in panel_levels:
+        if row.final_level is not None:
+            sources[row.indicator.code] = "panel"
+    return sources

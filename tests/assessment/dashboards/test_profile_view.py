@@ -61,8 +61,9 @@ def test_query_count_is_fixed(
     # session, user, memberships, round, region, indicator tree, maturity levels, comparable
     # rounds, peer statistics (with the best region), the region's and the best peer's
     # results, earlier overall results, score changes, open rectification tasks, practices
-    # shared by the region, the values verifiers corrected, the expert panel's cells, then the
-    # session save (3). With open tasks, one more: the practices on their indicators
+    # shared by the region, the values verifiers corrected, the expert panel's cells, the
+    # verified values (the marks of where each value came from), then the session save (3).
+    # With open tasks, one more: the practices on their indicators
     # (tests/assessment/rectification/test_profile_and_pages.py).
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         assert client.get(url(round_, "330102")).status_code == 200

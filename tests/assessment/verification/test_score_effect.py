@@ -113,3 +113,25 @@ def test_the_regions_profile_gives_the_effect_beside_its_corrections(
     client.force_login(staff_binjiang)
     page = client.get(reverse("assessment:profile", args=[round_.pk, BINJIANG])).content.decode()
     assert "profile-verification-effect" not in page
+
+
+def test_the_profile_marks_where_each_value_came_from(
+    client, round_, evaluator_zhejiang, staff_xihu
+):
+    correct_two(client, round_, evaluator_zhejiang)
+    post(client, round_, {"DS.1.3": {"action": "confirm"}})
+    compute_round(round_=round_, with_sensitivity=False)
+    round_.status = RoundStatus.PUBLISHED
+    round_.save()
+    client.force_login(staff_xihu)
+    page = client.get(reverse("assessment:profile", args=[round_.pk, XIHU])).content.decode()
+    tree = page.split('data-testid="profile-tree"')[1]
+
+    def row(code):
+        return tree.split(f'<span class="text-muted">{code}</span>')[1].split("</tr>")[0]
+
+    assert 'data-testid="source-DS.1.1"' in row(PERCENT) and "flag-overstated" in row(PERCENT)
+    assert 'data-testid="source-DS.1.2"' in row("DS.1.2") and "flag-overstated" not in row("DS.1.2")
+    assert "text-bg-success" in row("DS.1.3")  # confirmed
+    assert 'data-testid="source-' not in row("DS.2.1")  # self-reported only
+    assert 'data-testid="source-legend"' in page
