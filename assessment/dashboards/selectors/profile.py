@@ -59,7 +59,9 @@ class NodeScore:
         return bool(self.flags & ResultFlag.MISSING)
 
     @property
-    def overstated(self) -> bool:
+    def flagged_overstated(self) -> bool:
+        """The score was reduced for an overstated value (虚报) at or below this node. (Not
+        `overstated`: data_flags reads that name as a Standing's count of overstated values.)"""
         return bool(self.flags & ResultFlag.OVERSTATED)
 
     @property
