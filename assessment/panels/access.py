@@ -8,7 +8,7 @@ from django.http import Http404
 
 from assessment.collection.models import RoundStatus
 from assessment.panels.models import ExpertScore, PanelCell
-from assessment.regions.access import grants_for, has_any_role, is_administrator, roles_on
+from assessment.regions.access import has_any_role, is_administrator, own_region_codes, roles_on
 from assessment.regions.models import Role
 
 
@@ -43,8 +43,8 @@ def get_own_score(user, score_id: int) -> ExpertScore:
 
 
 def may_adjudicate(user, cell: PanelCell) -> bool:
-    if any(grant.region_code == cell.region_id for grant in grants_for(user)):
-        return False  # their own region
+    if cell.region_id in own_region_codes(user):
+        return False
     if is_administrator(user):
         return True
     if cell.panel.round.status == RoundStatus.PUBLISHED:

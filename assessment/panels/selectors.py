@@ -12,7 +12,7 @@ from django.db.models import Count, F, Q
 from assessment.collection.models import Evidence, Submission, Value
 from assessment.collection.services.values import canonical
 from assessment.panels.models import CellStatus, ExpertScore, Panel, PanelCell
-from assessment.regions.access import grants_for, is_administrator, visibility_filter
+from assessment.regions.access import is_administrator, own_region_codes, visibility_filter
 from assessment.regions.models import Role
 from indicators.engine.reliability import agreement, krippendorff_alpha, rater_deviation
 from indicators.models import Indicator, ValueType
@@ -102,23 +102,9 @@ class ProgressRow:
 
 
 @dataclass
-class Reliability:
-    """Agreement of the experts on one indicator (or overall)."""
-
-    code: str
-    label: str
-    alpha: float  # Krippendorff's alpha, ordinal; NaN when undefined
-    exact: float  # share of pairs of levels within a cell that are equal
-    adjacent: float  # ... at most one level apart
-    cells: int
-
-
-@dataclass
 class PanelOverview:
     by_expert: list[ProgressRow] = field(default_factory=list)
     by_indicator: list[ProgressRow] = field(default_factory=list)
-    reliability: list[Reliability] = field(default_factory=list)
-    deviation: dict[int, float] = field(default_factory=dict)  # expert id → mean deviation
     cells: int = 0
     adjudication: int = 0
     final: int = 0
@@ -172,9 +158,6 @@ def panel_overview(panel: Panel) -> PanelOverview:
         data = _matrix(levels[code])
         exact, adjacent = agreement(data)
         alpha = krippendorff_alpha(data)
-        overview.reliability.append(
-            Reliability(code, names[code], alpha, exact, adjacent, len(levels[code]))
-        )
         leaves[code].alpha, leaves[code].exact, leaves[code].adjacent = (
             _defined(alpha),
             _defined(exact),
@@ -184,10 +167,9 @@ def panel_overview(panel: Panel) -> PanelOverview:
     if all_cells:
         data = _matrix(all_cells)
         ids = sorted({e for cell in all_cells.values() for e in cell})
-        for expert_id, value in zip(ids, rater_deviation(data).tolist(), strict=True):
-            overview.deviation[expert_id] = value
+        deviation = dict(zip(ids, rater_deviation(data).tolist(), strict=True))
         for row in overview.by_expert:
-            row.deviation = _defined(overview.deviation.get(int(row.key), float("nan")))
+            row.deviation = _defined(deviation.get(int(row.key), float("nan")))
     return overview
 
 
@@ -212,7 +194,7 @@ def adjudication_queue(user, round_=None):
     if not is_administrator(user):
         cells = cells.filter(visibility_filter(user, field="region__code",
                                                roles=[Role.EVALUATOR]))  # fmt: skip
-    cells = cells.exclude(region_id__in=[grant.region_code for grant in grants_for(user)])
+    cells = cells.exclude(region_id__in=own_region_codes(user))
     if round_ is not None:
         cells = cells.filter(panel__round=round_)
     return cells.select_related("region", "indicator", "panel__round").order_by(

@@ -69,6 +69,12 @@ def roles_on(user, region: Region) -> set[str]:
     return {grant.role for grant in grants_for(user) if grant.covers(region)}
 
 
+def own_region_codes(user) -> set[str]:
+    """The regions the user holds a role on themselves (any role): those they never verify,
+    score or adjudicate, since they would be judging their own work."""
+    return {grant.region_code for grant in grants_for(user)}
+
+
 def has_any_role(user, roles: Iterable[str]) -> bool:
     wanted = set(roles)
     return any(grant.role in wanted for grant in grants_for(user))

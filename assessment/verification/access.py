@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 
 from assessment.collection.models import RoundStatus, Submission, SubmissionStatus
-from assessment.regions.access import grants_for, has_any_role, is_administrator, roles_on
+from assessment.regions.access import has_any_role, is_administrator, own_region_codes, roles_on
 from assessment.regions.models import Role, subtree_prefix_for
 from assessment.verification.models import Block, covers_indicator, policy_of
 
@@ -40,7 +40,7 @@ EVERYTHING = Scope(whole=True)
 def holds_region(user, submission: Submission) -> bool:
     """The user has a role on exactly this region (its staff, or a supervisor or evaluator
     whose own region it is): they would be verifying themselves."""
-    return any(grant.region_code == submission.region_id for grant in grants_for(user))
+    return submission.region_id in own_region_codes(user)
 
 
 def verification_scope(user, submission: Submission) -> Scope:

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from assessment.collection.access import get_round_for_user
 from assessment.collection.models import Round
-from assessment.regions.access import is_administrator
-from assessment.regions.models import Membership, Region, Role, subtree_prefix_for
+from assessment.regions.access import is_administrator, roles_on
+from assessment.regions.models import Membership, Region, Role
 from assessment.verification.delegation import block_progress
 from assessment.verification.models import Block
 
@@ -87,14 +87,7 @@ class BlockForm(forms.Form):
         user, region = data.get("verifier"), data.get("region")
         if user is None or region is None:
             return data
-        grants = Membership.objects.filter(user=user).values_list(
-            "role", "region__code", "region__level"
-        )
-        covered = any(
-            role == Role.EVALUATOR and region.code.startswith(subtree_prefix_for(code, level))
-            for role, code, level in grants
-        )
-        if not covered:
+        if Role.EVALUATOR not in roles_on(user, region):
             raise forms.ValidationError(NOT_EVALUATOR % {"user": user.username, "region": region})
         return data
 

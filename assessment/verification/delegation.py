@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from assessment.collection.models import Round, Submission
 from assessment.collection.selectors.entry import system_leaves
 from assessment.regions.access import is_administrator
-from assessment.regions.models import Role
 from assessment.verification.access import VERIFIABLE
 from assessment.verification.models import (
     Block,
@@ -70,11 +69,7 @@ def block_progress(round_: Round) -> list[VerifierRow]:
             "pk", "region_id"
         )
     )
-    verified: dict[int, set[str]] = defaultdict(set)
-    for submission_id, code in Verification.objects.filter(
-        submission__round=round_, submission__status__in=VERIFIABLE
-    ).values_list("submission_id", "indicator__code"):
-        verified[submission_id].add(code)
+    verified = verified_codes(list(submissions))
     by_verifier: dict[int, VerifierRow] = {}
     for block in blocks:
         codes = [c for c in leaf_codes if covers_indicator(block.indicator_codes, c)]
@@ -83,7 +78,8 @@ def block_progress(round_: Round) -> list[VerifierRow]:
         for submission_id, region_code in submissions.items():
             if region_code.startswith(prefix):
                 row.cells += len(codes)
-                row.verified += sum(1 for c in codes if c in verified[submission_id])
+                done = verified.get(submission_id, {})
+                row.verified += sum(1 for c in codes if c in done)
         by_verifier.setdefault(block.verifier_id, VerifierRow(block.verifier)).blocks.append(row)
     return list(by_verifier.values())
 
@@ -128,10 +124,6 @@ def block_scopes(user, round_ids: set[int]) -> BlockScopes | None:
         ).values_list("round_id", flat=True)
     )
     return BlockScopes(divided, supervisor_rounds)
-
-
-def supervises(grants, region_code: str) -> bool:
-    return any(g.role == Role.SUPERVISOR and region_code.startswith(g.prefix) for g in grants)
 
 
 def verified_codes(submission_ids: list[int]) -> dict[int, dict[str, bool]]:

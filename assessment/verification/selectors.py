@@ -17,13 +17,17 @@ from assessment.collection.models import (
 )
 from assessment.collection.selectors.entry import system_leaves
 from assessment.collection.services.values import canonical
-from assessment.regions.access import grants_for, is_administrator, visibility_filter
+from assessment.regions.access import (
+    is_administrator,
+    own_region_codes,
+    supervised_prefixes,
+    visibility_filter,
+)
 from assessment.regions.models import Role
 from assessment.verification.access import VERIFIABLE
 from assessment.verification.delegation import (
     BlockScopes,
     block_scopes,
-    supervises,
     verified_codes,
 )
 from assessment.verification.models import (
@@ -103,7 +107,7 @@ def verification_queue(*, user, round_id: int | None = None) -> list[QueueRow]:
     submissions = Submission.objects.filter(
         evaluates | (supervises & Q(round__verification_policy__supervisors_verify=True)),
         status__in=VERIFIABLE,
-    ).exclude(region_id__in=[grant.region_code for grant in grants_for(user)])  # their own
+    ).exclude(region_id__in=own_region_codes(user))
     if not is_administrator(user):  # a published round is verified by administrators only
         submissions = submissions.exclude(round__status=RoundStatus.PUBLISHED)
     if round_id is not None:
@@ -127,16 +131,18 @@ def verification_queue(*, user, round_id: int | None = None) -> list[QueueRow]:
     ]
     scopes = block_scopes(user, {row.submission.round_id for row in rows})
     if scopes is not None:  # some rounds are divided into blocks (核验分工)
-        rows = within_blocks(rows, scopes, grants_for(user))
+        rows = within_blocks(rows, scopes, supervised_prefixes(user))
     return sorted(rows, key=lambda row: (row.percent, row.submission.region_id))
 
 
-def within_blocks(rows: list[QueueRow], scopes: BlockScopes, grants) -> list[QueueRow]:
+def within_blocks(
+    rows: list[QueueRow], scopes: BlockScopes, supervised: tuple[str, ...]
+) -> list[QueueRow]:
     """The queue of a block-bound evaluator: the submissions of their blocks, each counted
     over the indicators of those blocks (two queries)."""
     kept: list[tuple[QueueRow, list]] = []
     for row in rows:
-        blocks = scopes.bound(row.submission, supervises(grants, row.submission.region_id))
+        blocks = scopes.bound(row.submission, row.submission.region_id.startswith(supervised))
         if blocks is None:
             kept.append((row, []))
         elif blocks:
