@@ -198,6 +198,12 @@ def max_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def percentile(values: list[float], q: float) -> float:
+    """The q-quantile (0..1) of the timings, nearest rank (p95 of 40 runs is the 38th)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
+
+
 def machine() -> str:
     """The machine, with a reference speed: shared machines differ by a factor of 3 from day to
     day, so figures measured on different days are only comparable next to this number."""

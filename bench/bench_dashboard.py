@@ -38,6 +38,7 @@ from _setup import (
     machine,
     max_rss_mb,
     parser,
+    percentile,
     product,
     use_checkout,
 )
@@ -48,11 +49,6 @@ RECOMPUTE_TARGET = 1.1
 PERIODS = ("2022", "2023", "2024", "2025")
 BATCH = 5  # requests per batch; batches alternate between the checkouts
 JUDGED = ("ranking, level race (counties)", "public display (counties)")
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
 
 
 # --- The child: one checkout's site, serving measurements on request ------------------------

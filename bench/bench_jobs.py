@@ -36,17 +36,12 @@ import time
 from pathlib import Path
 
 from _job_worker import NOOP, register_noop
-from _setup import admin_client, bootstrap, machine, parser
+from _setup import admin_client, bootstrap, machine, parser, percentile
 
 HERE = Path(__file__).resolve().parent
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 RSS_TARGET_MB = 300.0
 P95_TOLERANCE = 0.10
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
 
 
 # --- The child: one backend ------------------------------------------------------------------

@@ -22,18 +22,13 @@ from __future__ import annotations
 import statistics
 import time
 
-from _setup import admin_client, bootstrap, machine, parser
+from _setup import admin_client, bootstrap, machine, parser, percentile
 
 ASSIGN_TARGET_S = 5.0
 PAGE_P95_TARGET_MS = 100.0
 EXPERTS = 200
 INDICATORS = 10
 QUEUE_CELLS = 2000
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
 
 
 def main() -> None:

@@ -26,16 +26,11 @@ import random
 import statistics
 import time
 
-from _setup import admin_client, bootstrap, machine, parser
+from _setup import admin_client, bootstrap, machine, parser, percentile
 
 PAGE_P95_TARGET_MS = 100.0
 COMPUTE_RATIO_TARGET = 1.1
 SHARE = 0.3
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
 
 
 def values_only(round_, tree, regions):

@@ -23,17 +23,15 @@ def data_flags(record) -> list[tuple[str, str, str]]:
                         "tolerance (虚报): their scores were reduced")))  # fmt: skip
     corrected = getattr(record, "corrected", 0)
     if corrected:
+        effect = signed_text(record.verification_effect or 0.0)
         found.append(("corrected",
                       _("corrected %(count)s (%(effect)s)")
-                      % {"count": corrected, "effect": effect_text(record.verification_effect)},
+                      % {"count": corrected, "effect": effect},
                       _("Values corrected in verification, and what the corrections changed in "
                         "the overall score")))  # fmt: skip
     return found
 
 
-def effect_text(effect: float | None) -> str:
-    """A score effect as a leader reads it: +1.20, −3.45 (a real minus sign), 0.00."""
-    effect = effect or 0.0
-    if effect > 0:
-        return f"+{effect:.2f}"
-    return f"−{-effect:.2f}" if effect < 0 else "0.00"
+def signed_text(value: float, decimals: int = 2) -> str:
+    """A change as a leader reads it: +1.20, −3.45 (a real minus sign), 0.00."""
+    return f"{value:+.{decimals}f}".replace("-", "−") if value else f"{0:.{decimals}f}"

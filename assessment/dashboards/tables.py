@@ -20,7 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from assessment.dashboards.filters import RankingRequest
-from assessment.dashboards.flags import data_flags
+from assessment.dashboards.flags import data_flags, signed_text
 from assessment.dashboards.selectors.ranking import RACE_ORDER, RACE_PROGRESS, Comparison, Race
 from assessment.results.models import Standing
 from assessment.results.models.standings import area_fields
@@ -56,8 +56,7 @@ def signed(value: float | None, decimals: int) -> str:
     if value is None:
         return DASH
     css = "up" if value > 0 else "down" if value < 0 else "same"
-    text = f"{value:+.{decimals}f}".replace("-", "−") if value else f"{0:.{decimals}f}"
-    return format_html('<span class="change-{}">{}</span>', css, text)
+    return format_html('<span class="change-{}">{}</span>', css, signed_text(value, decimals))
 
 
 def places(value: int | None) -> str:

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -50,6 +51,15 @@ def _panel_round(request: HttpRequest, round_id: int):
     round_ = get_round_for_user(request.user, round_id)
     require_administrator(request.user)
     return round_
+
+
+def _existing_panel(request: HttpRequest, round_id: int):
+    """(round, panel) for the actions on a round's panel; 404 until the panel is set up."""
+    round_ = _panel_round(request, round_id)
+    panel = panel_of(round_)
+    if panel is None:
+        raise Http404
+    return round_, panel
 
 
 def _setup_page(request, round_, *, form=None, expert_form=None, hand_form=None, status=200):
@@ -95,10 +105,7 @@ def setup(request: HttpRequest, round_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def add_expert(request: HttpRequest, round_id: int) -> HttpResponse:
-    round_ = _panel_round(request, round_id)
-    panel = panel_of(round_)
-    if panel is None:
-        raise Http404
+    round_, panel = _existing_panel(request, round_id)
     form = ExpertForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The expert was not added: correct the marked fields."))
@@ -141,17 +148,14 @@ def remove_expert(request: HttpRequest, round_id: int, seat_id: int) -> HttpResp
 @require_POST
 def assign(request: HttpRequest, round_id: int) -> HttpResponse:
     """Automatic assignment runs as a job: a national round has tens of thousands of cells."""
-    round_ = _panel_round(request, round_id)
-    panel = panel_of(round_)
-    if panel is None:
-        raise Http404
+    round_, panel = _existing_panel(request, round_id)
     job = start_job(
         ASSIGN,
         owner=request.user,
         title=_("Assign the experts of %(round)s") % {"round": round_},
         key=work_key(ASSIGN, panel.pk),
         params={"panel": panel.pk},
-        next_url=f"/rounds/{round_.pk}/panel/",
+        next_url=reverse("assessment:panel_setup", args=[round_.pk]),
     )
     return redirect("assessment:job", job.pk)
 
@@ -159,10 +163,7 @@ def assign(request: HttpRequest, round_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def hand_assign(request: HttpRequest, round_id: int) -> HttpResponse:
-    round_ = _panel_round(request, round_id)
-    panel = panel_of(round_)
-    if panel is None:
-        raise Http404
+    round_, panel = _existing_panel(request, round_id)
     leaves = [leaf for leaf in rubric_leaves(round_) if leaf.code in panel.indicator_codes]
     form = HandAssignForm(request.POST, panel=panel, leaves=leaves)
     if not form.is_valid():

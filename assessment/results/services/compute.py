@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment.collection.models import Round, Submission, SubmissionStatus, Value
-from assessment.panels.scored_values import panel_input
+from assessment.panels.scored_values import PanelInput, panel_input
 from assessment.regions.models import Region, RegionLevel
 from assessment.results.models.results import ResultKind
 from assessment.results.models.standings import AREA_SLOTS
@@ -271,12 +271,12 @@ def compute_round(
               "not verified yet (verification queue).")
             % {"missing": f"{coverage.missing:,}", "regions": coverage.regions_left}
         )  # fmt: skip
-    waiting = panel_input(round_)
-    if waiting is not None and (waiting.open_cells or waiting.disputed):
+    panel = panel_input(round_)
+    if panel is not None and (panel.open_cells or panel.disputed):
         raise ComputeError(
             _("%(open)s expert-panel cells of approved regions are still being scored and "
               "%(disputed)s wait for adjudication (expert panel page).")
-            % {"open": f"{waiting.open_cells:,}", "disputed": f"{waiting.disputed:,}"}
+            % {"open": f"{panel.open_cells:,}", "disputed": f"{panel.disputed:,}"}
         )  # fmt: skip
     step(0.02, _("Reading the approved values"))
     model = system_model(round_.system)
@@ -285,7 +285,7 @@ def compute_round(
     if not regions:
         raise ComputeError("the round has no participating regions")
     values = load_raw(round_, model.tree, regions)
-    panel = apply_panel(round_, model.tree, regions, values)
+    panel_levels = apply_panel(panel, model.tree, regions, values)
     raw, value_count = values.values, values.count
     # The progress race compares with the previous round's stored overall results.
     previous = comparable_previous(round_)
@@ -367,7 +367,7 @@ def compute_round(
                 "regions": len(regions),
                 "values": value_count,
                 "overstated": overstated,
-                "panel_levels": panel,
+                "panel_levels": panel_levels,
                 "outliers": outliers,
                 "sensitivity_draws": options.sensitivity_draws if pending else 0,
                 "compared_with": previous.pk if previous else None,
@@ -393,11 +393,12 @@ def _silent(fraction: float, stage: str = "") -> None:
     pass
 
 
-def apply_panel(round_: Round, tree: Tree, regions: list[Region], values: RawValues) -> int:
+def apply_panel(
+    panel: PanelInput | None, tree: Tree, regions: list[Region], values: RawValues
+) -> int:
     """Put the expert panel's final levels (专家评审) in place of the regions' own, in both
     matrices: the score uses the panel's level, and the verification effect stays the effect
     of verification alone. How many levels were placed."""
-    panel = panel_input(round_)
     if panel is None:
         return 0
     row_of = {region.code: i for i, region in enumerate(regions)}
