@@ -186,9 +186,10 @@ class IndicatorAdmin(LockedWhenPublishedMixin, admin.ModelAdmin):
         "value_type",
         "rule",
         "direction",
+        "source",
         "evidence_required",
     )
-    list_filter = ("system", "value_type", "rule", "evidence_required")
+    list_filter = ("system", "value_type", "rule", "source", "evidence_required")
     search_fields = ("code", "name_zh", "name_en")
     ordering = ("system", "order")
     list_per_page = 200
@@ -200,6 +201,7 @@ class IndicatorAdmin(LockedWhenPublishedMixin, admin.ModelAdmin):
             {
                 "fields": (
                     "value_type",
+                    "source",
                     ("unit_zh", "unit_en"),
                     "direction",
                     ("min_value", "max_value"),

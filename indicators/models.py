@@ -120,6 +120,15 @@ class ScoringRule(models.TextChoices):
     PEER_PERCENTILE = "peer_percentile", _("Percentile among peers")
 
 
+class DataSource(models.TextChoices):
+    """Where a leaf's value comes from. Platform values arrive through the API or a raw feed
+    (无感评估) and are read-only in the entry form; expert levels come from a panel."""
+
+    FORM = "form", _("Entered by the region")
+    PLATFORM = "platform", _("Fed from a platform")
+    EXPERT = "expert", _("Scored by experts")
+
+
 class LockedBySystem(models.Model):
     """Rows that belong to an indicator system refuse changes once it is published."""
 
@@ -209,6 +218,13 @@ class Indicator(Bilingual, LockedBySystem):
         blank=True,
         help_text=_('Six entries L0–L5, each {"zh": "…", "en": "…"}.'),
     )
+    source = models.CharField(
+        _("data source"),
+        max_length=10,
+        choices=DataSource.choices,
+        default=DataSource.FORM,
+        help_text=_("Platform-fed values cannot be typed or imported by the regions."),
+    )
     review_below = models.DecimalField(
         _("flag values below"), max_digits=18, decimal_places=6, null=True, blank=True
     )
@@ -261,6 +277,10 @@ class Indicator(Bilingual, LockedBySystem):
     @property
     def is_leaf(self) -> bool:
         return bool(self.value_type)
+
+    @property
+    def is_fed(self) -> bool:
+        return self.source == DataSource.PLATFORM
 
     @property
     def sample_audit(self) -> bool:

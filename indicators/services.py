@@ -39,7 +39,7 @@ RULES_FOR_TYPE = {
 
 _LEAF_FIELDS = (
     "value_type", "unit_zh", "unit_en", "direction", "min_value", "max_value", "rule", "floor",
-    "target", "bands", "rubric", "review_below", "review_above", "evidence_required",
+    "target", "bands", "rubric", "review_below", "review_above", "evidence_required", "source",
     "evidence_kinds", "evidence_note_zh", "evidence_note_en", "guidance_zh", "guidance_en", "basis",
 )  # fmt: skip
 

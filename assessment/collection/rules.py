@@ -117,12 +117,14 @@ class Completeness:
 def completeness(
     leaves: Iterable, values: dict[int, object], evidence_counts: dict[int, int]
 ) -> Completeness:
-    """Every leaf needs a value; leaves marked evidence_required also need a file or link."""
+    """Every leaf needs a value; leaves marked evidence_required also need a file or link.
+    A platform-fed leaf is not the region's to fill: a missing one does not hold it back."""
     result = Completeness()
     for leaf in leaves:
-        result.values_total += 1
-        if values.get(leaf.pk) is None:
-            result.missing_values.append(leaf.code)
+        if not leaf.is_fed:
+            result.values_total += 1
+            if values.get(leaf.pk) is None:
+                result.missing_values.append(leaf.code)
         if leaf.evidence_required:
             result.evidence_total += 1
             if not evidence_counts.get(leaf.pk):

@@ -110,6 +110,8 @@ class EntryForm(forms.Form):
         posted = set(data) | set(files or ())
         for leaf in leaves:
             for kind in FIELD_KINDS:
+                if leaf.is_fed and kind in (VALUE, f"resolve-{VALUE}"):
+                    continue  # a platform's value: never typed (a posted one is ignored)
                 name = f"{kind}-{leaf.code}"
                 if name in posted:
                     self.fields[name] = _field(kind, leaf)

@@ -81,6 +81,15 @@ class RoundForm(forms.Form):
         ),
     )
 
+    monthly = forms.BooleanField(
+        label=_("Continuous (monthly) ranking"),
+        required=False,
+        help_text=_(
+            "Platform-fed values keep arriving after publication; each arrival recomputes the "
+            "results and the ranking shows the latest snapshot with its date."
+        ),
+    )
+
     def clean_task_threshold(self) -> float:
         value = self.cleaned_data.get("task_threshold")
         return DEFAULT_TASK_THRESHOLD if value is None else value
@@ -97,6 +106,7 @@ class RoundForm(forms.Form):
             "closes_at": round_.closes_at,
             "previous": round_.previous_id,
             "task_threshold": round_.task_threshold,
+            "monthly": round_.monthly,
         }
         form = cls(data, initial=initial)
         form.fields["previous"].queryset = Round.objects.exclude(pk=round_.pk)

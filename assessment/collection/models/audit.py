@@ -28,6 +28,8 @@ class AuditSource(models.TextChoices):
     ADMIN = "admin", _("Administration")
     TASKS = "tasks", _("Rectification completion rate")
     VERIFICATION = "verify", _("Verification")
+    PLATFORM = "platform", _("Platform API")
+    FEED = "feed", _("Raw data file")
 
 
 class AuditEntry(models.Model):

@@ -100,6 +100,14 @@ class Round(models.Model):
             "below this becomes a rectification task."
         ),
     )
+    monthly = models.BooleanField(
+        _("continuous (monthly) ranking"),
+        default=False,
+        help_text=_(
+            "Platform-fed values keep arriving after publication; each arrival recomputes the "
+            "results and the ranking shows the latest snapshot with its date."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -187,6 +195,9 @@ class Value(models.Model):
         _("raw value"), max_digits=20, decimal_places=6, null=True, blank=True
     )
     note = models.TextField(_("note"), blank=True)
+    # Set when a platform fed the value (API client or raw file): shown beside the read-only
+    # field in the entry form. Empty for values the region typed or imported.
+    fed_from = models.CharField(_("fed from"), max_length=200, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -54,6 +54,7 @@ class EntryRow:
     note: str = ""
     updated_by: str = ""
     updated_at: datetime | None = None
+    fed_from: str = ""
     evidence: list[Evidence] = field(default_factory=list)
     comments: list[ReviewComment] = field(default_factory=list)
     input_value: str = ""
@@ -66,6 +67,10 @@ class EntryRow:
     @property
     def code(self) -> str:
         return self.indicator.code
+
+    @property
+    def is_fed(self) -> bool:
+        return self.indicator.is_fed
 
     @property
     def value_text(self) -> str:
@@ -176,6 +181,7 @@ def entry_page(*, submission: Submission) -> EntryPage:
         row = rows.get(value.indicator_id)
         if row is not None:
             row.value, row.note, row.updated_at = value.value, value.note, value.updated_at
+            row.fed_from = value.fed_from
             row.updated_by = value.updated_by.get_username() if value.updated_by else ""
     for evidence in Evidence.objects.filter(submission=submission).select_related("added_by"):
         if evidence.indicator_id in rows:

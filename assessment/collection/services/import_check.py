@@ -46,6 +46,8 @@ OUT_OF_SCOPE = _("Region %(code)s is outside the regions you may import.")
 DUPLICATE_REGION = _("Region %(code)s appears twice (also on row %(row)s).")
 LOCKED = _("Region %(code)s: the submission is %(status)s and locked.")
 WINDOW_CLOSED = _("Region %(code)s: %(reason)s")
+FED_BY_PLATFORM = _("%(code)s is fed by a platform: its value cannot be typed or imported.")
+NOT_FED = _("%(code)s is not a platform-fed indicator: a platform cannot write it.")
 
 _CODE = re.compile(r"\d{6}", re.ASCII)
 
@@ -99,6 +101,9 @@ class ImportRules:
     scope: Q | None = None  # None: every participating region
     respect_window: bool = False  # staff: only while their entry window is open
     include_approved: bool = False  # administrators may overwrite submitted/approved
+    # True when a platform writes (API, raw feed): it may write platform-fed indicators only,
+    # and people (form, Excel import) only the others.
+    platform: bool = False
 
 
 @dataclass
@@ -161,6 +166,8 @@ class _Context:
     allowed: set[str]
     values: dict[tuple[int, int], str]
     versions: dict[int, tuple[int, str]]
+    fed: dict[int, str]  # platform-fed indicator id → code
+    codes: dict[int, str]  # every leaf id → code
 
     @classmethod
     def load(cls, round: Round, rules: ImportRules, lock: bool) -> _Context:
@@ -184,9 +191,12 @@ class _Context:
             .values_list("submission_id", "indicator_id", "value")
             .iterator(chunk_size=10_000)
         }
+        leaves = system_leaves(round.system_id)
         return cls(
             round=round,
             rules=rules,
+            fed={leaf.pk: leaf.code for leaf in leaves if leaf.is_fed},
+            codes={leaf.pk: leaf.code for leaf in leaves},
             known=set(Region.objects.values_list("code", flat=True)),
             submissions=submissions,
             allowed=allowed,
@@ -246,6 +256,9 @@ def _changes(row: Row, submission_id, context: _Context, check: ImportCheck) -> 
         old = context.values.get((submission_id, cell.indicator_id), "")
         if old == canonical(cell.value):
             check.unchanged += 1
+        elif (cell.indicator_id in context.fed) != context.rules.platform:
+            refusal = NOT_FED if context.rules.platform else FED_BY_PLATFORM
+            check.add(row.number, cell.column, refusal % {"code": context.codes[cell.indicator_id]})
         else:
             changes.append((submission_id, cell.indicator_id, old, cell.value))
     return changes

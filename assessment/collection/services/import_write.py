@@ -25,9 +25,17 @@ from assessment.collection.services.values import canonical
 from assessment.core.bulk_sql import copy_rows, execute_many, table_columns
 
 
-def write_changes(check: ImportCheck, *, user) -> None:
+def write_changes(
+    check: ImportCheck,
+    *,
+    user,
+    source: str = AuditSource.IMPORT,
+    reason: str = "",
+    fed_from: str = "",
+) -> None:
     """Values (upsert keeping notes), one audit entry per change, a version bump per
-    submission touched (so an entry form open elsewhere sees a conflict), in this transaction."""
+    submission touched (so an entry form open elsewhere sees a conflict), in this transaction.
+    A platform's write names itself in `fed_from` (kept on the value) and `reason` (audit)."""
     now = timezone.now()
     touched = sorted(check.submissions)
     for chunk in _chunks(touched, 1000):
@@ -36,14 +44,17 @@ def write_changes(check: ImportCheck, *, user) -> None:
             status=SubmissionStatus.DRAFT
         )
     user_id = user.pk if user is not None else None
-    value_rows = ((sid, iid, value, "", now, user_id) for sid, iid, _old, value in check.changes)
+    fed_from = fed_from[:200]
+    value_rows = (
+        (sid, iid, value, "", fed_from, now, user_id) for sid, iid, _old, value in check.changes
+    )
     audit_rows = (
-        (sid, now, user_id, AuditAction.VALUE, AuditSource.IMPORT, iid, old,
-         canonical(value), "", check.versions[sid][0] + 1)
+        (sid, now, user_id, AuditAction.VALUE, source, iid, old,
+         canonical(value), reason, check.versions[sid][0] + 1)
         for sid, iid, old, value in check.changes
     )  # fmt: skip
     value_table, value_columns = table_columns(
-        Value, ["submission", "indicator", "value", "note", "updated_at", "updated_by"]
+        Value, ["submission", "indicator", "value", "note", "fed_from", "updated_at", "updated_by"]
     )
     audit_table, audit_columns = table_columns(
         AuditEntry,
@@ -51,6 +62,7 @@ def write_changes(check: ImportCheck, *, user) -> None:
          "version"],
     )  # fmt: skip
     key = ", ".join(value_columns[:2])
+    # The note is the region's own: an upsert keeps it.
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in (value_columns[2], *value_columns[4:]))
     upsert = f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
     with connection.cursor() as cursor:
@@ -63,10 +75,10 @@ def write_changes(check: ImportCheck, *, user) -> None:
         execute_many(
             cursor,
             f"INSERT INTO {value_table} ({', '.join(value_columns)}) "
-            f"VALUES ({', '.join(['%s'] * 6)}) {upsert}",
+            f"VALUES ({', '.join(['%s'] * 7)}) {upsert}",
             (
-                (sid, iid, decimal.get_db_prep_save(value, connection), note, stamp, uid)
-                for sid, iid, value, note, _at, uid in value_rows
+                (sid, iid, decimal.get_db_prep_save(value, connection), note, fed, stamp, uid)
+                for sid, iid, value, note, fed, _at, uid in value_rows
             ),
         )
         execute_many(

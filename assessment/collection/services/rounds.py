@@ -56,6 +56,7 @@ def round_create(
     closes_at: datetime | None,
     previous: Round | None = None,
     task_threshold: float = 60.0,
+    monthly: bool = False,
 ) -> Round:
     """A draft round; submissions are created when it opens."""
     _check(system=system, levels=levels, opens_at=opens_at, closes_at=closes_at)
@@ -69,6 +70,7 @@ def round_create(
         closes_at=closes_at,
         previous=previous,
         task_threshold=task_threshold,
+        monthly=monthly,
     )
 
 
