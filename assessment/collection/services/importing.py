@@ -84,16 +84,20 @@ def import_apply(*, batch: ImportBatch, user, rules: ImportRules) -> ImportCheck
         raise ValidationError(UPLOAD_GONE, code="gone") from error
     with source:
         parsed = read_import(round=batch.round, source=source)  # no lock while parsing
-    with transaction.atomic():
-        check = check_rows(parsed, rules=rules, lock=True)
-        _record(batch, check)
-        if not check.ok:
-            batch.save(update_fields=["summary", "problems"])
-            raise ImportRefused(check)
-        write_changes(check, user=user)
-        batch.status = ImportStatus.APPLIED
-        batch.applied_at = timezone.now()
-        batch.save(update_fields=["summary", "problems", "status", "applied_at"])
+    try:
+        with transaction.atomic():
+            check = check_rows(parsed, rules=rules, lock=True)
+            _record(batch, check)
+            if not check.ok:
+                raise ImportRefused(check)
+            write_changes(check, user=user)
+            batch.status = ImportStatus.APPLIED
+            batch.applied_at = timezone.now()
+            batch.save(update_fields=["summary", "problems", "status", "applied_at"])
+    except ImportRefused:
+        # Outside the rolled-back transaction: the report shows what the second check found.
+        batch.save(update_fields=["summary", "problems"])
+        raise
     return check
 
 

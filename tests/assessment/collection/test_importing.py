@@ -325,3 +325,29 @@ def test_unchanged_rows_of_locked_submissions_are_not_problems(
     put(book["填报数据"], "330108", "DS.1.1", 70)
     result = check(open_round, book)
     assert result.ok and len(result.changes) == 1 and result.unchanged == 43
+
+
+def test_a_batch_refused_on_apply_keeps_the_problems_of_the_second_check(
+    open_round, staff_xihu, xihu, supervisor_hangzhou, administrator
+):
+    """The dry run was clean; the submission was approved before the import was applied: the
+    apply is refused and the batch's report shows why (not the stale clean one)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from assessment.collection.services.importing import import_apply, import_dry_run
+
+    fill(xihu, staff_xihu)
+    book = template(open_round)
+    put(book["填报数据"], "330106", "DS.1.1", 99)
+    upload = SimpleUploadedFile("values.xlsx", as_bytes(book).getvalue())
+    batch = import_dry_run(round=open_round, upload=upload, user=administrator,
+                           rules=ImportRules())  # fmt: skip
+    assert batch.problem_count == 0
+    submission_submit(submission=xihu, user=staff_xihu)
+    submission_approve(submission=xihu, user=supervisor_hangzhou)
+    with pytest.raises(ImportRefused):
+        import_apply(batch=batch, user=administrator, rules=ImportRules())
+    batch.refresh_from_db()
+    assert batch.problem_count == 1 and batch.status == "checked"
+    assert "330106" in batch.problems[0][3]
+    assert stored(open_round, "330106", "DS.1.1") == 50
