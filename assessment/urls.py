@@ -2,8 +2,10 @@
 own URLs in its urls.py; this puts them together (dependencies run one way, so no domain
 imports another's URLs)."""
 
+from assessment.api import urls as api
 from assessment.collection import urls as collection
 from assessment.dashboards import urls as dashboards
+from assessment.feeds import urls as feeds
 from assessment.jobs import urls as jobs
 from assessment.panels import urls as panels
 from assessment.rectification import urls as rectification
@@ -19,5 +21,7 @@ urlpatterns = [
     *verification.urlpatterns,
     *panels.urlpatterns,
     *rectification.urlpatterns,
+    *feeds.urlpatterns,
+    *api.urlpatterns,
     *jobs.urlpatterns,
 ]

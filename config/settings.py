@@ -77,8 +77,11 @@ INSTALLED_APPS = [
     "assessment.verification",
     "assessment.panels",
     "assessment.results",
+    "assessment.feeds",
     "assessment.rectification",
     "assessment.dashboards",
+    "ninja",  # the API's documentation page uses its bundled Swagger UI (no CDN)
+    "assessment.api",
 ]
 
 MIDDLEWARE = [
@@ -294,3 +297,18 @@ JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 2)
 # which runs every JOB_HOUSEKEEPING_MINUTES.
 JOB_KEEP_HOURS = env_int("JOB_KEEP_HOURS", 24)
 JOB_HOUSEKEEPING_MINUTES = env_int("JOB_HOUSEKEEPING_MINUTES", 10)
+
+# The open API (/api/v1/): requests per client and period (django-ninja's throttle syntax,
+# e.g. 600/m), counted in the default cache. The cache is per process unless CACHE_REDIS_URL
+# names a Redis, which every web process then shares (README "Open API").
+API_RATE = env_str("API_RATE", "600/m")
+CACHE_REDIS_URL = env_str("CACHE_REDIS_URL")
+if CACHE_REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                    "LOCATION": CACHE_REDIS_URL}
+    }  # fmt: skip
+# Largest request body outside file uploads: an API push of 50,000 values is about 3 MB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
+# Raw platform files larger than this are aggregated and applied by a background job.
+FEED_DIRECT_MAX_BYTES = env_int("FEED_DIRECT_MAX_BYTES", 5 * 1024 * 1024)

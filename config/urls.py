@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from assessment.api.api import api
 from assessment.core.views.health import healthz
 
 admin.site.site_header = "数字政府成熟度评估 · 管理"
@@ -23,6 +24,7 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
     path("", include("assessment.urls")),
 ]
 

@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.world import REGION_A, REGION_B, World, user_for, world_fixture  # noqa: F401
 
 LOGIN, OK, NOT_FOUND, FORBIDDEN, NOT_ALLOWED = "login", "ok", 404, 403, 405
+UNAUTHORIZED = 401
 USERS = ("anonymous", "staff_a", "staff_b", "supervisor_other", "evaluator", "admin")
 
 
@@ -296,6 +297,31 @@ MATRIX: dict[str, Case] = {
     "assessment:practice_invite": Case(
         "POST", PUBLISHED_A, SUPERVISOR_STEP, lambda w: {"indicator": w.leaf}
     ),
+    # The open API's clients: administrators only (the client does not exist: after the role
+    # check, 404). The API itself takes tokens, never a session: 401 for every login (its
+    # token × endpoint matrix is tests/assessment/api/test_api.py); its schema and
+    # documentation are public.
+    "assessment:api_clients": Case("GET", NONE, admin_only()),
+    "assessment:api_client_rotate": Case("POST", lambda w: [999_999],
+                                         admin_only(admin=NOT_FOUND)),
+    "assessment:api_client_revoke": Case("POST", lambda w: [999_999],
+                                         admin_only(admin=NOT_FOUND)),
+    # Raw platform files and the population table: administrators only (the world has no
+    # raw file: the administrator's request answers 404 after the role check).
+    "assessment:feed_list": Case("GET", OPEN, admin_only()),
+    "assessment:feed_report": Case("GET", lambda w: [999_999], admin_only(admin=NOT_FOUND)),
+    "assessment:feed_apply": Case("POST", lambda w: [999_999], admin_only(admin=NOT_FOUND)),
+    "assessment:population": Case("GET", NONE, admin_only()),
+    "api:openapi-json": Case("GET", NONE, everyone(anonymous=OK)),
+    "api:openapi-view": Case("GET", NONE, everyone(anonymous=OK)),
+    "api:api-root": Case("GET", NONE, dict.fromkeys(USERS, NOT_FOUND)),  # no page at the root
+    "api:rounds": Case("GET", NONE, dict.fromkeys(USERS, UNAUTHORIZED)),
+    "api:round_detail": Case("GET", PUBLISHED, dict.fromkeys(USERS, UNAUTHORIZED)),
+    "api:ranking": Case("GET", PUBLISHED, dict.fromkeys(USERS, UNAUTHORIZED)),
+    "api:profile": Case("GET", PUBLISHED_A, dict.fromkeys(USERS, UNAUTHORIZED)),
+    "api:indicator_results": Case("GET", lambda w: [w.published_round, "DS.1.1"],
+                                  dict.fromkeys(USERS, UNAUTHORIZED)),
+    "api:push_values": Case("POST", OPEN, dict.fromkeys(USERS, UNAUTHORIZED)),
 }
 # fmt: on
 
@@ -327,7 +353,7 @@ def test_every_url_has_an_access_decision():
 def outcome(response) -> object:
     if response.status_code == 302 and "/accounts/login/" in response.get("Location", ""):
         return LOGIN
-    if response.status_code in (403, 404, 405):
+    if response.status_code in (401, 403, 404, 405):
         return response.status_code
     assert response.status_code < 500, response.status_code
     return OK

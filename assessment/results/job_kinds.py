@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy
 
 from assessment.collection.models import Round
 from assessment.jobs.kinds import JobError, register
+from assessment.jobs.models import Job
+from assessment.jobs.services import start_job, work_key
 from assessment.regions.access import is_administrator
 from assessment.results.services.compute import ComputeError, compute_round
 
@@ -15,6 +17,18 @@ COMPUTE = "results.compute"
 COMPUTED = gettext_lazy(
     "Computed %(results)s results for %(regions)s regions of %(round)s in %(seconds).1f s."
 )
+
+
+def start_compute(round_: Round, *, owner, next_url: str = "") -> Job:
+    """Queue the round's computation (or find the one already queued: one runs at a time)."""
+    return start_job(
+        COMPUTE,
+        owner=owner,
+        title=_("Compute the results of %(round)s") % {"round": round_},
+        key=work_key(COMPUTE, round_.pk),
+        params={"round": round_.pk},
+        next_url=next_url,
+    )
 
 
 @register(COMPUTE, label=gettext_lazy("Compute results"))

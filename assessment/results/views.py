@@ -6,14 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessment.collection.models import Round
 from assessment.core.redirects import safe_next
-from assessment.jobs.services import start_job, work_key
 from assessment.regions.access import is_administrator
-from assessment.results.job_kinds import COMPUTE
+from assessment.results.job_kinds import start_compute
 
 
 @login_required
@@ -22,12 +20,5 @@ def round_compute(request: HttpRequest, round_id: int) -> HttpResponse:
     if not is_administrator(request.user):
         raise PermissionDenied
     round_ = get_object_or_404(Round, pk=round_id)
-    job = start_job(
-        COMPUTE,
-        owner=request.user,
-        title=_("Compute the results of %(round)s") % {"round": round_},
-        key=work_key(COMPUTE, round_.pk),
-        params={"round": round_.pk},
-        next_url=safe_next(request),
-    )
+    job = start_compute(round_, owner=request.user, next_url=safe_next(request))
     return redirect("assessment:job", job.pk)

@@ -103,13 +103,4 @@
       event.returnValue = text.unsaved || "";
     }
   });
-
-  // Buttons with data-confirm ask before they submit (submit for review, approve).
-  document.querySelectorAll("button[data-confirm]").forEach(function (button) {
-    button.addEventListener("click", function (event) {
-      if (!window.confirm(button.dataset.confirm)) {
-        event.preventDefault();
-      }
-    });
-  });
 })();

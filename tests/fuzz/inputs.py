@@ -126,6 +126,13 @@ def entry_fields(*kinds: str) -> tuple[str, ...]:
     return tuple(f"{kind}-{code}" for code in ENTRY_CODES for kind in kinds)
 
 
+RATING_CSV = (
+    "行政区划代码,评价日期,评价等级\n330106,2026-03-01,满意\n330106,2026-03-02,不满意\n"
+    "330102,2026-04-01,非常满意\n"
+).encode()
+POPULATION_CSV = "行政区划代码,年份,常住人口\n330106,2025,1200000\n330102,2025,560000\n".encode()
+
+
 def plausible_values(world, name: str, *, version: int, workbook: bytes) -> dict[str, list]:
     """Values a person could really send to the URL `name`, by parameter name (prefixes for
     the entry form's fields). A list among the values is sent as a repeated key."""
@@ -151,6 +158,25 @@ def _for_url(world, name: str) -> dict[str, list]:
             "opens_at": [f"{round_.opens_at:%Y-%m-%dT%H:%M}"],
             "previous": [str(world.published_round), ""],
         }
+    if name == "assessment:feed_list":  # a raw 好差评 log for a platform-fed indicator
+        round_ = Round.objects.get(pk=world.open_round)
+        fed = round_.system.indicators.filter(source="platform").values_list("pk", flat=True)
+        return {
+            "indicator": [str(pk) for pk in fed],
+            "source_name": ["省好差评系统"],
+            "aggregation": ["count", "rate", "mean", "sum", "per_10k"],
+            "region_column": ["行政区划代码"],
+            "value_column": ["评价等级", ""],
+            "condition_column": ["评价等级", ""],
+            "condition_op": ["in", "eq", "gt"],
+            "condition_value": ["满意,非常满意", "5"],
+            "date_column": ["评价日期", ""],
+            "date_from": ["2026-01-01"],
+            "date_to": ["2026-12-31"],
+            "file": [RATING_CSV],
+        }
+    if name == "assessment:population":
+        return {"file": [POPULATION_CSV]}
     if name == "assessment:practice_new":  # the indicators region A may share on
         round_ = Round.objects.get(pk=world.published_round)
         eligible = eligible_leaves(round_=round_, region=Region.objects.get(code="330106"))

@@ -271,8 +271,9 @@ def test_round_page_queries_do_not_grow_with_extended_regions(
     # session, user, grants, round, grouped counts, extensions with regions and granters,
     # rounds with rectification tasks and indicators (the completion-rate card), the round's
     # verification policy and its leaves (the verification card), the round's expert panel (the
-    # panel card), session save (savepoint, update, release)
-    with django_assert_num_queries(14):
+    # panel card), the platform-fed leaves and the values that arrived (the platform data
+    # card), session save (savepoint, update, release)
+    with django_assert_num_queries(16):
         response = client.get(reverse("assessment:round_detail", args=[open_round.pk]))
     assert len(response.context["extensions"]) == size
 
