@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessment.collection.models import Round, RoundStatus, Submission, SubmissionStatus, Value
+from assessment.demo.demo_api import DEMO_PLATFORM, ensure_api_client
 from assessment.demo.demo_loop import ensure_loop
 from assessment.demo.demo_panel import ensure_experts, ensure_panel
 from assessment.demo.demo_verification import ensure_verifications
@@ -72,6 +73,7 @@ def seed_demo() -> list[DemoLogin]:
         logins = _ensure_users()
         logins += [DemoLogin(name, "expert", home or "—")
                    for name, home in ensure_experts(DEMO_PASSWORD)]  # fmt: skip
+        ensure_api_client(PROVINCE)
         leaves = list(system.indicators.exclude(value_type="").order_by("order"))
         rounds = _ensure_rounds(system, leaves)
     for round_ in rounds:
@@ -219,6 +221,7 @@ def _fill_round(round_: Round, leaves: list[Indicator], year: int) -> None:
                     submission=submission,
                     indicator=leaf,
                     value=demo_value(submission.region, leaf, year),
+                    fed_from=DEMO_PLATFORM if leaf.is_fed else "",
                 )
             )
     Value.objects.bulk_create(values, batch_size=2000)

@@ -5,6 +5,7 @@ from collections import Counter
 from django.core.management.base import BaseCommand
 
 from assessment.demo.demo import DEMO_PASSWORD, seed_demo
+from assessment.demo.demo_api import DEMO_API_TOKEN, DEMO_PLATFORM
 
 
 class Command(BaseCommand):
@@ -21,4 +22,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  staff-<code>         staff       {roles['staff']} users, one per city and county "
             "(e.g. staff-330100 杭州市, staff-330106 西湖区)"
+        )
+        self.stdout.write(f"Open API token of {DEMO_PLATFORM}: {DEMO_API_TOKEN}")
+        self.stdout.write(
+            "  curl -H 'Authorization: Bearer <token>' http://127.0.0.1:8000/api/v1/rounds"
         )
