@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_variables
 from ninja.security import HttpBearer
 
 from assessment.api.models import ApiClient, token_digest
@@ -21,6 +23,7 @@ MAX_TOKEN_LENGTH = 200
 
 
 class ClientToken(HttpBearer):
+    @method_decorator(sensitive_variables("token"))
     def authenticate(self, request, token: str) -> ApiClient | None:
         if not token or len(token) > MAX_TOKEN_LENGTH:
             return None

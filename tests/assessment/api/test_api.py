@@ -464,3 +464,46 @@ def test_bad_client_forms_are_form_errors(data, field, world, client):
     response = client.post(reverse("assessment:api_clients"), data)
     assert response.status_code == 200 and field in response.context["form"].errors
     assert not ApiClient.objects.filter(name="x").exists()
+
+
+def error_report(request) -> tuple[str, str]:
+    """The text and HTML report of an error raised while serving `request` (this frame holds
+    the request only, as a view's frame would)."""
+    from django.views.debug import ExceptionReporter
+
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as error:
+        report = ExceptionReporter(request, type(error), error, error.__traceback__)
+        return report.get_traceback_text(), report.get_traceback_html()
+
+
+def test_error_reports_never_show_a_token(world, client):
+    """A server error's report (DEBUG page, admin e-mail, log) hides the Authorization header
+    (Django's own filter hides headers named like AUTH); the token is not in the request's
+    URL either, so access logs do not hold it."""
+    from django.test import RequestFactory
+
+    token = token_for("national_reader")
+    request = RequestFactory().get("/api/v1/rounds", HTTP_AUTHORIZATION=f"Bearer {token}")
+    text, html = error_report(request)
+    assert "HTTP_AUTHORIZATION" in text and token not in text and token not in html
+
+
+def test_the_token_check_hides_its_token_from_error_reports():
+    """Were the token check itself to fail, its frame's token is not in the report."""
+    from django.test import RequestFactory
+    from django.views.debug import ExceptionReporter
+
+    from assessment.api.auth import ClientToken
+
+    secret = b"gm_not-text-so-the-check-fails"  # bytes: the check's text handling raises
+    request = RequestFactory().get("/api/v1/rounds")
+    try:
+        ClientToken().authenticate(request, secret)
+    except AttributeError as error:
+        report = ExceptionReporter(request, type(error), error, error.__traceback__)
+        frames = report.get_traceback_frames()
+    frame = next(f for f in frames if f["function"] == "authenticate")
+    shown = dict(frame["vars"])
+    assert "gm_not-text" not in str(shown["token"])
