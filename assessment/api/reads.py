@@ -50,9 +50,15 @@ class Pages(PageNumberPagination):
     Input = PageQuery
 
 
-class RankingFilter(Schema):
+class RegionFilter(Schema):
     level: RegionLevel | None = Field(None, description="Only regions of this level.")
     parent: str | None = Field(None, pattern=r"^\d{6}$", description="Only regions under it.")
+
+
+class RankingFilter(RegionFilter):
+    maturity: str | None = Field(
+        None, max_length=10, description="Only regions at this maturity level, e.g. L3."
+    )
 
 
 def _reader(request):
@@ -107,6 +113,8 @@ def ranking(request, round_id: int, filters: Query[RankingFilter]):
         standings = standings.filter(region_level=filters.level)
     if filters.parent:
         standings = standings.filter(parent_id=region_for(client, filters.parent).code)
+    if filters.maturity:
+        standings = standings.filter(maturity__code=filters.maturity)
     return standings
 
 
@@ -162,7 +170,7 @@ def profile(request, round_id: int, code: str):
     summary="One indicator's results across regions",
 )
 @paginate(Pages, page_size=100)
-def indicator_results(request, round_id: int, code: str, filters: Query[RankingFilter]):
+def indicator_results(request, round_id: int, code: str, filters: Query[RegionFilter]):
     client = _reader(request)
     round_ = published_round_for(client, round_id)
     indicator = Indicator.objects.filter(system_id=round_.system_id, code=code).first()

@@ -507,3 +507,28 @@ def test_the_token_check_hides_its_token_from_error_reports():
     frame = next(f for f in frames if f["function"] == "authenticate")
     shown = dict(frame["vars"])
     assert "gm_not-text" not in str(shown["token"])
+
+
+def test_the_ranking_filters_like_the_page(world, client):
+    from assessment.results.models import Standing
+
+    token = token_for("national_reader")
+    url = f"/api/v1/rounds/{world.published_round}/ranking"
+    level = Standing.objects.filter(round_id=world.published_round).values_list(
+        "maturity__code", flat=True
+    )
+    code = next(c for c in level if c)
+    body = call(client, "GET", f"{url}?maturity={code}&page_size=500", token).json()
+    expected = Standing.objects.filter(round_id=world.published_round, maturity__code=code)
+    assert {row["region"] for row in body["items"]} == set(
+        expected.values_list("region_id", flat=True)
+    )
+    assert all(row["maturity"]["code"] == code for row in body["items"])
+    under = call(client, "GET", f"{url}?parent=330100&level=county&page_size=500", token).json()
+    assert (
+        under["count"]
+        == Standing.objects.filter(round_id=world.published_round, parent_id="330100").count()
+    )
+    assert call(client, "GET", f"{url}?level=galaxy", token).status_code == 422
+    assert call(client, "GET", f"{url}?page=0", token).status_code == 422
+    assert call(client, "GET", f"{url}?page=99999", token).json()["items"] == []
