@@ -135,7 +135,7 @@ INPUTS: dict[str, Inputs] = {
     "api:api-root": Inputs(),
     "api:rounds": Inputs(query=("page", "page_size")),
     "api:round_detail": Inputs(),
-    "api:ranking": Inputs(query=("level", "parent", "page", "page_size")),
+    "api:ranking": Inputs(query=("level", "parent", "maturity", "page", "page_size")),
     "api:profile": Inputs(),
     "api:indicator_results": Inputs(query=("level", "parent", "page", "page_size")),
     "api:push_values": Inputs(form=()),
