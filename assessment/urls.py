@@ -3,6 +3,7 @@ own URLs in its urls.py; this puts them together (dependencies run one way, so n
 imports another's URLs)."""
 
 from assessment.api import urls as api
+from assessment.appeals import urls as appeals
 from assessment.collection import urls as collection
 from assessment.dashboards import urls as dashboards
 from assessment.feeds import urls as feeds
@@ -21,6 +22,7 @@ urlpatterns = [
     *verification.urlpatterns,
     *panels.urlpatterns,
     *rectification.urlpatterns,
+    *appeals.urlpatterns,
     *feeds.urlpatterns,
     *api.urlpatterns,
     *jobs.urlpatterns,

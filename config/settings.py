@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "assessment.panels",
     "assessment.results",
     "assessment.feeds",
+    "assessment.appeals",
     "assessment.rectification",
     "assessment.dashboards",
     "ninja",  # the API's documentation page uses its bundled Swagger UI (no CDN)

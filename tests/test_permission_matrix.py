@@ -100,6 +100,21 @@ def panel_cell(world: World):
 
 
 PANEL_ROUND = lambda world: [panel_cell(world)[0].pk]  # noqa: E731
+
+
+def appeal_of_a(world: World) -> int:
+    """An open appeal of region A against the published round's DS.1.1."""
+    from assessment.appeals.models import Appeal
+
+    appeal, _ = Appeal.objects.get_or_create(
+        round_id=world.published_round, region_id=REGION_A, indicator_id=world.leaf,
+        defaults={"category": "data_error", "statement": "口径有误",
+                  "filed_by": user_for("staff_a")},
+    )  # fmt: skip
+    return appeal.pk
+
+
+APPEAL = lambda world: [appeal_of_a(world)]  # noqa: E731
 # An expert's own assignment: nobody else learns it exists.
 EXPERT_ONLY = everyone(
     staff_a=NOT_FOUND, staff_b=NOT_FOUND, supervisor_other=NOT_FOUND, admin=NOT_FOUND
@@ -306,6 +321,24 @@ MATRIX: dict[str, Case] = {
                                          admin_only(admin=NOT_FOUND)),
     "assessment:api_client_revoke": Case("POST", lambda w: [999_999],
                                          admin_only(admin=NOT_FOUND)),
+    # Appeals: region A's staff file (the demo's rounds are not provisional: the page says the
+    # window is closed); evaluators over the region and administrators decide (the published
+    # round takes no decision: a form error); departments' tasks are their staff's (none here).
+    "assessment:appeal_publish": Case("POST", PUBLISHED, admin_only()),
+    "assessment:appeal_new": Case("GET", PUBLISHED_A, everyone(
+        staff_b=NOT_FOUND, supervisor_other=NOT_FOUND, evaluator=FORBIDDEN, admin=FORBIDDEN)),
+    "assessment:appeal_queue": Case("GET", NONE, everyone(
+        staff_a=FORBIDDEN, staff_b=FORBIDDEN, supervisor_other=FORBIDDEN)),
+    "assessment:appeal_detail": Case("GET", APPEAL, everyone(
+        staff_b=NOT_FOUND, supervisor_other=NOT_FOUND)),
+    "assessment:appeal_decide": Case("POST", APPEAL, everyone(
+        staff_a=FORBIDDEN, staff_b=NOT_FOUND, supervisor_other=NOT_FOUND),
+        lambda w: {"action": "reject", "reason": "证据不足"}),
+    "assessment:appeal_evidence": Case("GET", lambda w: [999_999],
+                                       everyone(**dict.fromkeys(USERS[1:], NOT_FOUND))),
+    "assessment:department_board": Case("GET", NONE, everyone()),
+    "assessment:department_resolve": Case("POST", lambda w: [999_999],
+                                          everyone(**dict.fromkeys(USERS[1:], NOT_FOUND))),
     # Raw platform files and the population table: administrators only (the world has no
     # raw file: the administrator's request answers 404 after the role check).
     "assessment:feed_list": Case("GET", OPEN, admin_only()),

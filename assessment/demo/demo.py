@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from assessment.collection.models import Round, RoundStatus, Submission, SubmissionStatus, Value
 from assessment.demo.demo_api import DEMO_PLATFORM, ensure_api_client
+from assessment.demo.demo_appeals import ensure_appeal_round, ensure_departments
 from assessment.demo.demo_loop import ensure_loop
 from assessment.demo.demo_panel import ensure_experts, ensure_panel
 from assessment.demo.demo_verification import ensure_verifications
@@ -73,6 +74,8 @@ def seed_demo() -> list[DemoLogin]:
         logins = _ensure_users()
         logins += [DemoLogin(name, "expert", home or "—")
                    for name, home in ensure_experts(DEMO_PASSWORD)]  # fmt: skip
+        logins += [DemoLogin(name, "department", department)
+                   for name, department in ensure_departments(DEMO_PASSWORD)]  # fmt: skip
         ensure_api_client(PROVINCE)
         leaves = list(system.indicators.exclude(value_type="").order_by("order"))
         rounds = _ensure_rounds(system, leaves)
@@ -87,6 +90,8 @@ def seed_demo() -> list[DemoLogin]:
     # The latest published round's findings are rectification tasks in several states, and
     # strong counties share practices, so every step of the loop has something to show.
     ensure_loop(next(r for r in rounds if r.period == LOOP_PERIOD))
+    # A Hangzhou special round in its appeal window (结果公示 → 申诉 → 复核).
+    ensure_appeal_round(system, demo_value)
     return logins
 
 

@@ -57,11 +57,12 @@ def ranking_visibility(user) -> Q:
 
 def require_profile_access(user, round_: Round, region: Region) -> None:
     """A region's results page: supervisors and evaluators of its subtree at any time, its
-    own staff once the round is published (before that the results do not exist for them:
-    404, as for any region they may not see)."""
+    own staff once the round is published, provisionally or finally (before that the results
+    do not exist for them: 404, as for any region they may not see)."""
     if sees_unpublished_results(user, region):
         return
-    if Role.STAFF in roles_on(user, region) and round_.status == RoundStatus.PUBLISHED:
+    published = round_.status == RoundStatus.PUBLISHED or round_.is_provisional
+    if Role.STAFF in roles_on(user, region) and published:
         return
     raise Http404
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from assessment.collection.access import round_roles
 from assessment.collection.models import Round
 from assessment.jobs.kinds import JobError, register
 from assessment.jobs.models import Job
 from assessment.jobs.services import start_job, work_key
 from assessment.regions.access import is_administrator
+from assessment.regions.models import Role
 from assessment.results.services.compute import ComputeError, compute_round
 
 COMPUTE = "results.compute"
@@ -35,11 +37,12 @@ def start_compute(round_: Round, *, owner, next_url: str = "") -> Job:
 def compute(job, run) -> str:
     """The round's results are replaced in one transaction: a run that stops half-way leaves
     the previous results."""
-    if not is_administrator(job.owner):
-        raise JobError(_("Only administrators compute results."))
     round_ = Round.objects.select_related("system", "scope").filter(pk=job.params["round"]).first()
     if round_ is None:
         raise JobError(_("The round is gone."))
+    # Evaluators recompute a round by accepting an appeal against its provisional results.
+    if not (is_administrator(job.owner) or Role.EVALUATOR in round_roles(job.owner, round_)):
+        raise JobError(_("Only administrators compute results."))
     try:
         report = compute_round(round_=round_, on_step=run.step)
     except ComputeError as error:

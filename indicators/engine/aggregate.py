@@ -11,6 +11,14 @@ At each parent, over the children that have a score:
 * veto: a present child at or below its ``veto_at`` forces the parent to 0, whatever the
   coverage (UN EGDI 2012).
 
+Exemptions (an accepted appeal, 申诉豁免; see compute.py): a child exempt for a unit is taken
+out of that unit's parent entirely, as if the tree had no such child: it is left out of the
+weighted mean *and* of the sibling weight that coverage is measured against, so exempting one
+of four children leaves a complete parent over the other three (weights renormalised, not
+PARTIAL). A parent whose children are all exempt is exempt itself (NaN, flagged EXEMPT, not
+MISSING) and leaves its own parent the same way. An exempt child has no score, so it never
+vetoes. ``exempt_nodes`` works out which (unit, node) cells are exempt once, from the leaves.
+
 Only weight ratios matter (everything divides by the sum of the weights present), so
 multiplying a sibling group's weights by a constant changes nothing.
 
@@ -39,10 +47,14 @@ def combine(
     *,
     geometric: bool,
     min_coverage: float,
+    exempt: Sequence[np.ndarray | None] | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Parent scores, and the mask of vetoed cells (None: no child can veto).
 
-    Missing parents are NaN.
+    Missing parents are NaN. ``exempt``: per child, the (n,) mask of units the child is
+    exempt for (None: none), or None when no child is exempt anywhere. An exempt child is
+    NaN, so it is left out of the mean like a missing one; its weight is also left out of
+    the sibling weight that ``min_coverage`` applies to.
 
     Children are (n,) or (c, n); weights are floats or (c, 1) columns. The weighted sum is
     accumulated in place, child by child in a fixed order, with elementwise operations only,
@@ -83,7 +95,12 @@ def combine(
             for w, missing in holes:
                 lost = lost + w * missing[..., rows]
             den = total - lost
-            covered = (den > 0) & (den >= min_coverage * total * (1.0 - _COVERAGE_RTOL))
+            kept: np.ndarray | float = total  # sibling weight, less the exempt children's
+            if exempt is not None:
+                for w, out in zip(weights, exempt, strict=True):
+                    if out is not None:
+                        kept = kept - w * out[rows]
+            covered = (den > 0) & (den >= min_coverage * kept * (1.0 - _COVERAGE_RTOL))
             parent[..., rows] = np.where(covered, gap_num / den, np.nan)
         if geometric:
             np.exp(parent, out=parent)
@@ -96,6 +113,28 @@ def combine(
     return parent, vetoed
 
 
+def exempt_nodes(tree: Tree, leaf_exempt: np.ndarray | None) -> np.ndarray | None:
+    """(n, columns) mask of the exempt cells: the exempt leaves (``leaf_exempt``, (n, L) in
+    ``tree.leaf_codes`` order) and the aggregates whose children are all exempt. None when
+    nothing is exempt."""
+    if leaf_exempt is None:
+        return None
+    out = np.zeros((leaf_exempt.shape[0], len(tree.columns)), dtype=bool, order="F")
+    out[:, tree.leaf_columns] = leaf_exempt
+    for step in tree.plan:  # post-order: children first
+        out[:, step.column] = np.logical_and.reduce(out[:, list(step.children)], axis=1)
+    return out
+
+
+def _child_masks(
+    exempt: np.ndarray | None, touched: np.ndarray | None, step: Step
+) -> list[np.ndarray | None] | None:
+    """``combine``'s ``exempt`` for one step: None unless a child is exempt somewhere."""
+    if exempt is None or touched is None or not touched[list(step.children)].any():
+        return None
+    return [exempt[:, c] if touched[c] else None for c in step.children]
+
+
 def aggregate(
     tree: Tree,
     leaf_scores: np.ndarray,
@@ -103,8 +142,12 @@ def aggregate(
     *,
     geometric: bool,
     min_coverage: float,
+    exempt: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Scores and flags (n, columns) for every node, leaves included, overall last."""
+    """Scores and flags (n, columns) for every node, leaves included, overall last.
+
+    ``exempt``: the (n, columns) mask from ``exempt_nodes`` (None: nothing exempt).
+    """
     n = leaf_scores.shape[0]
     width = len(tree.columns)
     # Column-major: each node's column is contiguous, which is how it is read and written.
@@ -112,19 +155,27 @@ def aggregate(
     flags = np.zeros((n, width), dtype=FLAG_DTYPE, order="F")
     scores[:, tree.leaf_columns] = leaf_scores
     flags[:, tree.leaf_columns] = leaf_flags
+    touched = None if exempt is None else exempt.any(axis=0)  # columns exempt somewhere
     for step in tree.plan:
         kids = [scores[:, c] for c in step.children]
+        masks = _child_masks(exempt, touched, step)
         parent, vetoed = combine(
             kids,
             step.weights,
             step.veto_at,
             geometric=geometric,
             min_coverage=min_coverage,
+            exempt=masks,
         )
         scores[:, step.column] = parent
         below = np.bitwise_or.reduce(flags[:, list(step.children)], axis=1)
         present = ~np.isnan(parent)
-        f = np.where(present, 0, Flag.MISSING)
+        if exempt is None or touched is None:
+            f = np.where(present, 0, Flag.MISSING)
+        else:
+            # An exempt parent (every child exempt) has no score but is not missing.
+            f = np.where(present | exempt[:, step.column], 0, Flag.MISSING)
+            f |= np.where((below & Flag.EXEMPT) != 0, Flag.EXEMPT, 0)
         f |= np.where(present & ((below & (Flag.MISSING | Flag.PARTIAL)) != 0), Flag.PARTIAL, 0)
         f |= np.where(present & ((below & Flag.IMPUTED) != 0), Flag.IMPUTED, 0)
         # A ranking says a region's total rests on an overstated value (虚报) somewhere below.
@@ -143,18 +194,28 @@ def aggregate_batch(
     *,
     geometric: bool,
     min_coverage: float,
+    exempt: np.ndarray | None = None,
 ) -> np.ndarray:
     """Scores of the last step's node under a batch of weight vectors: (c, n).
 
     ``weights`` is (c, columns), one relative weight per node per draw; ``leaf_scores`` the
     (n,) leaf columns (shared by all draws). Children are released as soon as their parent
     is computed, so at most a few (c, n) arrays are alive at a time (post-order plan).
+    ``exempt``: as in ``aggregate`` (weights do not change what is exempt).
     """
     alive: dict[int, np.ndarray] = dict(zip(leaf_columns.tolist(), leaf_scores, strict=True))
+    touched = None if exempt is None else exempt.any(axis=0)
     parent = np.empty(0)
     for step in steps:
         kids = [alive.pop(c) for c in step.children]
         w = [weights[:, c : c + 1] for c in step.children]
-        parent, _ = combine(kids, w, step.veto_at, geometric=geometric, min_coverage=min_coverage)
+        parent, _ = combine(
+            kids,
+            w,
+            step.veto_at,
+            geometric=geometric,
+            min_coverage=min_coverage,
+            exempt=_child_masks(exempt, touched, step),
+        )
         alive[step.column] = parent
     return parent

@@ -32,9 +32,14 @@ class Flag(enum.IntFlag):
     #: Leaf: the score was reduced (or set to 0) because the region's own value overstated
     #: the verified one beyond the round's tolerance (虚报). Aggregate: a leaf below it was.
     OVERSTATED = 64
+    #: Leaf: the region is exempt from this indicator (an accepted appeal, 申诉豁免): the
+    #: indicator does not exist for the region, so the cell has no score and is neither
+    #: MISSING nor imputed. Aggregate: at least one leaf below it was exempt; an aggregate
+    #: whose children are all exempt is itself exempt (no score, not MISSING).
+    EXEMPT = 128
 
 
-#: dtype of flag arrays; all flags fit in 8 bits.
+#: dtype of flag arrays; all flags fit in 8 bits (EXEMPT = 128 takes the last one).
 FLAG_DTYPE = np.uint8
 
 

@@ -3,6 +3,10 @@
 Split in two so that Monte Carlo sensitivity can reuse the expensive, weight-independent
 part: ``prepare`` (validation, rule scores, outlier treatment) runs once, ``score`` runs
 once per normalisation method.
+
+Exempt cells (an accepted appeal, 申诉豁免; see compute.py) are withheld from the raw matrix
+before ``prepare`` (``withhold``), so their values take no part in any peer statistic, and
+``score`` flags them EXEMPT instead of MISSING and never imputes them.
 """
 
 from __future__ import annotations
@@ -87,10 +91,44 @@ def prepare(
     )
 
 
+def check_exempt(tree: Tree, exempt: object | None, n: int) -> np.ndarray | None:
+    """(n, L) boolean mask of exempt cells, or None (also when no cell is exempt)."""
+    if exempt is None:
+        return None
+    shape = (n, len(tree.leaf_codes))
+    try:
+        arr = np.asarray(exempt)
+    except ValueError as error:  # ragged nested lists
+        raise ValueError(f"exempt must be a boolean array of shape {shape}: {error}") from None
+    if arr.shape != shape:
+        raise ValueError(
+            f"exempt must have shape {shape} (units, leaves in tree.leaf_codes order), "
+            f"got {arr.shape}"
+        )
+    if arr.dtype != np.bool_:
+        raise ValueError(f"exempt must be a boolean array, got dtype {arr.dtype}")
+    return arr if arr.any() else None
+
+
+def withhold(raw: np.ndarray, exempt: np.ndarray | None) -> None:
+    """Blank the exempt cells of ``raw`` in place (a copy made by ``check_raw``): the appeal
+    found the value wrong or not applicable, so it is absent for the peer statistics too."""
+    if exempt is not None:
+        raw[exempt] = np.nan
+
+
 def score(
-    prep: Prepared, groups: Groups, method: str, options: Options
+    prep: Prepared,
+    groups: Groups,
+    method: str,
+    options: Options,
+    exempt: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Leaf scores (n, L) and leaf flags under ``method`` ("rules" or a normalisation)."""
+    """Leaf scores (n, L) and leaf flags under ``method`` ("rules" or a normalisation).
+
+    ``exempt`` (n, L) cells (withheld from ``prep``'s raw values, so already NaN) are flagged
+    EXEMPT only: not MISSING, and never imputed.
+    """
     scores = prep.rule_scores.copy()
     flags = np.zeros(scores.shape, dtype=FLAG_DTYPE)
     if method != "rules":
@@ -104,6 +142,8 @@ def score(
             flags[prep.winsorised] |= int(Flag.OUTLIER_TREATED)
             flags[prep.logged] |= int(Flag.LOG_TRANSFORMED)
     missing = np.isnan(scores)
+    if exempt is not None:
+        missing &= ~exempt
     if options.missing == "impute" and missing.any():
         count, mean = groups.nan_mean(scores)
         fill = missing & (count > 0)
@@ -111,11 +151,18 @@ def score(
         flags[fill] |= int(Flag.IMPUTED)
         missing &= ~fill
     flags[missing] |= int(Flag.MISSING)
+    if exempt is not None:
+        flags[exempt] = int(Flag.EXEMPT)  # nothing else applies to an indicator it lacks
     return scores, flags
 
 
-def check_penalties(tree: Tree, penalties: object | None, n: int) -> np.ndarray | None:
-    """(n, L) score multipliers in [0, 1] (1 or NaN: none), or None."""
+def check_penalties(
+    tree: Tree, penalties: object | None, n: int, exempt: np.ndarray | None = None
+) -> np.ndarray | None:
+    """(n, L) score multipliers in [0, 1] (1 or NaN: none), or None.
+
+    An ``exempt`` cell is never penalised: its multiplier is 1 whatever ``penalties`` says.
+    """
     if penalties is None:
         return None
     arr = np.asarray(penalties, dtype=float)
@@ -123,7 +170,10 @@ def check_penalties(tree: Tree, penalties: object | None, n: int) -> np.ndarray 
         raise ValueError(f"penalties must have shape {(n, len(tree.leaf_codes))}, got {arr.shape}")
     if np.any(arr[np.isfinite(arr)] < 0) or np.any(arr[np.isfinite(arr)] > 1):
         raise ValueError("penalties must lie between 0 and 1")
-    return np.where(np.isfinite(arr), arr, 1.0)
+    factors = np.where(np.isfinite(arr), arr, 1.0)
+    if exempt is not None:
+        factors[exempt] = 1.0
+    return factors
 
 
 def penalise(scores: np.ndarray, flags: np.ndarray | None, penalties: np.ndarray | None) -> None:

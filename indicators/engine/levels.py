@@ -13,7 +13,11 @@ Gates:
 
 Everything is compared on scores rounded to the published precision (rounding.py), so the
 level always agrees with the numbers printed on the page. A gate on a missing value fails
-(the unit cannot demonstrate it), and a missing overall score gives no level (-1).
+(the unit cannot demonstrate it), and a missing overall score gives no level (-1). A gate on
+a node the unit is *exempt* from (an accepted appeal, 申诉豁免: an exempt leaf, or an area
+whose leaves are all exempt) does not apply to that unit: the indicator does not exist for
+it, so it neither passes nor fails and never holds the unit back (nor is it reported by
+``held_back``).
 The same mechanism expresses GTMI's A-D groups (levels without gates).
 """
 
@@ -132,8 +136,13 @@ def assign_levels(
     areas: Mapping[str, np.ndarray],
     leaves: Mapping[str, np.ndarray],
     precision: int,
+    exempt: Mapping[str, np.ndarray] | None = None,
 ) -> LevelResult:
-    """Vectorised level assignment; ``areas`` and ``leaves`` map codes to (n,) scores."""
+    """Vectorised level assignment; ``areas`` and ``leaves`` map codes to (n,) scores.
+
+    ``exempt``: node code -> (n,) mask of the units exempt from that area or leaf, whose
+    gate on it is waived (codes not in it: nobody is exempt).
+    """
     n = overall.shape[0]
     q_overall = scaled_round(overall, precision)
     area_codes = tuple(areas)
@@ -153,6 +162,8 @@ def assign_levels(
         for c, (kind, node, required) in enumerate(conds):
             # NaN compares False, so a missing value fails the gate.
             fails[:, c] = ~(rounded[(kind, node)] >= scaled_round(required, precision))
+            if exempt is not None and node in exempt:
+                fails[:, c] &= ~exempt[node]
         conditions.append(conds)
         failed.append(fails)
         band_ok[:, j] = q_overall >= scaled_round(level.min_score, precision)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from indicators.engine import leaves
-from indicators.engine.aggregate import aggregate_batch
+from indicators.engine.aggregate import aggregate_batch, exempt_nodes
 from indicators.engine.groups import Groups
 from indicators.engine.options import Options
 from indicators.engine.ranking import rank_desc
@@ -66,17 +66,21 @@ def sensitivity(
     node: str = OVERALL,
     chunk_size: int | None = None,
     penalties: object | None = None,
+    exempt: object | None = None,
 ) -> RankIntervals:
     """Rank intervals of ``node`` (default the overall score) under perturbed weights.
 
     ``rank_within``: integer labels per unit for the ranking (default: ``peer_groups``), as
     in ``compute``. Draws, epsilon, seed, random methods and the interval come from
-    ``options``. ``penalties``: as in ``compute``, applied in every draw.
+    ``options``. ``penalties`` and ``exempt``: as in ``compute``, applied in every draw
+    (with ``sensitivity_epsilon = 0`` the ranks are the point ranks of ``compute``).
     """
     options = options or Options()
     raw_arr = leaves.check_raw(tree, raw)
     n = raw_arr.shape[0]
-    multipliers = leaves.check_penalties(tree, penalties, n)
+    excused = leaves.check_exempt(tree, exempt, n)
+    leaves.withhold(raw_arr, excused)
+    multipliers = leaves.check_penalties(tree, penalties, n, excused)
     groups = Groups.of(peer_groups, n)
     rgroups = groups if rank_within is None else Groups.of(rank_within, n)
     methods = options.sensitivity_methods or (options.normalisation,)
@@ -93,13 +97,14 @@ def sensitivity(
 
     prep = leaves.prepare(tree, raw_arr, groups, options, (options.normalisation, *methods))
     base = tree.base_weights()
+    node_exempt = exempt_nodes(tree, excused)
     geometric = options.aggregation == "geometric"
     leaf_cache: dict[str, list[np.ndarray]] = {}
 
     def ranks_of(method: str, weights: np.ndarray) -> np.ndarray:
         """(c, n) ranks of ``node`` for a batch of weight vectors (c, columns)."""
         if method not in leaf_cache:
-            leaf, _ = leaves.score(prep, groups, method, options)
+            leaf, _ = leaves.score(prep, groups, method, options, excused)
             leaves.penalise(leaf, None, multipliers)
             leaf_cache[method] = [leaf[:, j] for j in range(leaf.shape[1])]
         score = aggregate_batch(
@@ -109,6 +114,7 @@ def sensitivity(
             weights,
             geometric=geometric,
             min_coverage=options.min_coverage,
+            exempt=node_exempt,
         )
         return rank_desc(score, rgroups, options.precision)
 

@@ -210,7 +210,6 @@ def _common(world, open_, published, password, version, workbook) -> dict[str, l
         "indicator": [str(world.leaf), "DS.1.1", "DS.2.2"],
         # the entry form (and the review's comments)
         "version": [str(version)],
-        "action": ["save", "submit"],
         "value-": ["85", "85.5", "0", "100", "1", "L3", "是", "12"],
         "note-": ["说明"],
         "link-": ["https://data.example.gov.cn/DS"],
@@ -248,6 +247,13 @@ def _common(world, open_, published, password, version, workbook) -> dict[str, l
         "q": ["做法", "DS"],
         "area": ["DS", "SV"],
         "include_approved": ["on"],
+        # appeals
+        "working_days": ["5", "1", "30"],
+        "category": ["data_error", "evidence", "upstream", "rule"],
+        "statement": ["统计口径有误"],
+        "action": ["save", "submit", "reject", "correct", "exempt"],
+        "value": ["85", "100", ""],
+        "resolution": ["接口已开通"],
         # uploads (contents)
         "workbook": [workbook],
         "files": [PDF_BYTES],

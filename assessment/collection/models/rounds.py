@@ -100,6 +100,11 @@ class Round(models.Model):
             "below this becomes a rectification task."
         ),
     )
+    # 结果公示: results published as provisional, open to appeals until appeals_close_at; the
+    # round stays closed (no public display, no rectification tasks) until final publication.
+    provisional_at = models.DateTimeField(_("provisional results published at"), null=True,
+                                          blank=True)  # fmt: skip
+    appeals_close_at = models.DateTimeField(_("appeals close at"), null=True, blank=True)
     monthly = models.BooleanField(
         _("continuous (monthly) ranking"),
         default=False,
@@ -118,6 +123,11 @@ class Round(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_provisional(self) -> bool:
+        """Results published as provisional (暂定结果), not yet final."""
+        return self.provisional_at is not None and self.status == RoundStatus.CLOSED
 
     @property
     def scope_name(self) -> str:

@@ -8,6 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from assessment.appeals.selectors import region_appeals
+from assessment.appeals.services import window_is_open
 from assessment.collection.access import get_round_for_user
 from assessment.collection.models import Round, RoundStatus
 from assessment.dashboards.charts import profile as profile_charts
@@ -63,6 +65,9 @@ def profile(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
         "methodology": methodology(round_=round_, nodes=result.nodes),
         "corrections": corrections(round_=round_, region_code=region.code),
         "panel_levels": region_panel(round_, region.code),
+        # Appeals exist only once results were published as provisional (no query before).
+        "appeals": region_appeals(round_, region) if round_.provisional_at else [],
+        "may_appeal": Role.STAFF in roles_on(user, region) and window_is_open(round_),
     }
     context["sources"] = value_sources(round_, region.code, context["panel_levels"])
     return render(request, "dashboards/profile.html", context)

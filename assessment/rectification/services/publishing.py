@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from assessment.appeals.services import blocking_final
 from assessment.collection.models import Round, RoundStatus
 from assessment.rectification.services.task_generation import generate_tasks
 
@@ -26,7 +27,8 @@ def _locked(round_: Round) -> Round:
 
 
 def publish_round(*, round_: Round) -> Round:
-    """closed → published, with `published_at` now. Results must have been computed.
+    """closed → published, with `published_at` now. Results must have been computed; after
+    provisional results, the appeal window must have closed and every appeal been decided.
 
     In the same transaction the round's findings become rectification tasks, so a published
     round always has its tasks: publishing again (after unpublishing or recomputing) adds only
@@ -42,6 +44,9 @@ def publish_round(*, round_: Round) -> Round:
             raise PublishError(NOT_CLOSED % params)
         if locked.computed_at is None:
             raise PublishError(NOT_COMPUTED % params)
+        blocked = blocking_final(locked)  # provisional results: the window and the appeals
+        if blocked:
+            raise PublishError(blocked)
         locked.status = RoundStatus.PUBLISHED
         locked.published_at = timezone.now()
         locked.save(update_fields=["status", "published_at"])

@@ -56,6 +56,7 @@ class Methodology:
     values: int | None
     outlier_treatments: int
     error: str = ""
+    exempted: int = 0  # (region, indicator) cells taken out of the score by accepted appeals
 
     @property
     def coverage_percent(self) -> int:
@@ -97,4 +98,5 @@ def methodology(*, round_: Round, nodes: SystemNodes) -> Methodology:
         values=notes.get("values"),
         outlier_treatments=len(notes.get("outliers") or []),
         error=error,
+        exempted=int(notes.get("exempted") or 0),
     )

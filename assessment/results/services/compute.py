@@ -22,6 +22,7 @@ from assessment.panels.scored_values import PanelInput, panel_input
 from assessment.regions.models import Region, RegionLevel
 from assessment.results.models.results import ResultKind
 from assessment.results.models.standings import AREA_SLOTS
+from assessment.results.services.exemptions import exempt_mask
 from assessment.results.services.peer_stats import peer_stat_rows, replace_peer_stats
 from assessment.results.services.result_writer import ResultRows, write_results
 from assessment.results.services.standings import (
@@ -295,6 +296,8 @@ def compute_round(
 
     # Overstated values (虚报) lose their score as the round's verification policy says.
     factors, overstated = penalties(round_, list(model.tree.leaf_codes), [r.code for r in regions])
+    # Accepted appeals may take an indicator out of a region's score (申诉豁免).
+    exempt, exempted = exempt_mask(round_, list(model.tree.leaf_codes), [r.code for r in regions])
     peers = np.array([PEER_GROUP[r.level] for r in regions])
     parent_keys: dict[tuple[int, str | None], int] = {}
     parents = np.array(
@@ -305,11 +308,12 @@ def compute_round(
     )
     try:
         outcome = compute(
-            model.tree, raw, peers, options, rank_groups={"parent": parents}, penalties=factors
-        )
+            model.tree, raw, peers, options, rank_groups={"parent": parents}, penalties=factors,
+            exempt=exempt,
+        )  # fmt: skip
     except ValueError as error:  # e.g. a rubric level of 2.5 slipped past entry validation
         raise ComputeError(str(error)) from error
-    verified = verification_effect(model.tree, values, peers, options, outcome)
+    verified = verification_effect(model.tree, values, peers, options, outcome, exempt)
     compute_done = clock()
     codes = [r.code for r in regions]
     rows = ResultRows.from_outcome(
@@ -343,7 +347,9 @@ def compute_round(
     # thread while this one writes the node rows; only the overall rows wait for them.
     with ThreadPoolExecutor(max_workers=1) as pool:
         pending = (
-            pool.submit(sensitivity, model.tree, raw, peers, options, penalties=factors)
+            pool.submit(
+                sensitivity, model.tree, raw, peers, options, penalties=factors, exempt=exempt
+            )
             if wanted
             else None
         )
@@ -367,6 +373,7 @@ def compute_round(
                 "regions": len(regions),
                 "values": value_count,
                 "overstated": overstated,
+                "exempted": exempted,
                 "panel_levels": panel_levels,
                 "outliers": outliers,
                 "sensitivity_draws": options.sensitivity_draws if pending else 0,
@@ -413,7 +420,7 @@ def apply_panel(
 
 
 def verification_effect(
-    tree: Tree, values: RawValues, peers: np.ndarray, options: Options, outcome
+    tree: Tree, values: RawValues, peers: np.ndarray, options: Options, outcome, exempt=None
 ) -> Verified | None:
     """Per region: values corrected, values overstated, and the overall score the regions'
     own values would have given (a second engine run, without penalties: what verification
@@ -422,7 +429,7 @@ def verification_effect(
     corrected = values.corrected()
     if not corrected.any():
         return None
-    own = compute(tree, values.own, peers, options)
+    own = compute(tree, values.own, peers, options, exempt=exempt)  # exemptions stand either way
     leaf_flags = outcome.flags[:, tree.leaf_columns]
     return Verified(
         corrected=corrected,

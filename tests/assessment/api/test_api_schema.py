@@ -36,6 +36,21 @@ def operation_labels() -> list[str]:
     return sorted(result.ok().label for result in load_schema().get_all_operations())
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The WSGI handler closes the database connection around each request, as a server
+    should; inside a test that connection holds the test's transaction (PostgreSQL would lose
+    it). Django's test client detaches the same two signals for the same reason."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def token(world, db) -> str:
     _client, token = create_client(

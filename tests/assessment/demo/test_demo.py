@@ -36,8 +36,9 @@ def test_seed_builds_the_demo_and_is_idempotent():
     first = snapshot()
     seed_demo()
     assert snapshot() == first
-    assert first["users"] == 4 + 101 + 4  # admin, evaluator, supervisors; staff; experts
-    assert first["rounds"] == 3
+    # admin, evaluator, supervisors; staff; experts; department staff
+    assert first["users"] == 4 + 101 + 4 + 2
+    assert first["rounds"] == 4
 
 
 @pytest.mark.django_db
@@ -144,3 +145,22 @@ def test_the_2025_round_has_an_expert_panel_with_adjudicated_cells():
     ).exists()
     # Compute used the panel's levels.
     assert round_.compute_notes["panel_levels"] == 303
+
+
+@pytest.mark.django_db
+def test_a_round_is_in_its_appeal_window_with_appeals_in_every_state():
+    from assessment.appeals.models import Appeal, DepartmentTask
+    from assessment.appeals.services import window_is_open
+
+    seed_demo()
+    round_ = Round.objects.get(period="2026H1")
+    assert round_.is_provisional and window_is_open(round_)
+    appeals = Appeal.objects.filter(round=round_)
+    assert set(appeals.values_list("status", flat=True)) == {"open", "accepted", "rejected"}
+    assert set(appeals.values_list("outcome", flat=True)) == {"", "corrected", "exempted"}
+    tasks = DepartmentTask.objects.filter(round=round_)
+    assert tasks.values("department").distinct().count() == 2
+    assert set(tasks.values_list("status", flat=True)) == {"open", "resolved"}
+    assert round_.compute_notes["exempted"] > 0
+    exempt = Result.objects.filter(round=round_, region_id="330105", indicator__code="BL.1.1")
+    assert exempt.get().flags & ResultFlag.EXEMPT
