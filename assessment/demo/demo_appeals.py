@@ -33,7 +33,8 @@ DEPARTMENTS = (("dsj", "浙江省大数据发展管理局", "dept-dsj"),
 # (region, indicator, category, department code, statement, decision, value, reason)
 APPEALS = (
     ("330106", "DS.1.1", Category.DATA_ERROR, None,
-     "目录编制覆盖率按省平台统计为 62%，区平台实际已编目 41 个系统中的 38 个（92.7%），省平台未同步区级目录。",
+     "目录编制覆盖率按省平台统计为 62%，区平台实际已编目 41 个系统中的 38 个（92.7%），"
+     "省平台未同步区级目录。",
      None, None, ""),
     ("330108", "SV.1.1", Category.EVIDENCE_IGNORED, None,
      "已提交全程网办事项清单及省平台截图，评估时未采信。", None, None, ""),
