@@ -78,7 +78,7 @@ class DecisionForm(forms.Form):
             (EXEMPT, _("Accept: exempt the indicator for this region")),
             (REJECT, _("Reject")),
         ],
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     value = forms.CharField(
         label=_("Corrected value"),

@@ -41,7 +41,7 @@ class Category(models.TextChoices):
 
 
 class AppealStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("Awaiting a decision")
     ACCEPTED = "accepted", _("Accepted")
     REJECTED = "rejected", _("Rejected")
 

@@ -99,3 +99,20 @@ def department_board(round_id: int | None = None) -> list[DepartmentRow]:
     return [
         DepartmentRow(row, row.open, row.resolved, row.regions, row.oldest_open) for row in rows
     ]
+
+
+def report_appeals(round_: Round, codes: list[str]) -> list[Appeal]:
+    """The appeals of the report's regions, by region and indicator (one query)."""
+    return list(
+        Appeal.objects.filter(round=round_, region_id__in=codes)
+        .select_related(
+            "region",
+            "indicator",
+            "department",
+            "decided_by",
+            "department_task__department",
+            "department_task__region",
+            "department_task__indicator",
+        )
+        .order_by("region_id", "indicator__order", "filed_at")
+    )

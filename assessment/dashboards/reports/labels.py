@@ -34,6 +34,8 @@ SHEETS = {
     "history": pgettext_lazy("sheet", "History"),
     "tasks": pgettext_lazy("sheet", "Rectification tasks"),
     "verification": pgettext_lazy("sheet", "Verification"),
+    "appeals": pgettext_lazy("sheet", "Appeals"),
+    "departments": pgettext_lazy("sheet", "Departments"),
 }
 
 

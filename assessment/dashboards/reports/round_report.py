@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from assessment.dashboards.reports import labels, styles
+from assessment.dashboards.reports.appeals_sheet import write_appeals
 from assessment.dashboards.reports.charts_sheet import write_charts
 from assessment.dashboards.reports.matrices import write_matrix, write_raw_values
 from assessment.dashboards.reports.notes_sheet import write_notes
@@ -54,6 +55,7 @@ def write_round_report(report: RoundReport, target, *, progress: Progress = no_p
     write_raw_values(workbook, report, header, progress=progress, start=0.30, end=0.84)
     progress(0.85, labels.sheet("verification"))
     write_verification(workbook, report, header)
+    write_appeals(workbook, report, header)
     progress(0.86, labels.sheet("charts"))
     write_charts(workbook, report)
     write_notes(workbook, report, header)

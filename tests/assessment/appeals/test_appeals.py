@@ -353,3 +353,32 @@ def test_an_exemption_takes_the_indicator_out_of_the_regions_score_and_is_flagge
     client.force_login(supervisor_zhejiang)
     page = client.get(reverse("assessment:profile", args=[provisional.pk, XIHU])).content.decode()
     assert 'data-testid="exempted"' in page
+
+
+def test_the_round_report_has_the_appeals_and_the_departments_tasks(
+    provisional, staff_xihu, evaluator_zhejiang, department, client
+):
+    from tests.assessment.dashboards.reports.conftest import workbook
+
+    rejected = appeal_for(provisional, staff_xihu, code="DS.1.1")
+    decide(appeal=rejected, action=REJECT, reason="=证据不足", user=evaluator_zhejiang)
+    upstream = appeal_for(provisional, staff_xihu, code="BL.1.1", category=Category.UPSTREAM,
+                          department=department)  # fmt: skip
+    decide(appeal=upstream, action=EXEMPT, reason="省级接口未开通", user=evaluator_zhejiang)
+    appeal_for(provisional, staff_xihu, code="SV.1.1")  # still open
+    client.force_login(evaluator_zhejiang)
+    url = reverse("assessment:round_report", args=[provisional.pk]) + "?level=county"
+    book = workbook(client.post(url))
+    sheet = book["申诉处理"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0][:5] == ["类别", "待处理", "已采纳", "已驳回", "合计"]
+    by_category = {row[0]: row[1:5] for row in rows[1:6]}
+    assert by_category["数据或计算错误"] == [1, 0, 1, 2]
+    assert by_category["非本级原因（上级阻滞）"] == [0, 1, 0, 1]
+    assert by_category["合计"] == [1, 1, 1, 3]
+    details = [row for row in rows[7:] if row[0] == XIHU]
+    assert {row[2] for row in details} == {"DS.1.1", "BL.1.1", "SV.1.1"}
+    reasons = {row[2]: row[11] for row in details}
+    assert reasons["DS.1.1"] == "'=证据不足"  # never a formula
+    tasks = [[cell.value for cell in row] for row in book["部门任务"].iter_rows(min_row=2)]
+    assert [(row[0], row[1], row[3]) for row in tasks] == [("省大数据局", XIHU, "BL.1.1")]
