@@ -124,7 +124,8 @@ def test_a_raw_rating_log_becomes_values_after_a_dry_run(page, demo_server, tmp_
     screenshot(page, "feed-report")
     page.click("[data-testid=apply-feed]")
     page.wait_for_load_state("networkidle")
-    value = Value.objects.get(submission__round=open_round, submission__region_id=XIHU,
-                              indicator=satisfied)  # fmt: skip
+    value = Value.objects.get(
+        submission__round=open_round, submission__region_id=XIHU, indicator=satisfied
+    )
     assert value.value == 90 and value.fed_from.startswith("浙江省好差评系统 · haocha-2026.csv")
     assert_clean(problems)

@@ -40,10 +40,17 @@ def test_staff_appeal_the_evaluator_accepts_ranks_move_final_publication_makes_t
     round_ = Round.objects.get(period="2026H1")
     # 临平区 appeals its weakest-scoring percentage (the demo's values are fixed: so is this).
     weakest = (
-        Result.objects.filter(round=round_, region_id=LINPING, indicator__value_type="percent",
-                              indicator__direction=1, indicator__source="form")
-        .order_by("score").select_related("indicator").first()
-    )  # fmt: skip
+        Result.objects.filter(
+            round=round_,
+            region_id=LINPING,
+            indicator__value_type="percent",
+            indicator__direction=1,
+            indicator__source="form",
+        )
+        .order_by("score")
+        .select_related("indicator")
+        .first()
+    )
     leaf = weakest.indicator
     assert weakest.score < 100
     before = Standing.objects.get(round=round_, region_id=LINPING)
@@ -54,7 +61,9 @@ def test_staff_appeal_the_evaluator_accepts_ranks_move_final_publication_makes_t
     page.wait_for_load_state("networkidle")
     page.select_option("#id_indicator", str(leaf.pk))
     page.select_option("#id_category", "data_error")
-    page.fill("#id_statement", "省平台统计时漏计了区平台已办结的 36 条共享需求，实际满足率应为 100%。")
+    page.fill(
+        "#id_statement", "省平台统计时漏计了区平台已办结的 36 条共享需求，实际满足率应为 100%。"
+    )
     proof = tmp_path / "挂接清单.pdf"
     proof.write_bytes(PDF_BYTES)
     page.set_input_files("#id_files", str(proof))
@@ -94,8 +103,9 @@ def test_staff_appeal_the_evaluator_accepts_ranks_move_final_publication_makes_t
     Round.objects.filter(pk=round_.pk).update(appeals_close_at=timezone.now() - timedelta(hours=1))
     evaluator = appeal.decided_by
     for open_appeal in Appeal.objects.filter(round=round_, status=AppealStatus.OPEN):
-        decide(appeal=open_appeal, action=REJECT, reason="证据不足", user=evaluator,
-               recompute=False)  # fmt: skip
+        decide(
+            appeal=open_appeal, action=REJECT, reason="证据不足", user=evaluator, recompute=False
+        )
     log_in(page, demo_server, "admin")
     page.goto(f"{demo_server.url}/results/{round_.pk}/")
     page.click(f"[data-testid=publish-{round_.pk}]")

@@ -112,7 +112,10 @@ def test_the_2025_round_was_verified_with_one_value_overstated():
     round_ = Round.objects.get(period="2025")
     verified = Verification.objects.filter(submission__round=round_)
     assert sorted(set(verified.values_list("submission__region_id", flat=True))) == [
-        "330106", "330281", "331126"]  # fmt: skip
+        "330106",
+        "330281",
+        "331126",
+    ]
     assert verified.filter(corrected=True).count() == 4
     leaves = Result.objects.filter(round=round_, indicator__isnull=False).exclude(
         indicator__value_type=""
