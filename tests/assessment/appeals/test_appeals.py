@@ -29,6 +29,7 @@ from assessment.appeals.services import (
     file_appeal,
     publish_provisional,
 )
+from assessment.appeals.window import last_day
 from assessment.collection.models import Round, RoundStatus
 from assessment.jobs.models import Job
 from assessment.rectification.models import RectificationTask
@@ -100,7 +101,7 @@ def test_provisional_results_open_a_window_staff_see_their_profile_public_stays_
 def test_final_publication_waits_for_the_window_and_the_decisions(
     provisional, staff_xihu, evaluator_zhejiang
 ):
-    with pytest.raises(PublishError, match="open until"):
+    with pytest.raises(PublishError, match=str(last_day(provisional.appeals_close_at))):
         publish_round(round_=provisional)
     appeal = appeal_for(provisional, staff_xihu)
     Round.objects.filter(pk=provisional.pk).update(appeals_close_at=timezone.now())
