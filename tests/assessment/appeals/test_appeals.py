@@ -298,8 +298,12 @@ def test_an_accepted_appeal_recomputes_and_the_page_says_which_ranks_changed(
     from tests.assessment.builders import make_round
     from tests.assessment.jobs.worker import work_off
 
-    round_ = make_round(default_system, status=RoundStatus.CLOSED)
     codes = Region.objects.filter(code__startswith="3301", level="county")
+    # Last year's round, computed: the progress race (进步榜) compares with it.
+    last_year = make_round(default_system, status=RoundStatus.PUBLISHED, period="2024")
+    fill_values(last_year, codes.values_list("code", flat=True))
+    compute_round(round_=last_year, with_sensitivity=False)
+    round_ = make_round(default_system, status=RoundStatus.CLOSED, previous=last_year)
     fill_values(round_, codes.values_list("code", flat=True))
     # 西湖区's 目录编制覆盖率 was counted as 0: the region appeals, it is 100.
     from assessment.collection.models import Value
@@ -319,6 +323,9 @@ def test_an_accepted_appeal_recomputes_and_the_page_says_which_ranks_changed(
     work_off()
     after = Standing.objects.get(round=round_, region_id=XIHU)
     assert after.score > before.score and after.rank < before.rank
+    # The progress race moves with it: the same gain over last year's score.
+    assert before.change is not None and after.change > before.change
+    assert round(after.change - before.change, 2) == round(after.score - before.score, 2)
     client.force_login(evaluator_zhejiang)
     page = client.get(reverse("assessment:appeal_detail", args=[appeal.pk]))
     changes = {c.code: (c.before, c.after) for c in page.context["changes"]}
