@@ -53,7 +53,11 @@ def main() -> None:
     leaves = list(round_.system.indicators.exclude(value_type="").order_by("order"))
     from django.contrib.auth import get_user_model
 
-    province = codes[0][:2] + "0000"
+    # The evaluator's province: the one with the most regions (3,000 open appeals fit in it).
+    by_province: dict[str, int] = {}
+    for code in codes:
+        by_province[code[:2]] = by_province.get(code[:2], 0) + 1
+    province = max(by_province, key=by_province.get) + "0000"
     evaluator = get_user_model().objects.create_user("bench-evaluator", password="pw")
     Membership.objects.create(user=evaluator, region_id=province, role=Role.EVALUATOR)
 

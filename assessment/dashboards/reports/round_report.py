@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from assessment.collection.models import RoundStatus
 from assessment.dashboards.reports import labels, styles
 from assessment.dashboards.reports.appeals_sheet import write_appeals
 from assessment.dashboards.reports.charts_sheet import write_charts
@@ -77,6 +78,17 @@ _OVERVIEW_COLUMNS = [
 ]
 
 
+def result_status(round_) -> str:
+    """Whether the results are final: provisional ones say until when they may be appealed."""
+    if round_.is_provisional:
+        return _("Provisional results (appeals until %(at)s)") % {
+            "at": labels.local_datetime(round_.appeals_close_at)
+        }
+    if round_.status == RoundStatus.PUBLISHED:
+        return str(_("Final results"))
+    return round_.get_status_display()
+
+
 def write_overview(workbook: Workbook, report: RoundReport, header: str) -> None:
     sheet = ReportSheet(
         workbook,
@@ -95,7 +107,7 @@ def write_overview(workbook: Workbook, report: RoundReport, header: str) -> None
     facts = [
         (_("Round"), f"{round_.name}（{round_.period}）"),
         (_("Scope"), round_.scope_name),
-        (_("Status"), round_.get_status_display()),
+        (_("Status"), result_status(round_)),
         (_("Indicator system"), method.system),
         (_("Methodology"), method.text),
         (_("Results computed"), labels.local_datetime(round_.computed_at)),

@@ -377,6 +377,9 @@ def test_the_round_report_has_the_appeals_and_the_departments_tasks(
     client.force_login(evaluator_zhejiang)
     url = reverse("assessment:round_report", args=[provisional.pk]) + "?level=county"
     book = workbook(client.post(url))
+    overview = [[cell.value for cell in row] for row in book["概览"].iter_rows(max_row=12)]
+    status = next(row[1] for row in overview if row[0] == "状态")
+    assert status.startswith("暂定结果")
     sheet = book["申诉处理"]
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert rows[0][:5] == ["类别", "待处理", "已采纳", "已驳回", "合计"]

@@ -204,6 +204,6 @@ def test_query_count_does_not_depend_on_the_number_of_regions(
     # session, user, grants, round (with its previous one), the ranking (tree, levels, parent
     # choices, comparable rounds), the region count, its rows, its level distribution, two score
     # matrices, the methodology, indicator tree, levels with gates, raw values, the round's
-    # verification policy and its corrected values, session save: the same number with 2 and
-    # with 50 regions.
-    assert len(queries.captured_queries) == 23
+    # verification policy and its corrected values, the regions' appeals (with their
+    # departments' tasks), session save: the same number with 2 and with 50 regions.
+    assert len(queries.captured_queries) == 24
