@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -45,7 +46,13 @@ from assessment.appeals.window import last_day
 from assessment.collection.access import get_round_for_user
 from assessment.core.attachments import attachment_response
 from assessment.core.forms import query_id
-from assessment.regions.access import get_region_for_user, is_administrator, require_administrator
+from assessment.regions.access import (
+    get_region_for_user,
+    is_administrator,
+    require_administrator,
+    visibility_filter,
+)
+from assessment.regions.models import Role
 
 QUEUE_PAGE = 50
 
@@ -201,13 +208,19 @@ def board(request: HttpRequest) -> HttpResponse:
     """The department league table (administrators, supervisors) and, for department staff,
     their own department's tasks (anyone else sees an empty list)."""
     own = departments_of(request.user)
+    reader = may_read_board(request.user)
     tasks = DepartmentTask.objects.select_related("department", "region", "indicator", "round")
     if not is_administrator(request.user):
-        tasks = tasks.filter(department__in=own)
+        # Supervisors read the blockers of their subtrees; departments' staff their own.
+        mine = Q(department__in=own)
+        if reader:
+            mine |= visibility_filter(request.user, field="region__code", roles=[Role.SUPERVISOR])
+        tasks = tasks.filter(mine)
     context = {
-        "rows": department_board() if may_read_board(request.user) else None,
+        "rows": department_board() if reader else None,
         "tasks": list(tasks.order_by("status", "opened_at")[:200]),
         "own": own,
+        "resolvable": {d.pk for d in own} if not is_administrator(request.user) else None,
     }
     return render(request, "appeals/board.html", context)
 

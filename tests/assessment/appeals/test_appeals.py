@@ -370,8 +370,9 @@ def test_the_round_report_has_the_appeals_and_the_departments_tasks(
 
     rejected = appeal_for(provisional, staff_xihu, code="DS.1.1")
     decide(appeal=rejected, action=REJECT, reason="=证据不足", user=evaluator_zhejiang)
-    upstream = appeal_for(provisional, staff_xihu, code="BL.1.1", category=Category.UPSTREAM,
-                          department=department)  # fmt: skip
+    upstream = appeal_for(
+        provisional, staff_xihu, code="BL.1.1", category=Category.UPSTREAM, department=department
+    )
     decide(appeal=upstream, action=EXEMPT, reason="省级接口未开通", user=evaluator_zhejiang)
     appeal_for(provisional, staff_xihu, code="SV.1.1")  # still open
     client.force_login(evaluator_zhejiang)
@@ -393,3 +394,32 @@ def test_the_round_report_has_the_appeals_and_the_departments_tasks(
     assert reasons["DS.1.1"] == "'=证据不足"  # never a formula
     tasks = [[cell.value for cell in row] for row in book["部门任务"].iter_rows(min_row=2)]
     assert [(row[0], row[1], row[3]) for row in tasks] == [("省大数据局", XIHU, "BL.1.1")]
+
+
+def test_supervisors_read_the_blockers_of_their_subtree_and_cannot_resolve_them(
+    provisional,
+    staff_xihu,
+    evaluator_zhejiang,
+    department,
+    supervisor_hangzhou,
+    supervisor_ningbo,
+    client,
+):
+    appeal = appeal_for(
+        provisional, staff_xihu, code="BL.1.1", category=Category.UPSTREAM, department=department
+    )
+    decide(appeal=appeal, action=EXEMPT, reason="x", user=evaluator_zhejiang)
+    task = DepartmentTask.objects.get(appeal=appeal)
+    client.force_login(supervisor_hangzhou)
+    page = client.get(reverse("assessment:department_board")).content.decode()
+    assert f'data-testid="task-{task.pk}"' in page and 'data-testid="department-dsj"' in page
+    assert f'data-testid="resolve-{task.pk}"' not in page
+    assert (
+        client.post(
+            reverse("assessment:department_resolve", args=[task.pk]), {"resolution": "x"}
+        ).status_code
+        == 404
+    )
+    client.force_login(supervisor_ningbo)
+    page = client.get(reverse("assessment:department_board")).content.decode()
+    assert f'data-testid="task-{task.pk}"' not in page
