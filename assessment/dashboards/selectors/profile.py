@@ -72,6 +72,11 @@ class NodeScore:
     def partial(self) -> bool:
         return bool(self.flags & ResultFlag.PARTIAL)
 
+    @property
+    def exempt(self) -> bool:
+        """Taken out of the region's score by an accepted appeal (leaf), or above one."""
+        return bool(self.flags & ResultFlag.EXEMPT)
+
 
 @dataclass(frozen=True)
 class HistoryEntry:

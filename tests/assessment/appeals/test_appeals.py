@@ -360,7 +360,7 @@ def test_an_exemption_takes_the_indicator_out_of_the_regions_score_and_is_flagge
     assert other.score is not None and not other.flags & ResultFlag.EXEMPT
     client.force_login(supervisor_zhejiang)
     page = client.get(reverse("assessment:profile", args=[provisional.pk, XIHU])).content.decode()
-    assert 'data-testid="exempted"' in page
+    assert 'data-testid="exempted"' in page and 'data-testid="exempt-DS.1.1"' in page
 
 
 def test_the_round_report_has_the_appeals_and_the_departments_tasks(
