@@ -4,6 +4,7 @@ department tasks are read here (they are written by the appeal pages, which chec
 from django.contrib import admin
 
 from assessment.appeals.models import Appeal, Department, DepartmentTask
+from assessment.core.admin import ReadOnlyAdmin
 
 
 @admin.register(Department)
@@ -11,17 +12,6 @@ class DepartmentAdmin(admin.ModelAdmin):
     list_display = ("name", "code")
     search_fields = ("name", "code")
     filter_horizontal = ("members",)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Appeal)

@@ -1,20 +1,10 @@
 """Raw feeds and the population table in the admin: read-only (they are written by the feed
-pages, which check and audit every value)."""
+pages, which check and audit every value; an administrator may delete an old file)."""
 
 from django.contrib import admin
 
+from assessment.core.admin import ReadOnlyAdmin
 from assessment.feeds.models import Population, RawFeed
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Population)
