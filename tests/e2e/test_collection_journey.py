@@ -86,9 +86,12 @@ def test_collection_journey(browser, page, accept_dialogs, demo_server, tmp_path
     centre(page, "[data-testid='indicator-DS.1.2']")
     shot(page, "collect-02-draft-with-error-kept")
 
-    # 2. Complete every value and the evidence, then submit.
+    # 2. Complete every value and the evidence, then submit (platform-fed values are not the
+    # region's to type: their fields are read-only).
+    assert page.locator("input[name='value-SV.4.1']").count() == 0
+    assert page.locator("[data-testid='fed-SV.4.1']").count() == 1
     for leaf in all_leaves:
-        if leaf.code not in ("DS.1.1", "DS.1.3"):
+        if leaf.code not in ("DS.1.1", "DS.1.3") and not leaf.is_fed:
             enter(page, leaf, a_good_value(leaf))
     pdf = tmp_path / "分类分级制度.pdf"
     pdf.write_bytes(PDF)
@@ -157,11 +160,11 @@ def test_entry_form_and_dashboard_on_a_phone(phone_page, demo_server):
     round_ = Round.objects.get(period="2026")
     log_in(phone_page, demo_server, "staff-330102")
     phone_page.goto(f"{demo_server.url}/rounds/{round_.pk}/regions/330102/")
-    phone_page.fill("input[name='value-SV.4.3']", "99.95")
-    assert "flag-above" in phone_page.inner_html("[data-testid='flag-SV.4.3']")
+    phone_page.fill("input[name='value-DS.1.3']", "25")
+    assert "flag-below" in phone_page.inner_html("[data-testid='flag-DS.1.3']")
     assert phone_page.locator("[data-testid=save-draft]").is_visible()  # the sticky bar
     shot(phone_page, "collect-phone-entry-top")
-    centre(phone_page, "[data-testid='indicator-SV.4.3']")
+    centre(phone_page, "[data-testid='indicator-DS.1.3']")
     shot(phone_page, "collect-phone-entry-flag")
     phone_page.context.clear_cookies()
     log_in(phone_page, demo_server, "supervisor")
