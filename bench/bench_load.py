@@ -112,7 +112,10 @@ def prepare(supervisors: int, national: bool) -> dict:
         round=open_round, status__in=["not_started", "draft", "returned"]
     ).order_by("region_id")
     leaves = list(
-        open_round.system.indicators.filter(value_type="percent").values_list("code", flat=True)
+        # Typed percentages only: a platform-fed field is read-only in the entry form.
+        open_round.system.indicators.filter(value_type="percent", source="form").values_list(
+            "code", flat=True
+        )
     )
     return {
         "open_round": open_round.pk,
