@@ -79,9 +79,10 @@ def check_push(round_: Round, items: Iterable[Item], writer: Writer, *, lock: bo
     if not accepts_pushes(round_):
         check.add(None, None, ROUND_CLOSED, sheet="")
         return check
-    sheet = _sheet(round_, items, writer, check)
+    leaves = system_leaves(round_.system_id)
+    sheet = _sheet(leaves, items, writer, check)
     rules = ImportRules(scope=writer.scope, include_approved=round_.monthly, platform=True)
-    return check_rows(ParsedImport(round_, check, sheet), rules=rules, lock=lock)
+    return check_rows(ParsedImport(round_, check, sheet, leaves), rules=rules, lock=lock)
 
 
 def apply_push(round_: Round, items: list[Item], writer: Writer) -> tuple[ImportCheck, bool]:
@@ -106,10 +107,10 @@ def apply_push(round_: Round, items: list[Item], writer: Writer) -> tuple[Import
     return check, recompute
 
 
-def _sheet(round_: Round, items: Iterable[Item], writer: Writer, check: ImportCheck) -> Sheet:
+def _sheet(leaves: list, items: Iterable[Item], writer: Writer, check: ImportCheck) -> Sheet:
     """The items as the import's rows: one per region (in order of first appearance), each
     value checked by the indicator's own rules."""
-    leaves = {leaf.code: leaf for leaf in system_leaves(round_.system_id)}
+    leaves = {leaf.code: leaf for leaf in leaves}
     rows: dict[str, Row] = {}
     seen: dict[tuple[str, str], int] = {}
     for item in items:

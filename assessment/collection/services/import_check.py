@@ -34,6 +34,7 @@ from assessment.collection.services.import_read import (
 from assessment.collection.services.values import canonical
 from assessment.collection.services.workbook import VALUES_SHEET
 from assessment.regions.models import Region
+from indicators.models import Indicator
 
 __all__ = ["ImportCheck", "ImportRules", "ParsedImport", "Problem", "check_import",
            "check_rows", "read_import"]  # fmt: skip
@@ -109,11 +110,13 @@ class ImportRules:
 @dataclass
 class ParsedImport:
     """A workbook read and checked against the round's indicators, not yet against its
-    submissions. `sheet` is None when the file could not be used at all."""
+    submissions. `sheet` is None when the file could not be used at all. `leaves`: the
+    round's leaf indicators as the reader loaded them (the rows check reads them again)."""
 
     round: Round
     check: ImportCheck
     sheet: Sheet | None
+    leaves: list[Indicator] = field(default_factory=list)
 
 
 def read_import(*, round: Round, source: str | IO[bytes]) -> ParsedImport:
@@ -126,7 +129,7 @@ def read_import(*, round: Round, source: str | IO[bytes]) -> ParsedImport:
     limits = Limits(regions=Submission.objects.filter(round=round).count(),
                     indicators=len(leaves))  # fmt: skip
     sheet = read_workbook(source, leaves, limits, check.report)
-    return ParsedImport(round, check, sheet)
+    return ParsedImport(round, check, sheet, list(leaves.values()))
 
 
 def check_rows(parsed: ParsedImport, *, rules: ImportRules, lock: bool = False) -> ImportCheck:
@@ -135,7 +138,7 @@ def check_rows(parsed: ParsedImport, *, rules: ImportRules, lock: bool = False) 
     check = parsed.check
     if parsed.sheet is None:
         return check
-    context = _Context.load(parsed.round, rules, lock)
+    context = _Context.load(parsed.round, rules, lock, parsed.leaves)
     check.versions = context.versions
     seen: dict[str, int] = {}
     for row in parsed.sheet.rows:
@@ -170,7 +173,7 @@ class _Context:
     codes: dict[int, str]  # every leaf id → code
 
     @classmethod
-    def load(cls, round: Round, rules: ImportRules, lock: bool) -> _Context:
+    def load(cls, round: Round, rules: ImportRules, lock: bool, leaves: list) -> _Context:
         queryset = Submission.objects.filter(round=round).select_related("extension")
         if lock:
             queryset = queryset.select_for_update(of=("self",))
@@ -191,7 +194,6 @@ class _Context:
             .values_list("submission_id", "indicator_id", "value")
             .iterator(chunk_size=10_000)
         }
-        leaves = system_leaves(round.system_id)
         return cls(
             round=round,
             rules=rules,
