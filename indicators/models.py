@@ -35,6 +35,11 @@ class Bilingual:
         return self.localized("name")
 
 
+#: The region levels an indicator may apply to (assessment.regions.RegionLevel's values; the
+#: indicators app does not depend on the regions app).
+LEVELS = ("province", "city", "county")
+
+
 class SystemStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
@@ -61,6 +66,12 @@ class IndicatorSystem(Bilingual, models.Model):
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Public sources the indicators' basis texts cite as [R1], [R2] … ({"key", "title",
+    # "url"}); the source articles shipped in fixtures/seeds are cited as [S000] … [S004].
+    references = models.JSONField(_("references"), default=list, blank=True)
+    # What changed from the version this one replaces, per indicator ({"code", "change_zh",
+    # "change_en"}): the change log the 说明 sheet and the progress race refer to.
+    changes = models.JSONField(_("changes from the previous version"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("indicator system")
@@ -243,6 +254,15 @@ class Indicator(Bilingual, LockedBySystem):
     guidance_zh = models.TextField(_("Chinese guidance"), blank=True)
     guidance_en = models.TextField(_("English guidance"), blank=True)
     basis = models.TextField(_("basis (sources and reference figures)"), blank=True)
+    applies_to = models.JSONField(
+        _("applies to levels"), default=list, blank=True,
+        help_text=_('Region levels that answer this indicator, e.g. ["province", "city"]; '
+                    "empty: every level. Elsewhere it is not asked and not scored."),
+    )  # fmt: skip
+    policy_ref = models.CharField(
+        _("national policy task"), max_length=300, blank=True,
+        help_text=_("The task of 国发〔2022〕14号 (or another national document) it measures."),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("indicator")
@@ -277,6 +297,10 @@ class Indicator(Bilingual, LockedBySystem):
     @property
     def is_leaf(self) -> bool:
         return bool(self.value_type)
+
+    def applies_to_level(self, level: str) -> bool:
+        """Whether regions of `level` answer (and are scored on) this indicator."""
+        return not self.applies_to or level in self.applies_to
 
     @property
     def is_fed(self) -> bool:
@@ -314,6 +338,10 @@ class Indicator(Bilingual, LockedBySystem):
                 )
             elif self.floor == self.target:
                 errors.setdefault("target", []).append(_("The floor and the target must differ."))
+        if not isinstance(self.applies_to, list) or not set(self.applies_to) <= set(LEVELS):
+            errors.setdefault("applies_to", []).append(
+                _("List region levels among %(levels)s.") % {"levels": ", ".join(LEVELS)}
+            )
         if (
             self.min_value is not None
             and self.max_value is not None

@@ -27,6 +27,9 @@ from indicators.models import (
 )
 
 DEFAULT_SYSTEM_PATH = Path(settings.BASE_DIR) / "fixtures" / "default-system.json"
+#: Version 2 (sourced basis figures, applicability, the review's fixes): new rounds use it;
+#: version 1 stays for the rounds scored with it.
+DEFAULT_SYSTEM_V2_PATH = Path(settings.BASE_DIR) / "fixtures" / "default-system-v2.json"
 
 # Which scoring rules make sense for which value types.
 RULES_FOR_TYPE = {
@@ -41,6 +44,7 @@ _LEAF_FIELDS = (
     "value_type", "unit_zh", "unit_en", "direction", "min_value", "max_value", "rule", "floor",
     "target", "bands", "rubric", "review_below", "review_above", "evidence_required", "source",
     "evidence_kinds", "evidence_note_zh", "evidence_note_en", "guidance_zh", "guidance_en", "basis",
+    "applies_to", "policy_ref",
 )  # fmt: skip
 
 
@@ -156,6 +160,7 @@ def system_new_version(*, system: IndicatorSystem) -> IndicatorSystem:
         name_en=system.name_en,
         description_zh=system.description_zh,
         description_en=system.description_en,
+        references=system.references,
         based_on=system,
     )
     new_ids: dict[int, Indicator] = {}
@@ -191,6 +196,8 @@ def load_system(data: dict[str, Any], *, publish: bool = True) -> tuple[Indicato
             name_en=data.get("name_en", ""),
             description_zh=data.get("description_zh", ""),
             description_en=data.get("description_en", ""),
+            references=data.get("references", []),
+            changes=data.get("changes", []),
         )
         by_code: dict[str, Indicator] = {}
         counter = iter(range(1, 100_000))

@@ -29,7 +29,7 @@ from assessment.regions.models import Membership, Region, RegionLevel, Role
 from assessment.regions.services import load_regions
 from assessment.results.services.compute import compute_round
 from indicators.models import Indicator, IndicatorSystem, ScoringRule, ValueType
-from indicators.services import load_system_file
+from indicators.services import DEFAULT_SYSTEM_V2_PATH, load_system_file
 
 DEMO_PASSWORD = "demo-pass-2026"
 PROVINCE = "330000"
@@ -70,6 +70,8 @@ def seed_demo() -> list[DemoLogin]:
     """Load everything the demo needs; returns the logins to print."""
     load_regions()
     system, _ = load_system_file()
+    # The 2026 round is scored with version 2; 2024 and 2025 stay on version 1.
+    system_v2, _ = load_system_file(DEFAULT_SYSTEM_V2_PATH)
     with transaction.atomic():
         logins = _ensure_users()
         logins += [DemoLogin(name, "expert", home or "—")
@@ -77,8 +79,7 @@ def seed_demo() -> list[DemoLogin]:
         logins += [DemoLogin(name, "department", department)
                    for name, department in ensure_departments(DEMO_PASSWORD)]  # fmt: skip
         ensure_api_client(PROVINCE)
-        leaves = list(system.indicators.exclude(value_type="").order_by("order"))
-        rounds = _ensure_rounds(system, leaves)
+        rounds = _ensure_rounds(system, system_v2)
     for round_ in rounds:
         # Published demo rounds come with results, so the dashboards have something to show;
         # the loop round's values were verified first (a few corrected).
@@ -148,24 +149,24 @@ def _ensure_users() -> list[DemoLogin]:
     return [DemoLogin(name, role or "admin", code or "—") for name, code, role, _ in wanted]
 
 
-def _ensure_rounds(system: IndicatorSystem, leaves: list[Indicator]) -> list[Round]:
+def _ensure_rounds(system: IndicatorSystem, system_v2: IndicatorSystem) -> list[Round]:
     scope = Region.objects.get(code=PROVINCE)
     now = timezone.now()
     specs = [
-        ("2024", RoundStatus.PUBLISHED, _local(2024, 10, 1), _local(2024, 12, 31)),
-        ("2025", RoundStatus.PUBLISHED, _local(2025, 10, 1), _local(2025, 12, 31)),
+        ("2024", system, RoundStatus.PUBLISHED, _local(2024, 10, 1), _local(2024, 12, 31)),
+        ("2025", system, RoundStatus.PUBLISHED, _local(2025, 10, 1), _local(2025, 12, 31)),
         # The open round's dates follow today's date so that entry is always open in the demo.
-        ("2026", RoundStatus.OPEN, now - timedelta(days=30), now + timedelta(days=40)),
+        ("2026", system_v2, RoundStatus.OPEN, now - timedelta(days=30), now + timedelta(days=40)),
     ]
     rounds: list[Round] = []
     previous: Round | None = None
-    for period, status, opens_at, closes_at in specs:
+    for period, scored_with, status, opens_at, closes_at in specs:
         round_, created = Round.objects.get_or_create(
-            system=system,
             period=period,
             scope=scope,
+            name=f"浙江省{period}年度数字政府成熟度评估",
             defaults={
-                "name": f"浙江省{period}年度数字政府成熟度评估",
+                "system": scored_with,
                 "levels": [RegionLevel.CITY, RegionLevel.COUNTY],
                 "opens_at": opens_at,
                 "closes_at": closes_at,
@@ -177,6 +178,7 @@ def _ensure_rounds(system: IndicatorSystem, leaves: list[Indicator]) -> list[Rou
             },
         )
         if created:
+            leaves = list(scored_with.indicators.exclude(value_type="").order_by("order"))
             _fill_round(round_, leaves, int(period))
         rounds.append(round_)
         previous = round_
@@ -218,8 +220,9 @@ def _fill_round(round_: Round, leaves: list[Indicator], year: int) -> None:
             continue
         # Drafts are half done; everything else is complete.
         share = 0.5 if submission.status == SubmissionStatus.DRAFT else 1.0
-        for index, leaf in enumerate(leaves):
-            if index >= len(leaves) * share:
+        asked = [leaf for leaf in leaves if leaf.applies_to_level(submission.region.level)]
+        for index, leaf in enumerate(asked):
+            if index >= len(asked) * share:
                 break
             values.append(
                 Value(

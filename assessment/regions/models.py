@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -36,6 +37,14 @@ def subtree_prefix_for(code: str, level: str) -> str:
     if level == RegionLevel.CITY:
         return code[:4]
     return code
+
+
+#: Province-level entries of the divisions list that national assessments do not enrol
+#: (台湾省, 香港, 澳门): a national round covers the 31 provinces and 新疆生产建设兵团.
+OUTSIDE_NATIONAL_ASSESSMENT = ("710000", "810000", "820000")
+#: 新疆生产建设兵团 has no GB/T 2260 code; national platforms (e.g. 全国一体化政务服务平台)
+#: list it as 660000, a province-level unit (fixtures/admin-divisions-supplement.txt).
+BINGTUAN = "660000"
 
 
 class RegionQuerySet(models.QuerySet):
@@ -89,6 +98,59 @@ class Region(models.Model):
             raise ValidationError(
                 {"parent": _("A region's code must start with its parent's code prefix.")}
             )
+
+
+#: Most classification schemes one round ranks within (the ranking read model's class slots).
+SCHEMES_PER_ROUND = 3
+
+
+class Classification(models.Model):
+    """A classification scheme (分类): each region it names belongs to one class of it, e.g.
+    city type (副省级城市 / 省会城市 / 普通地级市) or 山区26县 vs other counties. Rounds rank
+    within the classes of the schemes they use, beside the ranks among all regions of a level
+    and within the parent region."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_zh = models.CharField(_("Chinese name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("classification scheme")
+        verbose_name_plural = _("classification schemes")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        english = (get_language() or "zh-hans").startswith("en")
+        return (self.name_en or self.name_zh) if english else self.name_zh
+
+
+class RegionClass(models.Model):
+    """One region's class in one classification scheme."""
+
+    classification = models.ForeignKey(
+        Classification, verbose_name=_("classification scheme"), on_delete=models.CASCADE,
+        related_name="members",
+    )  # fmt: skip
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.CASCADE, related_name="classes"
+    )
+    label = models.CharField(_("class"), max_length=60)
+
+    class Meta:
+        verbose_name = _("region class")
+        verbose_name_plural = _("region classes")
+        ordering = ["classification", "label", "region"]
+        constraints = [
+            models.UniqueConstraint(fields=["classification", "region"], name="unique_region_class")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.classification.code} · {self.region_id}: {self.label}"
 
 
 class Role(models.TextChoices):

@@ -11,6 +11,8 @@ from django.db import transaction
 from assessment.regions.models import Region, RegionLevel, level_for_code
 
 DIVISIONS_PATH = Path(settings.BASE_DIR) / "fixtures" / "admin-divisions-2024.txt"
+#: Units that national assessments enrol but GB/T 2260 does not list (新疆生产建设兵团).
+SUPPLEMENT_PATH = Path(settings.BASE_DIR) / "fixtures" / "admin-divisions-supplement.txt"
 
 
 class DivisionsFileError(ValueError):
@@ -54,10 +56,15 @@ def _parent(code: str, level: str, codes: set[str]) -> str | None:
     return city if city in codes else province
 
 
-def load_regions(path: Path = DIVISIONS_PATH) -> int:
-    """Insert or update every division in one transaction; running it twice changes nothing."""
+def load_regions(path: Path = DIVISIONS_PATH, supplement: Path | None = SUPPLEMENT_PATH) -> int:
+    """Insert or update every division (and the supplement's units) in one transaction;
+    running it twice changes nothing."""
     with open(path, encoding="utf-8") as handle:
-        regions = parse_divisions(handle)
+        lines = handle.readlines()
+    if supplement is not None:
+        with open(supplement, encoding="utf-8") as handle:
+            lines += [line for line in handle if not line.startswith("#")]
+    regions = parse_divisions(lines)
     with transaction.atomic():
         Region.objects.bulk_create(
             regions,

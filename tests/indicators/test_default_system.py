@@ -94,3 +94,20 @@ def test_loading_twice_does_not_duplicate(default_system):
     assert not created
     assert again.pk == default_system.pk
     assert Indicator.objects.filter(system=default_system).count() == 65
+
+
+@pytest.mark.django_db
+def test_version_2_loads_publishes_and_keeps_its_new_fields(default_system):
+    from indicators.services import DEFAULT_SYSTEM_V2_PATH
+
+    v2, created = load_system_file(DEFAULT_SYSTEM_V2_PATH)
+    assert created and v2.status == SystemStatus.PUBLISHED and v2.version == 2
+    assert default_system.status == SystemStatus.PUBLISHED  # v1 stays for its rounds
+    leaves = {i.code: i for i in v2.indicators.exclude(value_type="")}
+    assert leaves["DS.1.1"].applies_to == ["province", "city"]
+    assert leaves["DS.1.1"].applies_to_level("city")
+    assert not leaves["DS.1.1"].applies_to_level("county")
+    assert all(leaf.policy_ref for leaf in leaves.values())
+    assert {r["key"] for r in v2.references} >= {"R1"}
+    assert v2.changes and all(c["code"] and c["change_zh"] for c in v2.changes)
+    assert sum(row.points for row in tree_rows(v2) if row.depth == 0) == pytest.approx(100)

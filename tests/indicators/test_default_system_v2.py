@@ -363,7 +363,7 @@ def test_pp_is_re_specified(v2_leaves):
     assert "集中度" not in v2_leaves["PP.4.2"]["name_zh"]
     assert "加分" in v2_leaves["PP.3.1"]["guidance_zh"]  # says it must not be a scoring bonus
     for code in ("PP.2.2", "DS.5.2"):  # incidents as notified, not self-reported
-        assert "通报" in v2_leaves[code]["name_zh"] and v2_leaves[code]["source"] == "expert"
+        assert "通报" in v2_leaves[code]["name_zh"] and v2_leaves[code]["source"] == "platform"
     l5 = next(lvl for lvl in system()["levels"] if lvl["code"] == "L5")
     assert all(g["min_score"] < 100 for g in l5["gates"] if g["indicator"] in ("PP.2.2", "DS.5.2"))
 

@@ -7,10 +7,18 @@ from django.utils.translation import gettext_lazy as _
 
 from assessment.collection.models import Round
 from assessment.collection.models.rounds import validate_round_year
-from assessment.regions.models import Region, RegionLevel
+from assessment.regions.models import (
+    OUTSIDE_NATIONAL_ASSESSMENT,
+    SCHEMES_PER_ROUND,
+    Classification,
+    Region,
+    RegionLevel,
+)
 from indicators.models import IndicatorSystem, SystemStatus
 
 UNKNOWN_REGION = _("No region has this code.")
+UNKNOWN_REGIONS = _("No region has the code(s) %(codes)s.")
+TOO_MANY_SCHEMES = _("Choose at most %(most)s classification schemes.")
 DEFAULT_TASK_THRESHOLD = 60.0
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 
@@ -48,6 +56,23 @@ class RegionCodeField(forms.CharField):
         return region
 
 
+class RegionCodesField(forms.CharField):
+    """Region codes separated by spaces, commas or new lines in, a list of known codes out."""
+
+    widget = forms.Textarea(attrs={"rows": 2, "class": "form-control"})
+
+    def clean(self, value):
+        text = super().clean(value) or ""
+        codes = list(dict.fromkeys(text.replace(",", " ").replace("，", " ").split()))
+        if not codes:
+            return []
+        known = set(Region.objects.filter(code__in=codes).values_list("code", flat=True))
+        unknown = [code for code in codes if code not in known]
+        if unknown:
+            raise forms.ValidationError(UNKNOWN_REGIONS % {"codes": "、".join(unknown[:10])})
+        return codes
+
+
 class RoundForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     period = forms.CharField(label=_("Period"), max_length=20)
@@ -64,6 +89,28 @@ class RoundForm(forms.Form):
         label=_("Participating levels"),
         choices=RegionLevel.choices,
         widget=forms.CheckboxSelectMultiple,
+    )
+    excluded = RegionCodesField(
+        label=_("Excluded regions"),
+        required=False,
+        max_length=2000,
+        help_text=_(
+            "Codes of regions left out with everything below them. A nationwide round "
+            "leaves out 710000 台湾, 810000 香港 and 820000 澳门 (31 provinces + 兵团)."
+        ),
+    )
+    included = RegionCodesField(
+        label=_("Also included"),
+        required=False,
+        max_length=2000,
+        help_text=_("Codes of single regions outside the scope that take part as well."),
+    )
+    classifications = forms.ModelMultipleChoiceField(
+        label=_("Classification schemes"),
+        queryset=Classification.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Ranks are also given within each class of these schemes (at most 3)."),
     )
     opens_at = _datetime_field(_("Opens at"))
     closes_at = _datetime_field(_("Closes at (deadline)"))
@@ -90,6 +137,19 @@ class RoundForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["excluded"].initial = " ".join(OUTSIDE_NATIONAL_ASSESSMENT)
+        # A new round is scored with the newest published version of a system by default.
+        newest = self.fields["system"].queryset.order_by("code", "-version").first()
+        self.fields["system"].initial = newest.pk if newest else None
+
+    def clean_classifications(self):
+        chosen = list(self.cleaned_data.get("classifications") or [])
+        if len(chosen) > SCHEMES_PER_ROUND:
+            raise forms.ValidationError(TOO_MANY_SCHEMES % {"most": SCHEMES_PER_ROUND})
+        return chosen
+
     def clean_task_threshold(self) -> float:
         value = self.cleaned_data.get("task_threshold")
         return DEFAULT_TASK_THRESHOLD if value is None else value
@@ -102,6 +162,9 @@ class RoundForm(forms.Form):
             "system": round_.system_id,
             "scope": round_.scope_id or "",
             "levels": round_.levels,
+            "excluded": " ".join(round_.excluded or []),
+            "included": " ".join(round_.included or []),
+            "classifications": list(round_.classifications.all()),
             "opens_at": round_.opens_at,
             "closes_at": round_.closes_at,
             "previous": round_.previous_id,

@@ -6,9 +6,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from assessment.regions.models import Region, RegionLevel
+from assessment.regions.models import (
+    OUTSIDE_NATIONAL_ASSESSMENT,
+    Classification,
+    Region,
+    RegionLevel,
+    level_for_code,
+    subtree_prefix_for,
+)
 from indicators.models import Indicator, IndicatorSystem
 
 YEAR_RANGE = (2000, 2099)
@@ -60,6 +68,22 @@ class Round(models.Model):
         default=default_levels,
         help_text=_('Region levels that take part, e.g. ["city", "county"].'),
     )
+    # The participant set: the scope's regions of the chosen levels, without the subtrees of
+    # `excluded`, plus the regions of `included` (codes). A national round excludes 台湾,
+    # 香港 and 澳门 (national_preset).
+    excluded = models.JSONField(
+        _("excluded regions"), default=list, blank=True,
+        help_text=_("Codes of regions left out with everything below them."),
+    )  # fmt: skip
+    included = models.JSONField(
+        _("included regions"), default=list, blank=True,
+        help_text=_("Codes of regions outside the scope that take part as well."),
+    )  # fmt: skip
+    classifications = models.ManyToManyField(
+        Classification, verbose_name=_("classification schemes"), blank=True,
+        related_name="rounds",
+        help_text=_("Ranks are also given within the classes of these schemes (at most 3)."),
+    )  # fmt: skip
     opens_at = models.DateTimeField(
         _("opens at"), null=True, blank=True, validators=[validate_round_year]
     )
@@ -134,8 +158,26 @@ class Round(models.Model):
         return self.scope.name if self.scope_id else str(_("Nationwide"))
 
     def participating_regions(self) -> models.QuerySet[Region]:
-        regions = Region.objects.all() if self.scope is None else Region.objects.subtree(self.scope)
-        return regions.filter(level__in=self.levels)
+        """The participant set as one queryset (no query of its own)."""
+        within = Q(level__in=self.levels)
+        if self.scope_id:
+            within &= Q(code__startswith=self.scope.subtree_prefix)
+        for code in self.excluded or ():
+            within &= ~Q(code__startswith=subtree_prefix_for(code, level_for_code(code)))
+        if self.included:
+            within |= Q(code__in=self.included)
+        return Region.objects.filter(within)
+
+
+def national_preset() -> dict:
+    """A national round's participants: the 31 provinces and 新疆生产建设兵团 with their cities
+    and counties (not 台湾, 香港, 澳门, which the divisions list holds as provinces)."""
+    return {
+        "scope": None,
+        "levels": [RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY],
+        "excluded": list(OUTSIDE_NATIONAL_ASSESSMENT),
+        "included": [],
+    }
 
 
 class SubmissionStatus(models.TextChoices):

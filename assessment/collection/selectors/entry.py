@@ -166,17 +166,22 @@ class EntryPage:
         return [row.code for row in self.rows if row.comments]
 
 
-def system_leaves(system_id: int) -> list[Indicator]:
-    """The leaf indicators of a system, in form order (one query)."""
-    return list(
-        Indicator.objects.filter(system_id=system_id).exclude(value_type="").order_by("order")
-    )
+def system_leaves(system_id: int, level: str | None = None) -> list[Indicator]:
+    """The leaf indicators of a system, in form order (one query); with `level`, only those
+    that apply to regions of that level (Indicator.applies_to)."""
+    leaves = Indicator.objects.filter(system_id=system_id).exclude(value_type="").order_by("order")
+    return [leaf for leaf in leaves if level is None or leaf.applies_to_level(level)]
 
 
 def entry_page(*, submission: Submission) -> EntryPage:
     nodes = list(Indicator.objects.filter(system_id=submission.round.system_id).order_by("order"))
     by_id = {node.pk: node for node in nodes}
-    rows = {node.pk: EntryRow(indicator=node) for node in nodes if node.is_leaf}
+    level = submission.region.level
+    rows = {
+        node.pk: EntryRow(indicator=node)
+        for node in nodes
+        if node.is_leaf and node.applies_to_level(level)
+    }
     for value in Value.objects.filter(submission=submission).select_related("updated_by"):
         row = rows.get(value.indicator_id)
         if row is not None:

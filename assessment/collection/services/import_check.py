@@ -33,7 +33,7 @@ from assessment.collection.services.import_read import (
 )
 from assessment.collection.services.values import canonical
 from assessment.collection.services.workbook import VALUES_SHEET
-from assessment.regions.models import Region
+from assessment.regions.models import Region, RegionLevel
 from indicators.models import Indicator
 
 __all__ = ["ImportCheck", "ImportRules", "ParsedImport", "Problem", "check_import",
@@ -48,6 +48,7 @@ DUPLICATE_REGION = _("Region %(code)s appears twice (also on row %(row)s).")
 LOCKED = _("Region %(code)s: the submission is %(status)s and locked.")
 WINDOW_CLOSED = _("Region %(code)s: %(reason)s")
 FED_BY_PLATFORM = _("%(code)s is fed by a platform: its value cannot be typed or imported.")
+NOT_APPLICABLE = _("%(code)s does not apply to %(level)s-level regions: leave the cell empty.")
 NOT_FED = _("%(code)s is not a platform-fed indicator: a platform cannot write it.")
 
 _CODE = re.compile(r"\d{6}", re.ASCII)
@@ -171,6 +172,8 @@ class _Context:
     versions: dict[int, tuple[int, str]]
     fed: dict[int, str]  # platform-fed indicator id → code
     codes: dict[int, str]  # every leaf id → code
+    applies_to: dict[int, tuple[str, ...]]  # leaf id → levels, for leaves limited to some
+    levels: dict[int, str]  # submission id → its region's level
 
     @classmethod
     def load(cls, round: Round, rules: ImportRules, lock: bool, leaves: list) -> _Context:
@@ -194,12 +197,15 @@ class _Context:
             .values_list("submission_id", "indicator_id", "value")
             .iterator(chunk_size=10_000)
         }
+        known = dict(Region.objects.values_list("code", "level"))
         return cls(
             round=round,
             rules=rules,
             fed={leaf.pk: leaf.code for leaf in leaves if leaf.is_fed},
             codes={leaf.pk: leaf.code for leaf in leaves},
-            known=set(Region.objects.values_list("code", flat=True)),
+            applies_to={leaf.pk: tuple(leaf.applies_to) for leaf in leaves if leaf.applies_to},
+            levels={s.pk: known[code] for code, s in submissions.items()},
+            known=set(known),
             submissions=submissions,
             allowed=allowed,
             values=values,
@@ -256,8 +262,13 @@ def _changes(row: Row, submission_id, context: _Context, check: ImportCheck) -> 
     changes = []
     for cell in row.cells:
         old = context.values.get((submission_id, cell.indicator_id), "")
+        levels = context.applies_to.get(cell.indicator_id)
         if old == canonical(cell.value):
             check.unchanged += 1
+        elif levels and context.levels[submission_id] not in levels:
+            level = RegionLevel(context.levels[submission_id]).label
+            code = context.codes[cell.indicator_id]
+            check.add(row.number, cell.column, NOT_APPLICABLE % {"code": code, "level": level})
         elif (cell.indicator_id in context.fed) != context.rules.platform:
             refusal = NOT_FED if context.rules.platform else FED_BY_PLATFORM
             check.add(row.number, cell.column, refusal % {"code": context.codes[cell.indicator_id]})

@@ -20,7 +20,12 @@ from assessment.collection.models import (
     Submission,
 )
 from assessment.collection.rules import deadline_for
-from assessment.regions.models import Region
+from assessment.regions.models import (
+    OUTSIDE_NATIONAL_ASSESSMENT,
+    SCHEMES_PER_ROUND,
+    Classification,
+    Region,
+)
 from indicators.models import IndicatorSystem, SystemStatus
 
 SYSTEM_NOT_PUBLISHED = _("Only a published indicator system can be used for a round.")
@@ -30,6 +35,7 @@ CANNOT_OPEN = _("Only a draft or closed round can be opened.")
 CANNOT_CLOSE = _("Only an open round can be closed.")
 SETUP_LOCKED = _("System, scope and levels can only change while the round is a draft.")
 NO_REGIONS = _("No region of the chosen levels lies in the scope.")
+TOO_MANY_SCHEMES = _("Choose at most %(most)s classification schemes.")
 EXTENSION_IN_PAST = _("The new deadline must lie in the future.")
 EXTENSION_NEEDS_REASON = _("Give the reason for the extension.")
 EXTENSION_ROUND_STATE = _("Extensions can only be granted while the round is open.")
@@ -57,31 +63,52 @@ def round_create(
     previous: Round | None = None,
     task_threshold: float = 60.0,
     monthly: bool = False,
+    excluded: list[str] | None = None,
+    included: list[str] | None = None,
+    classifications: list[Classification] | None = None,
 ) -> Round:
-    """A draft round; submissions are created when it opens."""
+    """A draft round; submissions are created when it opens.
+
+    `excluded` defaults to the national preset's exclusions (台湾, 香港, 澳门) for a nationwide
+    round and to nothing for a scoped one."""
     _check(system=system, levels=levels, opens_at=opens_at, closes_at=closes_at)
-    return Round.objects.create(
+    if excluded is None:
+        excluded = list(OUTSIDE_NATIONAL_ASSESSMENT) if scope is None else []
+    _check_classifications(classifications)
+    round_ = Round.objects.create(
         system=system,
         name=name,
         period=period,
         scope=scope,
         levels=list(levels),
+        excluded=list(excluded),
+        included=list(included or []),
         opens_at=opens_at,
         closes_at=closes_at,
         previous=previous,
         task_threshold=task_threshold,
         monthly=monthly,
     )
+    if classifications:
+        round_.classifications.set(classifications)
+    return round_
+
+
+def _check_classifications(classifications) -> None:
+    if classifications and len(classifications) > SCHEMES_PER_ROUND:
+        raise ValidationError({"classifications": TOO_MANY_SCHEMES % {"most": SCHEMES_PER_ROUND}})
 
 
 @transaction.atomic
 def round_update(*, round: Round, **changes) -> Round:
     """Change a round's name, dates and (while it is a draft) system, scope and levels."""
-    setup = {"system", "scope", "levels"}
+    setup = {"system", "scope", "levels", "excluded", "included"}
     if round.status != RoundStatus.DRAFT and any(
         getattr(round, key) != value for key, value in changes.items() if key in setup
     ):
         raise ValidationError(SETUP_LOCKED)
+    classifications = changes.pop("classifications", None)
+    _check_classifications(classifications)
     for key, value in changes.items():
         setattr(round, key, value)
     _check(
@@ -91,6 +118,8 @@ def round_update(*, round: Round, **changes) -> Round:
         closes_at=round.closes_at,
     )
     round.save()
+    if classifications is not None:  # ranks in class follow at the next compute
+        round.classifications.set(classifications)
     return round
 
 

@@ -22,7 +22,7 @@ from assessment.collection.models import (
     Value,
 )
 from assessment.collection.rules import completeness, entry_lock
-from indicators.models import Indicator
+from assessment.collection.selectors.entry import system_leaves
 
 INCOMPLETE = _(
     "Cannot submit yet: %(values)s value(s) and %(evidence)s evidence item(s) are missing."
@@ -70,8 +70,9 @@ def _transition(
 
 
 def submission_completeness(submission: Submission):
-    """Completeness from the stored values and evidence (three queries)."""
-    leaves = Indicator.objects.filter(system_id=submission.round.system_id).exclude(value_type="")
+    """Completeness from the stored values and evidence (three queries): the indicators that
+    apply to the region's level only."""
+    leaves = system_leaves(submission.round.system_id, submission.region.level)
     values = dict(Value.objects.filter(submission=submission).values_list("indicator_id", "value"))
     evidence: dict[int, int] = {}
     for indicator_id in Evidence.objects.filter(submission=submission).values_list(

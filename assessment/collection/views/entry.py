@@ -67,7 +67,11 @@ def entry(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
 
 def _save(request: HttpRequest, submission: Submission) -> HttpResponse:
     require_entry_role(request.user, submission)
-    form = EntryForm(request.POST, request.FILES, leaves=system_leaves(submission.round.system_id))
+    form = EntryForm(
+        request.POST,
+        request.FILES,
+        leaves=system_leaves(submission.round.system_id, submission.region.level),
+    )
     form.is_valid()  # field errors stay on the form; the valid fields are saved below
     if form.stale:  # no version, or not a number a submission can have
         return _refused(request, submission, form, ValidationError(STALE_FORM, code="stale"))

@@ -43,7 +43,9 @@ def queue(request: HttpRequest) -> HttpResponse:
 def _decide(request: HttpRequest, round_id: int, code: str, service, done) -> HttpResponse:
     submission = get_submission_for_user(request.user, round_id, code)
     require_reviewer(request.user, submission)
-    form = ReviewForm(request.POST, leaves=system_leaves(submission.round.system_id))
+    form = ReviewForm(
+        request.POST, leaves=system_leaves(submission.round.system_id, submission.region.level)
+    )
     try:
         require_valid(form)
         service(

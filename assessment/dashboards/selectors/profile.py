@@ -171,7 +171,7 @@ def region_profile(
     own = {r.indicator_id: r for r in results if r.region_id == region.code}
     if None not in own:
         return None
-    scores = _node_scores(nodes, own, stats, precision)
+    scores = _node_scores(nodes, own, stats, precision, region.level)
     overall = own[None]
     by_pk = {level.pk: level for level in levels}
     leaves = [s for s in scores if s.node.kind == ResultKind.LEAF]
@@ -235,8 +235,12 @@ def _loop(round_: Round, region: Region) -> dict:
 OVERALL_NODE = NodeInfo(pk=0, code="", name="", kind=ResultKind.OVERALL, parent_id=None, points=100)
 
 
-def _node_scores(nodes: SystemNodes, own: dict, stats: dict, precision: int) -> list[NodeScore]:
-    order = [(None, OVERALL_NODE), *((n.pk, n) for n in nodes.nodes)]
+def _node_scores(
+    nodes: SystemNodes, own: dict, stats: dict, precision: int, level: str
+) -> list[NodeScore]:
+    """The region's scores per node, leaving out the indicators that do not apply to it."""
+    applicable = (n for n in nodes.nodes if n.applies_to(level))
+    order = [(None, OVERALL_NODE), *((n.pk, n) for n in applicable)]
     present = [(pk, node) for pk, node in order if pk in own]
     values = published([v for pk, _ in present for v in _triple(own[pk], stats.get(pk))], precision)
     out = []

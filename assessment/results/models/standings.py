@@ -16,12 +16,21 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from assessment.collection.models import Round
-from assessment.regions.models import Region, RegionLevel
+from assessment.regions.models import SCHEMES_PER_ROUND, Region, RegionLevel
 from assessment.results.models.results import DERIVED_KEY, ResultFlag
 from indicators.models import MaturityLevel
 
 #: Most areas an indicator system may have for its rankings (the read model's area slots).
 AREA_SLOTS = 6
+
+
+#: One class slot per classification scheme a round may use.
+CLASS_SLOTS = SCHEMES_PER_ROUND
+
+
+def class_fields(slot: int) -> tuple[str, str]:
+    """(class label field, rank-in-class field) of the round's scheme in `slot` (0-based)."""
+    return f"class_{slot + 1}", f"class_{slot + 1}_rank"
 
 
 def area_fields(slot: int) -> tuple[str, str]:
@@ -71,6 +80,14 @@ class Standing(models.Model):
     area_5_rank = models.PositiveIntegerField(_("area 5 rank"), null=True)
     area_6 = models.FloatField(_("area 6 score"), null=True)
     area_6_rank = models.PositiveIntegerField(_("area 6 rank"), null=True)
+    # The region's class in each of the round's classification schemes (in code order,
+    # class_fields) and its rank among the regions of its level in that class.
+    class_1 = models.CharField(_("class (scheme 1)"), max_length=60, blank=True)
+    class_1_rank = models.PositiveIntegerField(_("rank in class (scheme 1)"), null=True)
+    class_2 = models.CharField(_("class (scheme 2)"), max_length=60, blank=True)
+    class_2_rank = models.PositiveIntegerField(_("rank in class (scheme 2)"), null=True)
+    class_3 = models.CharField(_("class (scheme 3)"), max_length=60, blank=True)
+    class_3_rank = models.PositiveIntegerField(_("rank in class (scheme 3)"), null=True)
     # The progress race (进步榜): the change of the published overall score since the round
     # it was compared with (Round.previous when computed: same system, with results).
     previous_round = models.ForeignKey(
@@ -130,6 +147,12 @@ class Standing(models.Model):
     @property
     def level_by_score(self) -> MaturityLevel | None:
         return self.maturity_by_score
+
+    def class_label(self, slot: int) -> str:
+        return getattr(self, class_fields(slot)[0])
+
+    def class_rank(self, slot: int) -> int | None:
+        return getattr(self, class_fields(slot)[1])
 
     def area_score(self, slot: int) -> float | None:
         return getattr(self, area_fields(slot)[0])

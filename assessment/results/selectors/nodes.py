@@ -4,7 +4,7 @@ the comparable rounds, and scores rounded exactly as they are published."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from django.db.models import QuerySet
@@ -29,6 +29,12 @@ class NodeInfo:
     kind: int  # ResultKind
     parent_id: int | None
     points: float  # share of the 100 points
+    # The region levels the node applies to (a leaf's Indicator.applies_to; an aggregate
+    # applies where any leaf below it does); empty: every level.
+    levels: tuple[str, ...] = ()
+
+    def applies_to(self, level: str) -> bool:
+        return not self.levels or level in self.levels
 
 
 @dataclass(frozen=True)
@@ -58,7 +64,7 @@ def system_nodes(system: IndicatorSystem) -> SystemNodes:
     """
     rows = list(
         system.indicators.order_by("order", "code").values_list(
-            "pk", "code", "name_zh", "name_en", "parent_id", "weight"
+            "pk", "code", "name_zh", "name_en", "parent_id", "weight", "applies_to"
         )
     )
     english = (get_language() or "").startswith("en")
@@ -67,10 +73,13 @@ def system_nodes(system: IndicatorSystem) -> SystemNodes:
         children.setdefault(row[4], []).append(row)
     nodes: list[NodeInfo] = []
 
-    def walk(parent_id: int | None, parent_points: float) -> None:
+    def walk(parent_id: int | None, parent_points: float) -> tuple[str, ...]:
+        """Appends the subtree's nodes; returns the levels it applies to (() all)."""
         siblings = children.get(parent_id, [])
         total = sum(float(row[5]) for row in siblings) or 1.0
-        for pk, code, name_zh, name_en, parent, weight in siblings:
+        reach: set[str] = set()
+        everywhere = False
+        for pk, code, name_zh, name_en, parent, weight, applies_to in siblings:
             points = parent_points * float(weight) / total
             if pk not in children:
                 kind = ResultKind.LEAF
@@ -79,8 +88,14 @@ def system_nodes(system: IndicatorSystem) -> SystemNodes:
             else:
                 kind = ResultKind.DIMENSION
             name = (name_en or name_zh) if english else (name_zh or name_en)
+            at = len(nodes)
             nodes.append(NodeInfo(pk, code, name, int(kind), parent, points))
-            walk(pk, points)
+            levels = walk(pk, points) if pk in children else tuple(applies_to or ())
+            if levels:
+                nodes[at] = replace(nodes[at], levels=levels)
+            everywhere |= not levels
+            reach.update(levels)
+        return () if everywhere else tuple(sorted(reach))
 
     walk(None, 100.0)
     return SystemNodes(nodes=tuple(nodes))

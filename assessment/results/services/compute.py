@@ -22,6 +22,8 @@ from assessment.panels.scored_values import PanelInput, panel_input
 from assessment.regions.models import Region, RegionLevel
 from assessment.results.models.results import ResultKind
 from assessment.results.models.standings import AREA_SLOTS
+from assessment.results.services.applicability import not_applicable_mask, unflag_not_applicable
+from assessment.results.services.classes import RoundClasses, grouping_name, round_classes
 from assessment.results.services.exemptions import exempt_mask
 from assessment.results.services.peer_stats import peer_stat_rows, replace_peer_stats
 from assessment.results.services.result_writer import ResultRows, write_results
@@ -75,6 +77,7 @@ class SystemModel:
     kinds: tuple[int, ...]  # ResultKind per tree column
     level_ids: tuple[int, ...]  # MaturityLevel id per engine level index
     area_columns: tuple[int, ...]  # the tree column of each area, in the system's order
+    applies_to: dict[str, tuple[str, ...]]  # leaf code -> levels it applies to (absent: all)
 
 
 @dataclass
@@ -158,8 +161,9 @@ def system_model(system: IndicatorSystem) -> SystemModel:
     if len(areas) > AREA_SLOTS:
         raise ComputeError(f"the indicator system has {len(areas)} areas; rankings show at most "
                            f"{AREA_SLOTS}")  # fmt: skip
+    applies_to = {i.code: tuple(i.applies_to) for i in indicators if i.applies_to}
     return SystemModel(tree, tuple(ids), tuple(kinds), tuple(level.pk for level in db_levels),
-                       tuple(ids.index(pk) for pk in areas))  # fmt: skip
+                       tuple(ids.index(pk) for pk in areas), applies_to)  # fmt: skip
 
 
 def _finite_or_none(value: float) -> float | None:
@@ -298,6 +302,12 @@ def compute_round(
     factors, overstated = penalties(round_, list(model.tree.leaf_codes), [r.code for r in regions])
     # Accepted appeals may take an indicator out of a region's score (申诉豁免).
     exempt, exempted = exempt_mask(round_, list(model.tree.leaf_codes), [r.code for r in regions])
+    # An indicator that does not apply to a region's level is taken out of its score exactly
+    # as an exemption is: not scored, its siblings' weights re-scaled (METHODOLOGY.md).
+    not_applicable = not_applicable_mask(model.applies_to, model.tree.leaf_codes, regions)
+    appeal_exempt = exempt
+    if not_applicable is not None:
+        exempt = not_applicable if exempt is None else exempt | not_applicable
     peers = np.array([PEER_GROUP[r.level] for r in regions])
     parent_keys: dict[tuple[int, str | None], int] = {}
     parents = np.array(
@@ -306,13 +316,16 @@ def compute_round(
             for r in regions
         ]
     )
+    classes = round_classes(round_, [r.code for r in regions])
+    groupings = {"parent": parents, **classes.groupings([r.level for r in regions])}
     try:
         outcome = compute(
-            model.tree, raw, peers, options, rank_groups={"parent": parents}, penalties=factors,
+            model.tree, raw, peers, options, rank_groups=groupings, penalties=factors,
             exempt=exempt,
         )  # fmt: skip
     except ValueError as error:  # e.g. a rubric level of 2.5 slipped past entry validation
         raise ComputeError(str(error)) from error
+    unflag_not_applicable(model.tree, outcome.flags, not_applicable, appeal_exempt)
     verified = verification_effect(model.tree, values, peers, options, outcome, exempt)
     compute_done = clock()
     codes = [r.code for r in regions]
@@ -365,7 +378,9 @@ def compute_round(
             replace_peer_stats(round_id=round_.pk, rows=peer_stats)
             replace_standings(
                 round_id=round_.pk,
-                rows=standing_input(rows, model, regions, options, race, verified).rows(),
+                rows=standing_input(
+                    rows, model, regions, options, race, verified, classes, outcome
+                ).rows(),
             )
             refresh_successors(round_, overall)
             round_.computed_at = timezone.now()
@@ -445,6 +460,8 @@ def standing_input(
     options: Options,
     race,
     verified: Verified | None = None,
+    classes: RoundClasses | None = None,
+    outcome=None,
 ) -> StandingInput:
     """The ranking read model's rows from the written results (rank intervals included)."""
     last = rows.scores.shape[1] - 1
@@ -469,4 +486,11 @@ def standing_input(
         area_ranks=rows.ranks[:, areas],
         progress=race,
         verification=verified,
+        class_labels=classes.labels if classes else (),
+        class_ranks=[
+            classes.ranks(slot, outcome.ranks[grouping_name(slot)][:, last])
+            for slot in range(len(classes.labels))
+        ]
+        if classes and outcome is not None
+        else (),
     )

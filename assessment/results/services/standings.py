@@ -22,7 +22,7 @@ from django.db import connection
 from assessment.collection.models import Round
 from assessment.regions.models import level_for_code
 from assessment.results.models import Result, ResultKind, Standing
-from assessment.results.models.standings import AREA_SLOTS, area_fields
+from assessment.results.models.standings import AREA_SLOTS, CLASS_SLOTS, area_fields, class_fields
 from assessment.results.selectors.nodes import precision_of
 from assessment.results.services.result_writer import NULL, write_rows
 from indicators.engine import rank_desc, round_score, scaled_round
@@ -34,6 +34,7 @@ STANDING_COLUMNS = (
     "round_id", "region_id", "region_level", "parent_id", "score", "rank", "rank_in_parent",
     "rank_low", "rank_high", "maturity_id", "maturity_by_score_id", "held_back", "flags",
     *(name for slot in range(AREA_SLOTS) for name in area_fields(slot)),
+    *(name for slot in range(CLASS_SLOTS) for name in class_fields(slot)),
     *PROGRESS_COLUMNS,
     "corrected", "overstated", "verification_effect",
 )  # fmt: skip
@@ -198,6 +199,10 @@ class StandingInput:
     area_ranks: np.ndarray
     progress: Progress | None = None
     verification: Verified | None = None
+    # Per classification scheme of the round: each region's class ("" none) and overall rank
+    # among the regions of its level in that class.
+    class_labels: Sequence[Sequence[str]] = ()
+    class_ranks: Sequence[np.ndarray] = ()
 
     def rows(self) -> list[tuple[str, ...]]:
         n = len(self.codes)
@@ -210,6 +215,13 @@ class StandingInput:
                 area_columns.append(_integers(self.area_ranks[:, slot]))
             else:
                 area_columns.extend([[NULL] * n, [NULL] * n])
+        class_columns: list[list[str]] = []
+        for slot in range(CLASS_SLOTS):
+            if slot < len(self.class_labels):
+                class_columns.append(list(self.class_labels[slot]))
+                class_columns.append(_integers(self.class_ranks[slot]))
+            else:
+                class_columns.extend([[""] * n, [NULL] * n])
         progress = (
             self.progress.columns(self.ranks) if self.progress else [[NULL] * n for _ in range(6)]
         )
@@ -230,6 +242,7 @@ class StandingInput:
             _booleans(held),
             [str(int(f)) for f in np.asarray(self.flags).tolist()],
             *area_columns,
+            *class_columns,
             *progress,
             *(self.verification.columns(self.scores, self.precision) if self.verification
               else [["0"] * n, ["0"] * n, [NULL] * n]),

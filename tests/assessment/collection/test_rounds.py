@@ -111,7 +111,7 @@ def test_opening_creates_a_submission_for_every_participating_region(
     }
 
 
-def test_opening_a_nationwide_round_creates_3213_submissions_in_bulk(
+def test_opening_a_nationwide_round_creates_3211_submissions_in_bulk(
     default_system, regions, django_assert_max_num_queries
 ):
     round_ = round_create(
@@ -127,7 +127,13 @@ def test_opening_a_nationwide_round_creates_3213_submissions_in_bulk(
     # whose driver takes at most 999 parameters per statement) — never one per region.
     with django_assert_max_num_queries(50):
         created = round_open(round=round_, user=None)
-    assert created == 3213 == Submission.objects.filter(round=round_).count()
+    # The national preset: 31 provinces + 兵团 and their cities and counties; 台湾, 香港 and
+    # 澳门 (province-level entries of the divisions list) are not enrolled.
+    assert created == 3211 == Submission.objects.filter(round=round_).count()
+    enrolled = set(Submission.objects.filter(round=round_).values_list("region_id", flat=True))
+    assert "660000" in enrolled and not enrolled & {"710000", "810000", "820000"}
+    provinces = Submission.objects.filter(round=round_, region__level="province").count()
+    assert provinces == 32
 
 
 def test_reopening_a_closed_round_adds_nothing(client, administrator, open_round):
@@ -289,3 +295,40 @@ def test_the_rectification_line_is_set_with_the_round(client, administrator, def
     assert Round.objects.get(period="2028").task_threshold == 55.5
     response = post_round(client, default_system, period="2029", task_threshold="120")
     assert response.status_code == 200 and not Round.objects.filter(period="2029").exists()
+
+
+# --- Participants and classification schemes --------------------------------------------------
+
+
+def test_the_form_sets_exclusions_inclusions_and_schemes(client, administrator, default_system):
+    from assessment.regions.models import Classification
+
+    schemes = [Classification.objects.create(code=f"s{i}", name_zh=f"分类{i}") for i in range(4)]
+    client.force_login(administrator)
+    page = client.get(reverse("assessment:round_new")).content.decode()
+    assert "710000 810000 820000" in page  # a new round starts from the national preset
+    response = post_round(client, default_system, excluded="330100", included="320100，310000",
+                          classifications=[schemes[0].pk])  # fmt: skip
+    assert response.status_code == 302
+    round_ = Round.objects.get(period="2027")
+    assert (round_.excluded, round_.included) == (["330100"], ["320100", "310000"])
+    assert list(round_.classifications.all()) == [schemes[0]]
+    codes = set(round_.participating_regions().values_list("code", flat=True))
+    assert "330106" not in codes and "330100" not in codes  # Hangzhou's subtree is out
+    # Nanjing joins from outside the scope; an included region takes part whatever its level.
+    assert {"330200", "330203", "320100", "310000"} <= codes
+    assert "310101" not in codes  # ... but alone, not with its subtree
+
+
+def test_unknown_codes_and_too_many_schemes_are_form_errors(client, administrator, default_system):
+    from assessment.regions.models import Classification
+
+    schemes = [Classification.objects.create(code=f"s{i}", name_zh=f"分类{i}") for i in range(4)]
+    client.force_login(administrator)
+    response = post_round(client, default_system, excluded="330100 999999 abc",
+                          classifications=[s.pk for s in schemes])  # fmt: skip
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "999999" in errors["excluded"][0] and "abc" in errors["excluded"][0]
+    assert errors["classifications"]
+    assert not Round.objects.filter(period="2027").exists()

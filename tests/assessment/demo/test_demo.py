@@ -87,7 +87,7 @@ def test_a_nationwide_round_takes_every_region_of_its_levels(regions, default_sy
         scope=None,
         levels=["province", "city", "county"],
     )
-    assert national.participating_regions().count() == 3213
+    assert national.participating_regions().count() == 3214  # no exclusions: every region
     assert national.scope_name == "全国"
 
 

@@ -47,7 +47,7 @@ def test_provincial_evaluator_sees_all_of_zhejiang_only(evaluator_zhejiang):
 
 
 def test_administrators_see_everything(administrator):
-    assert visible_regions(administrator).count() == 3213
+    assert visible_regions(administrator).count() == 3214
     require_role(administrator, Region.objects.get(code="110101"), [Role.STAFF])
 
 

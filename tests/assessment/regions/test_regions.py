@@ -9,8 +9,9 @@ from assessment.regions.services import DivisionsFileError, load_regions, parse_
 
 
 def test_counts_by_level(regions):
-    assert Region.objects.count() == 3213
-    assert Region.objects.filter(level="province").count() == 34
+    # The 3,213 GB/T 2260 divisions and 新疆生产建设兵团 (the supplement file).
+    assert Region.objects.count() == 3214
+    assert Region.objects.filter(level="province").count() == 35
     assert Region.objects.filter(level="city").count() == 333
     assert Region.objects.filter(level="county").count() == 2846
 
@@ -28,10 +29,17 @@ def test_counts_by_level(regions):
         ("659001", "650000"),  # 石河子市
         ("330000", None),
         ("710000", None),  # 台湾省: a province-level entry with no children
+        ("660000", None),  # 新疆生产建设兵团: province-level, from the supplement
     ],
 )
 def test_parents_follow_the_gb2260_rule(regions, code, parent):
     assert Region.objects.get(code=code).parent_id == parent
+
+
+def test_the_bingtuan_is_a_province_level_unit(regions):
+    bingtuan = Region.objects.get(code="660000")
+    assert (bingtuan.name, bingtuan.level) == ("新疆生产建设兵团", "province")
+    assert not Region.objects.filter(parent=bingtuan).exists()  # 6590xx stay with 新疆
 
 
 def test_levels_follow_the_code(regions):
@@ -50,10 +58,10 @@ def test_loading_is_one_bulk_operation_and_idempotent(db, django_assert_max_num_
     # One bulk upsert, batched by the driver's parameter limit: 13 batches on SQLite (999
     # parameters), 4 on PostgreSQL; never one query per region.
     with django_assert_max_num_queries(16):
-        assert load_regions() == 3213
+        assert load_regions() == 3214
     Region.objects.filter(code="330106").update(name="改错的名字")
-    assert load_regions() == 3213
-    assert Region.objects.count() == 3213
+    assert load_regions() == 3214
+    assert Region.objects.count() == 3214
     assert Region.objects.get(code="330106").name == "西湖区"  # refreshed from the file
 
 

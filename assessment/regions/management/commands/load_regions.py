@@ -9,7 +9,7 @@ from assessment.regions.services import DIVISIONS_PATH, load_regions
 
 
 class Command(BaseCommand):
-    help = "Load or refresh China's divisions: 34 provinces, 333 cities, 2,846 counties."
+    help = "Load or refresh China's divisions (34 provinces, 333 cities, 2,846 counties) and 兵团."
 
     def add_arguments(self, parser):
         parser.add_argument("--file", type=Path, default=DIVISIONS_PATH)
