@@ -3,6 +3,8 @@
 The indicator list is shown as an indented tree with codes, each node's share among its
 siblings and its points out of 100, so weights can be checked by eye. Published systems are
 read-only here (and in model validation); "New version from this one" makes an editable copy.
+A draft's weights can also come from experts' pairwise comparisons: its "AHP weights" page
+(``indicators/ahp/``).
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from indicators.ahp.views import ahp_weights
 from indicators.models import Indicator, IndicatorSystem, LevelGate, MaturityLevel
 from indicators.services import system_new_version, system_publish, tree_rows
 
@@ -73,6 +77,14 @@ class IndicatorSystemAdmin(LockedWhenPublishedMixin, admin.ModelAdmin):
 
     def system_of(self, obj):
         return obj
+
+    def get_urls(self):
+        def ahp(request: HttpRequest, object_id: str):
+            return ahp_weights(self, request, object_id)
+
+        name = f"{self.opts.app_label}_{self.opts.model_name}_ahp"
+        view = self.admin_site.admin_view(ahp)
+        return [path("<path:object_id>/ahp/", view, name=name), *super().get_urls()]
 
     @admin.display(description=_("indicators (share among siblings · points of 100)"))
     def indicator_tree(self, obj: IndicatorSystem) -> str:

@@ -175,6 +175,20 @@ def _for_url(world, name: str) -> dict[str, list]:
             "date_to": ["2026-12-31"],
             "file": [RATING_CSV],
         }
+    if name == "admin:indicators_indicatorsystem_ahp":  # the draft the matrix's case made
+        from indicators.models import IndicatorSystem
+        from tests.test_permission_matrix import draft_system
+
+        draft = IndicatorSystem.objects.get(pk=draft_system(world))
+        areas = draft.indicators.filter(parent=None).order_by("order", "code")
+        return {
+            "group": ["areas", "areas", str(draft.indicators.get(code="DS").pk)],
+            "experts": ["1", "2"],
+            "members": [",".join(str(pk) for pk in areas.values_list("pk", flat=True))],
+            "action": ["calculate", "apply", "apply"],
+            # Mostly mild judgements, so that some are consistent and "apply" writes.
+            "a-": ["1", "1", "1", "1", "2", "1/2", "9"],
+        }
     if name == "assessment:population":
         return {"file": [POPULATION_CSV]}
     if name == "assessment:practice_new":  # the indicators region A may share on

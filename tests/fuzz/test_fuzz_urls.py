@@ -31,6 +31,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
+from itertools import combinations
 
 import pytest
 from django.db import connection, transaction
@@ -53,6 +54,9 @@ ENTRY_FORM = ("version", "action", "remove-evidence",
               *entry_fields("value", "note", "link", "resolve-value", "resolve-note"))  # fmt: skip
 REVIEW_FORM = ("reason", *entry_fields("comment"))
 PRACTICE_FORM = ("title", "description", "results", "contacts", "link")
+# The AHP page's comparisons: two experts over the four areas (a-<expert>-<i>-<j>).
+AHP_CELLS = tuple(f"a-{k}-{i}-{j}" for k in (1, 2) for i, j in combinations(range(1, 5), 2))
+AHP_FORM = ("group", "experts", "members", "action", *AHP_CELLS)
 SLOW = 4  # examples for pages that compute or write a whole workbook
 JUNK_ONLY = 5  # examples for a URL and method that read no parameter
 
@@ -190,6 +194,8 @@ INPUTS: dict[str, Inputs] = {
     "assessment:practice_new": Inputs(query=("indicator",), form=("indicator", *PRACTICE_FORM),
                                       files=("files",)),
     "assessment:practice_invite": Inputs(form=("indicator", "note")),
+    # Indicator systems' admin: AHP weights of a draft
+    "admin:indicators_indicatorsystem_ahp": Inputs(query=("group", "experts"), form=AHP_FORM),
 }
 # fmt: on
 
