@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import F, IntegerField, Q, Value
 from django.forms.renderers import Jinja2
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from assessment.collection.models import Round
@@ -27,7 +28,9 @@ from assessment.dashboards.selectors.ranking import (
 )
 from assessment.regions.models import Region, RegionLevel
 from assessment.results.models import Standing
+from assessment.results.models.standings import class_fields
 from assessment.results.selectors.nodes import LevelInfo, NodeInfo, maturity_levels, system_nodes
+from assessment.results.services.classes import scheme_names
 
 RACES = [(RACE_SCORE, _("Level race (score)")), (RACE_PROGRESS, _("Progress race (change)"))]
 PARENT_LEVEL = {RegionLevel.COUNTY: RegionLevel.CITY, RegionLevel.CITY: RegionLevel.PROVINCE}
@@ -70,6 +73,10 @@ class RankingFilter(django_filters.FilterSet):
         field_name="maturity__code", label=_("Maturity level"), empty_label=_("All"),
         widget=RankingSelect(attrs=SELECT),
     )  # fmt: skip
+    peer_class = django_filters.ChoiceFilter(
+        label=_("Peer class"), empty_label=_("All"), method="filter_peer_class",
+        widget=RankingSelect(attrs=SELECT),
+    )  # fmt: skip
 
     class Meta:
         model = Standing
@@ -97,6 +104,25 @@ class RankingFilter(django_filters.FilterSet):
             Region.objects.filter(code__in=ranked).order_by("code").values_list("code", "name")
         )
         self.filters["parent"].extra["choices"] = lambda: parents
+        classes = class_choices(round_, visible.filter(region_level=self.level))
+        self.filters["peer_class"].extra["choices"] = lambda: classes
+
+    def filter_peer_class(self, queryset, name, value):
+        slot, _, label = value.partition(":")
+        return queryset.filter(**{class_fields(int(slot) - 1)[0]: label})
+
+    def filter_queryset(self, queryset):
+        """The filtered rows, annotated with their rank in the chosen class (`class_rank`,
+        NULL without one) for the table's rank-in-class column."""
+        slot = self.class_slot
+        rank = F(class_fields(slot)[1]) if slot is not None else Value(None, IntegerField())
+        return super().filter_queryset(queryset).annotate(class_rank=rank)
+
+    @property
+    def class_slot(self) -> int | None:
+        """The 0-based slot of the class filtered on, if any."""
+        value = self.form.cleaned_data.get("peer_class") if self.is_valid() else None
+        return int(value.partition(":")[0]) - 1 if value else None
 
     def region_filter(self) -> Q:
         """The regions of this filter whatever their maturity level, as a Q on Standing (the
@@ -105,7 +131,30 @@ class RankingFilter(django_filters.FilterSet):
         parent = self.form.cleaned_data.get("parent") if self.is_valid() else None
         if parent:
             regions &= Q(parent_id=parent)
+        peer_class = self.form.cleaned_data.get("peer_class") if self.is_valid() else None
+        if peer_class:
+            slot, _, label = peer_class.partition(":")
+            regions &= Q(**{class_fields(int(slot) - 1)[0]: label})
         return regions
+
+
+def class_choices(round_: Round, standings) -> list[tuple[str, str]]:
+    """The classes of the ranked regions per scheme the round was computed with ("slot:class",
+    "scheme：class"): one query, none when the round ranks in no class."""
+    schemes = scheme_names(round_)
+    if not schemes:
+        return []
+    fields = [class_fields(slot)[0] for slot in range(len(schemes))]
+    present: list[set[str]] = [set() for _ in fields]
+    for labels in standings.values_list(*fields).distinct().order_by():
+        for slot, label in enumerate(labels):
+            if label:
+                present[slot].add(label)
+    return [
+        (f"{slot + 1}:{label}", f"{name}：{label}")
+        for slot, name in enumerate(schemes)
+        for label in sorted(present[slot])
+    ]
 
 
 class RaceForm(JinjaRenderedForm):
@@ -151,6 +200,17 @@ class RankingRequest:
     def parent(self) -> str | None:
         """The parent region the filter narrows to, if any."""
         return self.filters.form.cleaned_data.get("parent") or None
+
+
+def with_home(params: QueryDict, round_: Round, home: str | None) -> QueryDict:
+    """The ranking parameters with a user's natural peers as the default: a city's supervisor
+    (`results.access.ranking_home`) lands on the city's counties, ranked within the city and,
+    in the rank column, among all counties. Explicit parameters win."""
+    if home is None or "level" in params or RegionLevel.COUNTY not in round_.levels:
+        return params
+    params = params.copy()
+    params["level"], params["parent"] = RegionLevel.COUNTY, home
+    return params
 
 
 def ranking_for(params, round_: Round, *, visibility: Q, public: bool = False) -> RankingRequest:

@@ -189,6 +189,8 @@ class LevelRaceTable(RankingTable):
                       empty_values=(), attrs={"td": {"class": "rank-cell"}})  # fmt: skip
     rank_in_parent = SortColumn(verbose_name=_("Rank in parent region"),
                                 sort_field="rank_in_parent", attrs=WIDE_NUMERIC)  # fmt: skip
+    rank_in_class = SortColumn(verbose_name=_("Rank in class"), accessor="class_rank",
+                               sort_field="class_rank", attrs=WIDE_NUMERIC)  # fmt: skip
     flags = tables.Column(
         verbose_name=_("Data"), accessor="flags", orderable=False, empty_values=(),
         attrs={"th": {"class": WIDE_ONLY}, "td": {"class": WIDE_ONLY}},
@@ -198,16 +200,20 @@ class LevelRaceTable(RankingTable):
                              visible=False, empty_values=())  # fmt: skip
 
     class Meta(RankingTable.Meta):
-        sequence = ("rank", "interval", "rank_in_parent", "region", "code", "parent", "score",
+        sequence = ("rank", "interval", "rank_in_class", "rank_in_parent", "region", "code",
+                    "parent", "score",
                     "level", "...", "rank_change", "change", "flags")  # fmt: skip
 
-    def __init__(self, *args, in_parent: bool = False, **kwargs):
+    def __init__(self, *args, in_parent: bool = False, in_class: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.intervals:
             self.columns["interval"].column.exclude_from_export = True
         if not in_parent:  # the rank within the parent region, when the filter names one
             self.columns.hide("rank_in_parent")
             self.columns["rank_in_parent"].column.exclude_from_export = True
+        if not in_class:  # the rank within the peer class, when the filter names one
+            self.columns.hide("rank_in_class")
+            self.columns["rank_in_class"].column.exclude_from_export = True
 
     def value_rank(self, record: Standing) -> int | None:
         return record.key_rank
@@ -233,7 +239,7 @@ class ProgressRaceTable(RankingTable):
         sequence = ("change_rank", "region", "code", "parent", "previous_score", "score",
                     "change", "rank_change", "level")  # fmt: skip
 
-    def __init__(self, *args, in_parent: bool = False, **kwargs):
+    def __init__(self, *args, in_parent: bool = False, in_class: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
 
     def value_previous_score(self, value: float | None) -> float | None:
@@ -260,6 +266,7 @@ def table_for(
         intervals=result.shows_intervals and not progress,
         profile_links=profile_links,
         in_parent=read.parent is not None,
+        in_class=read.filters.class_slot is not None,
         **options,
     )
 

@@ -9,11 +9,12 @@ from assessment.collection.access import get_round_for_user, require_round_role,
 from assessment.collection.models import Round, RoundStatus
 from assessment.regions.access import (
     get_region_for_user,
+    grants_for,
     is_administrator,
     roles_on,
     visibility_filter,
 )
-from assessment.regions.models import Region, Role
+from assessment.regions.models import Region, RegionLevel, Role, level_for_code
 
 #: Who may read a round's rankings (and its results before they are published).
 RESULT_READERS = frozenset({Role.SUPERVISOR, Role.EVALUATOR})
@@ -32,6 +33,18 @@ def may_rank(user, round_: Round) -> bool:
 def sees_unpublished_results(user, region: Region) -> bool:
     """Supervisors and evaluators of the region read results before they are published."""
     return is_administrator(user) or bool(roles_on(user, region) & RESULT_READERS)
+
+
+def ranking_home(user) -> str | None:
+    """The city whose counties a ranking opens on, for a user who reads the rankings of one
+    city only (its supervisor or evaluator): their natural peers, ranked within the city and
+    among all counties. None for everyone else (no query beyond the cached memberships)."""
+    if is_administrator(user):
+        return None
+    codes = {g.region_code for g in grants_for(user) if g.role in RESULT_READERS}
+    if len(codes) == 1 and level_for_code(code := codes.pop()) == RegionLevel.CITY:
+        return code
+    return None
 
 
 def get_ranking_round_for_user(user, round_id: int, params) -> Round:

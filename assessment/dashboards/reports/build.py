@@ -20,7 +20,7 @@ from assessment.dashboards.tables import sorted_rows
 from assessment.regions.models import Region
 
 #: The GET parameters of the ranking page that decide which rows it shows and in what order.
-FILTER_PARAMS = ("level", "parent", "maturity", "rank_by", "race", "sort")
+FILTER_PARAMS = ("level", "parent", "maturity", "peer_class", "rank_by", "race", "sort")
 
 
 def filter_params(data: Mapping) -> dict[str, str]:

@@ -252,12 +252,19 @@ def write_ranking(workbook: Workbook, report: RoundReport, header: str) -> None:
     score = styles.score_format(report.precision)
     change = styles.change_format(first.change_precision)
     rows = report.rows
+    schemes = report.schemes
     columns = [
         Col(labels.rank_header(first), 9, number_format=styles.RANK_FORMAT, center=True),
         *([Col(_("Overall rank"), 9, center=True)] if by_key else []),
         Col(_("Code"), 9),
         Col(_("Region"), styles.fit((r.name for r in rows), minimum=10, maximum=30)),
         Col(_("Parent region"), styles.fit((r.parent_name for r in rows), minimum=10, maximum=30)),
+        Col(_("Rank in parent region"), 9, center=True),
+        *(
+            col
+            for name in schemes
+            for col in (Col(name, 12), Col(_("Rank in class"), 9, center=True))
+        ),
         *([Col(_("Level"), 7)] if several else []),
         Col(_("Maturity level"), 11),
         Col(_("Overall score"), 10, number_format=score),
@@ -291,6 +298,12 @@ def write_ranking(workbook: Workbook, report: RoundReport, header: str) -> None:
                     row.code,
                     row.name,
                     row.parent_name,
+                    row.rank_in_parent,
+                    *(
+                        value
+                        for slot in range(len(schemes))
+                        for value in (row.class_in_scheme(slot), row.rank_in_scheme(slot))
+                    ),
                     *([level] if several else []),
                     _cached_level(sheet, level_cells, row),
                     row.score,

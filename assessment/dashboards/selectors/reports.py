@@ -40,6 +40,7 @@ from assessment.results.selectors.nodes import (
     SystemNodes,
     published,
 )
+from assessment.results.services.classes import scheme_names
 from indicators.models import MaturityLevel
 from indicators.services import TreeRow, tree_rows
 
@@ -118,6 +119,7 @@ class RoundReport:
     parent_name: str = ""
     exported_by: str = ""
     exported_at: datetime = field(default_factory=timezone.now)
+    schemes: list[str] = field(default_factory=list)  # classification schemes, slot order
 
     @property
     def precision(self) -> int:
@@ -161,6 +163,7 @@ def round_report(
         ),
         parent_name=parent_name,
         exported_by=exported_by,
+        schemes=scheme_names(round_),
     )
 
 

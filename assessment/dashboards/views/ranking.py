@@ -6,17 +6,22 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from assessment.dashboards.filters import ranking_for
+from assessment.dashboards.filters import ranking_for, with_home
 from assessment.dashboards.views.shared import charts, page_rows, panel, ranking_table
 from assessment.regions.access import is_administrator, supervised_prefixes
-from assessment.results.access import get_ranking_round_for_user, ranking_visibility
+from assessment.results.access import (
+    get_ranking_round_for_user,
+    ranking_home,
+    ranking_visibility,
+)
 
 
 @login_required
 def ranking(request: HttpRequest, round_id: int) -> HttpResponse:
     user = request.user
     round_ = get_ranking_round_for_user(user, round_id, request.GET)
-    read = ranking_for(request.GET, round_, visibility=ranking_visibility(user))
+    params = with_home(request.GET, round_, ranking_home(user))
+    read = ranking_for(params, round_, visibility=ranking_visibility(user))
     table = ranking_table(request, read, task_prefixes=supervised_prefixes(user))
     rows = page_rows(table)
     total = table.paginator.count if getattr(table, "paginator", None) else len(rows)

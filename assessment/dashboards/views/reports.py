@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from assessment.core.files import content_disposition
-from assessment.dashboards.filters import ranking_for
+from assessment.dashboards.filters import ranking_for, with_home
 from assessment.dashboards.job_kinds import ROUND_REPORT
 from assessment.dashboards.reports import build
 from assessment.dashboards.reports.ranking_csv import ranking_csv
@@ -29,7 +29,11 @@ from assessment.dashboards.tables import table_for
 from assessment.dashboards.views.profile import visible_profile
 from assessment.jobs.services import start_job, work_key
 from assessment.rectification.selectors.tasks import report_tasks
-from assessment.results.access import get_ranking_round_for_user, ranking_visibility
+from assessment.results.access import (
+    get_ranking_round_for_user,
+    ranking_home,
+    ranking_visibility,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -44,7 +48,7 @@ def round_report(request: HttpRequest, round_id: int) -> HttpResponse:
     if round_.computed_at is None:
         raise Http404
     visibility = ranking_visibility(user)
-    params = build.filter_params(request.GET)
+    params = build.filter_params(with_home(request.GET, round_, ranking_home(user)))
     read = build.read_for(round_, params, visibility)
     parents = [read.parent] if read.parent else []
     title, name, fallback = build.report_names(round_, [read.result.level], parents)
@@ -74,7 +78,8 @@ def ranking_csv_view(request: HttpRequest, round_id: int) -> HttpResponse:
     """The ranking table as CSV: every row of the filter, the page's columns and order."""
     user = request.user
     round_ = get_ranking_round_for_user(user, round_id, request.GET)
-    read = ranking_for(request.GET, round_, visibility=ranking_visibility(user))
+    params = with_home(request.GET, round_, ranking_home(user))
+    read = ranking_for(params, round_, visibility=ranking_visibility(user))
     table = table_for(read, profile_links=False)
     if sort := request.GET.get("sort", ""):
         table.order_by = sort

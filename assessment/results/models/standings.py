@@ -148,10 +148,12 @@ class Standing(models.Model):
     def level_by_score(self) -> MaturityLevel | None:
         return self.maturity_by_score
 
-    def class_label(self, slot: int) -> str:
+    def class_in_scheme(self, slot: int) -> str:
         return getattr(self, class_fields(slot)[0])
 
-    def class_rank(self, slot: int) -> int | None:
+    def rank_in_scheme(self, slot: int) -> int | None:
+        """The rank in its class of the scheme in `slot` (rankings filtered by one class
+        annotate it as `class_rank`)."""
         return getattr(self, class_fields(slot)[1])
 
     def area_score(self, slot: int) -> float | None:

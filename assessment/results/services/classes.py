@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from django.utils.translation import get_language
 
 from assessment.collection.models import Round
 from assessment.regions.models import RegionClass
@@ -22,7 +23,7 @@ class RoundClasses:
     """Per scheme of the round (in code order, at most CLASS_SLOTS): the class of each region
     in the round's region order ("" where the scheme does not classify it)."""
 
-    schemes: tuple[str, ...]  # scheme codes
+    schemes: tuple[dict, ...]  # {"code", "name_zh", "name_en"} per slot, for compute_notes
     labels: tuple[tuple[str, ...], ...]
 
     def groupings(self, levels: Sequence[str]) -> dict[str, np.ndarray]:
@@ -48,16 +49,27 @@ def grouping_name(slot: int) -> str:
 
 def round_classes(round_: Round, region_codes: Sequence[str]) -> RoundClasses:
     """The classes of the round's regions (two queries: the schemes, their members)."""
-    schemes = list(round_.classifications.order_by("code").values_list("pk", "code"))
-    schemes = schemes[:CLASS_SLOTS]
-    members: dict[int, dict[str, str]] = {pk: {} for pk, _code in schemes}
+    schemes = list(round_.classifications.order_by("code")[:CLASS_SLOTS])
+    members: dict[int, dict[str, str]] = {scheme.pk: {} for scheme in schemes}
     if schemes:
-        rows = RegionClass.objects.filter(classification__in=[pk for pk, _ in schemes])
+        rows = RegionClass.objects.filter(classification__in=schemes)
         for scheme, region, label in rows.values_list("classification_id", "region_id", "label"):
             members[scheme][region] = label
     return RoundClasses(
-        schemes=tuple(code for _pk, code in schemes),
+        schemes=tuple(
+            {"code": s.code, "name_zh": s.name_zh, "name_en": s.name_en} for s in schemes
+        ),
         labels=tuple(
-            tuple(members[pk].get(code, "") for code in region_codes) for pk, _code in schemes
+            tuple(members[scheme.pk].get(code, "") for code in region_codes) for scheme in schemes
         ),
     )
+
+
+def scheme_names(round_: Round) -> list[str]:
+    """The names of the schemes the round's stored class ranks are in, in slot order, as the
+    compute step recorded them (no query)."""
+    english = (get_language() or "").startswith("en")
+    return [
+        (s.get("name_en") or s["name_zh"]) if english else s["name_zh"]
+        for s in (round_.compute_notes or {}).get("classifications", [])
+    ]

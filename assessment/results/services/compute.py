@@ -389,6 +389,8 @@ def compute_round(
                 "values": value_count,
                 "overstated": overstated,
                 "exempted": exempted,
+                "not_applicable": int(not_applicable.sum()) if not_applicable is not None else 0,
+                "classifications": list(classes.schemes),
                 "panel_levels": panel_levels,
                 "outliers": outliers,
                 "sensitivity_draws": options.sensitivity_draws if pending else 0,

@@ -34,11 +34,12 @@ def test_the_workbook_holds_every_sheet_with_the_pages_numbers(
 
     ranking = book["排名"]
     headers = [cell.value for cell in ranking[1]]
-    assert headers[:7] == [
+    assert headers[:8] == [
         "名次",
         "代码",
         "地区",
         "上级地区",
+        "上级地区内名次",
         "成熟度等级",
         "总分",
         "DS\n跨层级跨地区跨部门数据共享",
@@ -53,16 +54,17 @@ def test_the_workbook_holds_every_sheet_with_the_pages_numbers(
     for row in range(2, ranking.max_row + 1):
         code = ranking.cell(row, 2).value
         assert ranking.cell(row, 1).value == overall[code].rank
-        assert ranking.cell(row, 6).value == round(overall[code].score, 2)
-        assert ranking.cell(row, 6).number_format == "0.00"
+        assert ranking.cell(row, 5).value == overall[code].rank_in_parent
+        assert ranking.cell(row, 7).value == round(overall[code].score, 2)
+        assert ranking.cell(row, 7).number_format == "0.00"
     ranks = column_values(ranking, "名次")
     assert ranks == sorted(ranks)  # the race's order, as on the page
     assert ranking.freeze_panes == "D2"
-    assert ranking.auto_filter.ref == f"A1:N{ranking.max_row}"
-    assert {str(cf.sqref) for cf in ranking.conditional_formatting} >= {"F2:F14", "G2:G14"}
+    assert ranking.auto_filter.ref == f"A1:O{ranking.max_row}"
+    assert {str(cf.sqref) for cf in ranking.conditional_formatting} >= {"G2:G14", "H2:H14"}
     rules = [rule for cf in ranking.conditional_formatting for rule in cf.rules]
     assert all(rule.type == "colorScale" for rule in rules)
-    level_cell = ranking.cell(2, 5)
+    level_cell = ranking.cell(2, 6)
     assert level_cell.value.startswith("L") and level_cell.fill.fgColor.rgb != "00000000"
     assert ranking.print_title_rows == "$1:$1"
     assert ranking.page_setup.orientation == "landscape"
