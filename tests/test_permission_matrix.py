@@ -122,6 +122,19 @@ EXPERT_ONLY = everyone(
 )
 
 
+def classification_scheme(world: World) -> int:
+    """A classification scheme with one class (made for each test, rolled back with it)."""
+    from assessment.regions.models import Classification, RegionClass
+
+    scheme, _ = Classification.objects.get_or_create(code="matrix", defaults={"name_zh": "测试"})
+    RegionClass.objects.get_or_create(classification=scheme, region_id=REGION_A,
+                                      defaults={"label": "甲类"})  # fmt: skip
+    return scheme.pk
+
+
+SCHEME = lambda world: [classification_scheme(world)]  # noqa: E731
+
+
 def draft_system(world: World) -> int:
     """A draft copy of the published round's system (made for each test; the test's rollback
     removes it)."""
@@ -373,6 +386,9 @@ MATRIX: dict[str, Case] = {
     "api:push_values": Case("POST", OPEN, dict.fromkeys(USERS, UNAUTHORIZED)),
     # Indicator systems' admin: AHP weights of a draft (层次分析法)
     "admin:indicators_indicatorsystem_ahp": Case("GET", lambda w: [draft_system(w)], ADMIN_SITE),
+    # Classification schemes (分类方案): classes from Excel and back
+    "admin:regions_classification_import": Case("GET", SCHEME, ADMIN_SITE),
+    "admin:regions_classification_export": Case("GET", SCHEME, ADMIN_SITE),
 }
 # fmt: on
 

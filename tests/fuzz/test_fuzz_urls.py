@@ -196,6 +196,9 @@ INPUTS: dict[str, Inputs] = {
     "assessment:practice_invite": Inputs(form=("indicator", "note")),
     # Indicator systems' admin: AHP weights of a draft
     "admin:indicators_indicatorsystem_ahp": Inputs(query=("group", "experts"), form=AHP_FORM),
+    # Classification schemes' admin: classes from Excel
+    "admin:regions_classification_import": Inputs(files=("workbook",)),
+    "admin:regions_classification_export": Inputs(),
 }
 # fmt: on
 

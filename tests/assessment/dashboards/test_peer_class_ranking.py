@@ -17,7 +17,7 @@ from assessment.results.services.compute import compute_round
 from tests.assessment.builders import fill_values, make_round
 from tests.assessment.dashboards.reports.conftest import column_values, workbook
 
-MOUNTAIN_26 = ["330127", "330182", "331102", "331121", "331122", "331123", "331124"]
+MOUNTAIN_26 = ["330127", "330182", "331102", "331121", "331122", "331123", "331124"]  # a test class
 
 
 @pytest.fixture

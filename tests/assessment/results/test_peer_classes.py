@@ -12,7 +12,7 @@ from assessment.results.services.compute import compute_round
 from tests.assessment.builders import fill_values, make_round
 
 HANGZHOU_COUNTIES = ["330102", "330105", "330106", "330108", "330109", "330110"]
-MOUNTAIN = ["330127", "330182"]  # 淳安县, 建德市 (山区26县 in Hangzhou)
+MOUNTAIN = ["330127", "330182"]  # 淳安县, 建德市: a made-up class of two Hangzhou counties
 LISHUI = ["331102", "331121", "331122"]  # 莲都区, 青田县, 缙云县 (all 山区26县)
 
 
