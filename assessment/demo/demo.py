@@ -22,6 +22,7 @@ from django.utils import timezone
 from assessment.collection.models import Round, RoundStatus, Submission, SubmissionStatus, Value
 from assessment.demo.demo_api import DEMO_PLATFORM, ensure_api_client
 from assessment.demo.demo_appeals import ensure_appeal_round, ensure_departments
+from assessment.demo.demo_classes import ensure_classifications
 from assessment.demo.demo_loop import ensure_loop
 from assessment.demo.demo_panel import ensure_experts, ensure_panel
 from assessment.demo.demo_verification import ensure_verifications
@@ -80,6 +81,9 @@ def seed_demo() -> list[DemoLogin]:
                    for name, department in ensure_departments(DEMO_PASSWORD)]  # fmt: skip
         ensure_api_client(PROVINCE)
         rounds = _ensure_rounds(system, system_v2)
+        schemes = ensure_classifications()
+        for round_ in rounds:
+            round_.classifications.add(*schemes)
     for round_ in rounds:
         # Published demo rounds come with results, so the dashboards have something to show;
         # the loop round's values were verified first (a few corrected).

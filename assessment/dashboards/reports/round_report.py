@@ -31,7 +31,8 @@ TOP = 10
 COMPARISON_NOTES = {
     Comparison.NONE: gettext_lazy("The round names no previous round to compare with."),
     Comparison.OTHER_SYSTEM: gettext_lazy(
-        "The previous round used another indicator system: no changes."
+        "The previous round used another indicator system or another version of it (indicators, "
+        "weights and goalposts changed): its scores are not comparable, so no changes."
     ),
     Comparison.NOT_COMPUTED: gettext_lazy("The previous round has no results yet: no changes."),
     Comparison.STALE: gettext_lazy(

@@ -14,7 +14,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from assessment.collection.models import Round
+from assessment.regions.models import RegionLevel
 from assessment.results.selectors.nodes import NodeInfo, SystemNodes
+from assessment.results.services.classes import scheme_names
 from indicators.engine import Options, describe
 
 NORMALISATIONS = {
@@ -57,6 +59,9 @@ class Methodology:
     outlier_treatments: int
     error: str = ""
     exempted: int = 0  # (region, indicator) cells taken out of the score by accepted appeals
+    # Indicators limited to some levels, grouped: (level names, indicator codes).
+    applicability: tuple[tuple[str, str], ...] = ()
+    schemes: tuple[str, ...] = ()  # classification schemes ranked within
 
     @property
     def coverage_percent(self) -> int:
@@ -99,4 +104,21 @@ def methodology(*, round_: Round, nodes: SystemNodes) -> Methodology:
         outlier_treatments=len(notes.get("outliers") or []),
         error=error,
         exempted=int(notes.get("exempted") or 0),
+        applicability=_applicability(nodes),
+        schemes=tuple(scheme_names(round_)),
+    )
+
+
+def _applicability(nodes: SystemNodes) -> tuple[tuple[str, str], ...]:
+    """The leaves that apply to some levels only, grouped by those levels."""
+    names = dict(RegionLevel.choices)
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for leaf in nodes.leaves:
+        if leaf.levels and set(leaf.levels) != set(RegionLevel.values):
+            groups.setdefault(tuple(sorted(leaf.levels, key=RegionLevel.values.index)), []).append(
+                leaf.code
+            )
+    return tuple(
+        ("、".join(str(names[level]) for level in levels), "、".join(codes))
+        for levels, codes in groups.items()
     )

@@ -116,3 +116,15 @@ def test_applies_to_takes_known_levels_only(limited_system):
     leaf.applies_to = ["county"]
     leaf.full_clean()
     assert Decimal(leaf.weight) > 0
+
+
+def test_the_methodology_panel_lists_what_applies_where(client, limited_system, administrator):
+    from django.urls import reverse
+
+    round_ = make_round(limited_system, period="2025")
+    fill_values(round_, ["330100", "330106"])
+    compute_round(round_=round_, with_sensitivity=False)
+    client.force_login(administrator)
+    page = client.get(reverse("assessment:ranking", args=[round_.pk])).content.decode()
+    panel = page.split('data-testid="applicability"')[1].split("</dd>")[0]
+    assert "权重按比例放大" in panel and "仅适用于省级、市级：DS.1.1、DS.1.2、DS.1.3" in panel

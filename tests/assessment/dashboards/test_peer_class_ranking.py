@@ -94,6 +94,8 @@ def test_a_class_filter_shows_the_rank_in_class(client, classed, supervisor_zhej
     assert min(row.class_rank for row in rows) == 1
     page = response.content.decode()
     assert "类内名次" in page and "山区26县分类：山区26县" in page
+    methodology = page.split('data-testid="peer-classes"')[1].split("</dd>")[0]
+    assert "山区26县分类" in methodology  # the methodology panel names the scheme
     # An unknown class is a form error, not a 500: the page shows every county.
     response = client.get(ranking_url(classed, "?level=county&peer_class=9:x"))
     assert response.status_code == 200

@@ -43,7 +43,12 @@ def classes(scheme) -> dict[str, str]:
 
 def test_a_clean_file_replaces_the_classes(client, administrator, scheme):
     client.force_login(administrator)
-    rows = [("地区代码", "类别"), ("330127", "山区26县"), (330324, "山区26县"), ("330102", "其他县")]
+    rows = [
+        ("地区代码", "类别"),
+        ("330127", "山区26县"),
+        (330324, "山区26县"),
+        ("330102", "其他县"),
+    ]
     response = post(client, scheme, book(rows))
     assert response.status_code == 302
     assert classes(scheme) == {"330127": "山区26县", "330324": "山区26县", "330102": "其他县"}
