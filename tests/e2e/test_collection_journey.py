@@ -29,8 +29,10 @@ def centre(page, selector: str) -> None:
 
 
 def leaves():
+    """The 2026 round's indicators a county answers (西湖区 and 上城区 are counties)."""
     round_ = Round.objects.get(period="2026")
-    return list(round_.system.indicators.exclude(value_type="").order_by("order"))
+    leaves = round_.system.indicators.exclude(value_type="").order_by("order")
+    return [leaf for leaf in leaves if leaf.applies_to_level("county")]
 
 
 def slug(code: str) -> str:
@@ -45,6 +47,8 @@ def enter(page, leaf, value: str) -> None:
 
 
 def a_good_value(leaf) -> str:
+    if leaf.max_value is not None and leaf.max_value < 60:  # e.g. visits per case, at most 20
+        return str(int(leaf.max_value) // 2)
     return {"yesno": "1", "rubric": "3", "count": "0"}.get(leaf.value_type, "60")
 
 
@@ -69,21 +73,21 @@ def test_collection_journey(browser, page, accept_dialogs, demo_server, tmp_path
     log_in(page, demo_server, "staff-330106")
     open_xihu_form(page, demo_server)
     assert page.inner_text("[data-testid=submission-status]") == "未开始"
-    enter(page, by_code["DS.1.1"], "85")
-    enter(page, by_code["DS.1.2"], "120")  # above 100
-    enter(page, by_code["DS.1.3"], "25")  # below 30: flagged red while typing
-    assert "flag-below" in page.inner_html("[data-testid='flag-DS.1.3']")
-    page.fill("textarea[name='note-DS.1.1']", "来自目录系统导出")
+    enter(page, by_code["SV.1.3"], "85")
+    enter(page, by_code["SV.3.3"], "120")  # above 100
+    enter(page, by_code["SV.1.1"], "25")  # below 30: flagged red while typing
+    assert "flag-below" in page.inner_html("[data-testid='flag-SV.1.1']")
+    page.fill("textarea[name='note-SV.1.3']", "来自政务服务平台导出")
     shot(page, "collect-01-staff-typing")
     with page.expect_request(lambda request: request.method == "POST") as posted:
         page.click("[data-testid=save-draft]")
     # No file chosen: the cheaper URL-encoded body (the JS switches the form's enctype).
     assert posted.value.headers["content-type"] == "application/x-www-form-urlencoded"
     page.wait_for_selector("[data-testid=form-alert]")
-    assert page.input_value("input[name='value-DS.1.2']") == "120"  # kept as typed
-    assert "不能大于 100" in page.inner_text("[data-testid='error-DS.1.2']")
-    assert page.input_value("input[name='value-DS.1.1']") == "85"
-    centre(page, "[data-testid='indicator-DS.1.2']")
+    assert page.input_value("input[name='value-SV.3.3']") == "120"  # kept as typed
+    assert "不能大于 100" in page.inner_text("[data-testid='error-SV.3.3']")
+    assert page.input_value("input[name='value-SV.1.3']") == "85"
+    centre(page, "[data-testid='indicator-SV.3.3']")
     shot(page, "collect-02-draft-with-error-kept")
 
     # 2. Complete every value and the evidence, then submit (platform-fed values are not the
@@ -91,7 +95,7 @@ def test_collection_journey(browser, page, accept_dialogs, demo_server, tmp_path
     assert page.locator("input[name='value-SV.4.1']").count() == 0
     assert page.locator("[data-testid='fed-SV.4.1']").count() == 1
     for leaf in all_leaves:
-        if leaf.code not in ("DS.1.1", "DS.1.3") and not leaf.is_fed:
+        if leaf.code not in ("SV.1.3", "SV.1.1") and not leaf.is_fed:
             enter(page, leaf, a_good_value(leaf))
     pdf = tmp_path / "分类分级制度.pdf"
     pdf.write_bytes(PDF)
@@ -111,16 +115,16 @@ def test_collection_journey(browser, page, accept_dialogs, demo_server, tmp_path
     assert page.locator("[data-testid=entry-form]").count() == 0
     shot(page, "collect-04-submitted-read-only")
 
-    # 3. The supervisor returns it with a comment on DS.1.3.
+    # 3. The supervisor returns it with a comment on SV.1.1.
     page.context.clear_cookies()
     log_in(page, demo_server, "supervisor-330100")
     page.click("[data-testid=nav-review]")
     page.click(f"a[href='/rounds/{round_.pk}/regions/330106/']")
     page.wait_for_selector("[data-testid=review-form]")
-    assert "flag-below" in page.inner_html("[data-testid='flag-DS.1.3']")
-    page.fill("textarea[name='comment-DS.1.3']", "归集率低于30%，请核实统计口径并补充说明。")
-    page.fill("#review-reason", "DS.1.3 需核实")
-    centre(page, "textarea[name='comment-DS.1.3']")
+    assert "flag-below" in page.inner_html("[data-testid='flag-SV.1.1']")
+    page.fill("textarea[name='comment-SV.1.1']", "全程网办率低于30%，请核实统计口径并补充说明。")
+    page.fill("#review-reason", "SV.1.1 需核实")
+    centre(page, "textarea[name='comment-SV.1.1']")
     shot(page, "collect-05-supervisor-comments")
     page.click("[data-testid=return]")
     page.wait_for_selector("text=已连同您的意见退回")
@@ -131,13 +135,13 @@ def test_collection_journey(browser, page, accept_dialogs, demo_server, tmp_path
     log_in(page, demo_server, "staff-330106")
     open_xihu_form(page, demo_server)
     assert page.inner_text("[data-testid=submission-status]") == "已退回"
-    assert "DS.1.3 需核实" in page.inner_text("[data-testid=return-reason]")
-    assert "请核实统计口径" in page.inner_text("[data-testid='comment-DS.1.3']")
+    assert "SV.1.1 需核实" in page.inner_text("[data-testid=return-reason]")
+    assert "请核实统计口径" in page.inner_text("[data-testid='comment-SV.1.1']")
     shot(page, "collect-07a-staff-sees-return-reason")
-    centre(page, "[data-testid='comment-DS.1.3']")
+    centre(page, "[data-testid='comment-SV.1.1']")
     shot(page, "collect-07-staff-sees-comment")
-    enter(page, by_code["DS.1.3"], "64")
-    page.fill("textarea[name='note-DS.1.3']", "已按省级口径重新统计")
+    enter(page, by_code["SV.1.1"], "64")
+    page.fill("textarea[name='note-SV.1.1']", "已按省级口径重新统计")
     page.click("[data-testid=submit]")
     page.wait_for_selector("text=已提交审核")
     shot(page, "collect-08-resubmitted")
@@ -152,7 +156,9 @@ def test_collection_journey(browser, page, accept_dialogs, demo_server, tmp_path
     assert submission.status == "approved"
     shot(page, "collect-09-approved")
     page.goto(f"{demo_server.url}/rounds/{round_.pk}/regions/330106/history/")
-    assert page.locator("[data-testid=history-table] tbody tr").count() > 45
+    # A row per value typed and per evidence item, besides the status changes.
+    typed = [leaf for leaf in all_leaves if not leaf.is_fed]
+    assert page.locator("[data-testid=history-table] tbody tr").count() > len(typed) + len(required)
     screenshot(page, "collect-10-history")
 
 
@@ -160,11 +166,11 @@ def test_entry_form_and_dashboard_on_a_phone(phone_page, demo_server):
     round_ = Round.objects.get(period="2026")
     log_in(phone_page, demo_server, "staff-330102")
     phone_page.goto(f"{demo_server.url}/rounds/{round_.pk}/regions/330102/")
-    phone_page.fill("input[name='value-DS.1.3']", "25")
-    assert "flag-below" in phone_page.inner_html("[data-testid='flag-DS.1.3']")
+    phone_page.fill("input[name='value-SV.1.1']", "25")
+    assert "flag-below" in phone_page.inner_html("[data-testid='flag-SV.1.1']")
     assert phone_page.locator("[data-testid=save-draft]").is_visible()  # the sticky bar
     shot(phone_page, "collect-phone-entry-top")
-    centre(phone_page, "[data-testid='indicator-DS.1.3']")
+    centre(phone_page, "[data-testid='indicator-SV.1.1']")
     shot(phone_page, "collect-phone-entry-flag")
     phone_page.context.clear_cookies()
     log_in(phone_page, demo_server, "supervisor")
@@ -174,7 +180,7 @@ def test_entry_form_and_dashboard_on_a_phone(phone_page, demo_server):
 
 
 def test_two_tabs_saving_the_same_field_see_a_conflict(browser, demo_server):
-    """Tab A and tab B open 上城区's form; A saves DS.1.1 first; B's save shows both values
+    """Tab A and tab B open 上城区's form; A saves SV.1.3 first; B's save shows both values
     and B keeps A's value with one click."""
     round_ = Round.objects.get(period="2026")
     url = f"{demo_server.url}/rounds/{round_.pk}/regions/330102/"
@@ -186,27 +192,27 @@ def test_two_tabs_saving_the_same_field_see_a_conflict(browser, demo_server):
     log_in(first, demo_server, "staff-330102")
     first.goto(url)
     second.goto(url)
-    first.fill("input[name='value-DS.1.1']", "70")
+    first.fill("input[name='value-SV.1.3']", "70")
     first.click("[data-testid=save-draft]")
     first.wait_for_selector("text=草稿已保存")
-    second.fill("input[name='value-DS.1.1']", "90")
-    second.fill("input[name='value-DS.1.2']", "55")
+    second.fill("input[name='value-SV.1.3']", "90")
+    second.fill("input[name='value-SV.3.3']", "55")
     second.click("[data-testid=save-draft]")
-    box = second.wait_for_selector("[data-testid='conflict-DS.1.1']")
+    box = second.wait_for_selector("[data-testid='conflict-SV.1.3']")
     assert "70" in box.inner_text() and "90" in box.inner_text()
-    assert second.input_value("input[name='value-DS.1.1']") == "90"
-    centre(second, "[data-testid='conflict-DS.1.1']")
+    assert second.input_value("input[name='value-SV.1.3']") == "90"
+    centre(second, "[data-testid='conflict-SV.1.3']")
     shot(second, "collect-11-conflict")
-    second.check("#rv-ds11-theirs")
-    assert second.input_value("input[name='value-DS.1.1']") == "70"
+    second.check("#rv-sv13-theirs")
+    assert second.input_value("input[name='value-SV.1.3']") == "70"
     second.click("[data-testid=save-draft]")
     second.wait_for_selector("text=保存")
     values = dict(
         Submission.objects.get(round=round_, region_id="330102")
-        .values.filter(indicator__code__in=["DS.1.1", "DS.1.2"])
+        .values.filter(indicator__code__in=["SV.1.3", "SV.3.3"])
         .values_list("indicator__code", "value")
     )
-    assert values == {"DS.1.1": 70, "DS.1.2": 55}
+    assert values == {"SV.1.3": 70, "SV.3.3": 55}
     context.close()
 
 
