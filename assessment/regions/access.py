@@ -105,8 +105,9 @@ def visibility_filter(user, *, field: str = "code", roles: Iterable[str] | None 
 
 
 def get_region_for_user(user, code: str) -> Region:
-    """The region with this code if the user may see it; otherwise 404 (never 403)."""
-    region = Region.objects.filter(code=code).first()
+    """The region with this code (and its parent, which pages name) if the user may see it;
+    otherwise 404 (never 403)."""
+    region = Region.objects.select_related("parent").filter(code=code).first()
     if region is None or not can_see_region(user, region):
         raise Http404
     return region

@@ -155,6 +155,7 @@ class EntryPage:
     deadline: datetime | None
     last_return: AuditEntry | None
     history: list[AuditEntry]
+    not_applicable: list[str] = field(default_factory=list)  # leaves the region's level skips
 
     @property
     def editable(self) -> bool:
@@ -225,6 +226,9 @@ def entry_page(*, submission: Submission) -> EntryPage:
         deadline=deadline_for(submission),
         last_return=last_return,
         history=history,
+        not_applicable=[
+            node.code for node in nodes if node.is_leaf and not node.applies_to_level(level)
+        ],
     )
 
 

@@ -28,6 +28,7 @@ from assessment.results.selectors.nodes import (
     published,
     system_nodes,
 )
+from assessment.results.services.classes import scheme_names
 from indicators.engine import GateFailure
 
 #: How many strongest and weakest indicators the profile lists.
@@ -124,6 +125,8 @@ class RegionProfile:
     task_practices: dict[str, int] = field(default_factory=dict)
     #: Approved practices this region shared (典型案例), in any round.
     shared_practices: list[Practice] = field(default_factory=list)
+    #: (scheme, class, rank in class) for each classification scheme the round ranks within.
+    classes: list[tuple[str, str, int | None]] = field(default_factory=list)
 
     @property
     def current(self) -> HistoryEntry:
@@ -208,8 +211,24 @@ def region_profile(
         history=_history(region, history, overall, by_pk, precision),
         leader=leader,
         leader_areas=leader_areas,
+        classes=_classes(round_, region),
         **_loop(round_, region),
     )
+
+
+def _classes(round_: Round, region: Region) -> list[tuple[str, str, int | None]]:
+    """The region's class and rank in class per scheme (one query; none without schemes)."""
+    schemes = scheme_names(round_)
+    if not schemes:
+        return []
+    standing = Standing.objects.filter(round=round_, region=region).first()
+    if standing is None:
+        return []
+    return [
+        (name, standing.class_in_scheme(slot), standing.rank_in_scheme(slot))
+        for slot, name in enumerate(schemes)
+        if standing.class_in_scheme(slot)
+    ]
 
 
 def _loop(round_: Round, region: Region) -> dict:

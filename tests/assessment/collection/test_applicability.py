@@ -51,6 +51,9 @@ def test_a_countys_form_leaves_out_what_does_not_apply(client, limited_round, st
     assert 'name="value-DS.1.1"' in city and 'name="value-DS.2.1"' in city
     assert 'name="value-DS.1.1"' not in county and 'name="value-DS.2.1"' in county
     assert "数据目录与归集" not in county  # the dimension has nothing left for a county
+    note = county.split('data-testid="not-applicable"')[1].split("</div>")[0]
+    assert "3 项指标不适用于县级地区" in note and "DS.1.1、DS.1.2、DS.1.3" in note
+    assert 'data-testid="not-applicable"' not in city
 
 
 def test_a_county_submits_without_the_indicators_that_do_not_apply(limited_round, staff_xihu):

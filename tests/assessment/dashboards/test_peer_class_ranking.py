@@ -144,3 +144,14 @@ def test_the_class_filter_costs_the_same_queries_for_few_or_many_regions(
             assert client.get(ranking_url(classed, query)).status_code == 200
         counts.append(len(queries))
     assert len(set(counts)) == 1, counts
+
+
+def test_the_profile_names_the_rank_in_the_parent_and_in_class(
+    client, classed, supervisor_zhejiang
+):
+    client.force_login(supervisor_zhejiang)
+    standing = Standing.objects.get(round=classed, region_id="330127")
+    response = client.get(reverse("assessment:profile", args=[classed.pk, "330127"]))
+    page = response.content.decode()
+    assert f"杭州市内第 {standing.rank_in_parent} 名" in page
+    assert f"山区26县（山区26县分类）中第 {standing.class_1_rank} 名" in page
