@@ -1,16 +1,20 @@
-"""说明: every indicator with its code, names, weight, direction, scoring rule and basis, then
-the maturity levels with their gates and what the data flags mean."""
+"""说明: every indicator with its code, names, weight, direction, scoring rule, basis, the levels
+it applies to and the national policy task it measures; then the maturity levels with their
+gates, what the data flags mean, the references the basis texts cite and the changes from the
+previous version of the system."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from assessment.dashboards.reports import labels, styles
 from assessment.dashboards.reports.sheets import Col, ReportSheet
 from assessment.dashboards.selectors.reports import RoundReport
+from assessment.regions.models import RegionLevel
 from indicators.models import Direction, Indicator, ScoringRule
 
 KINDS = {0: "Area", 1: "Dimension"}
@@ -30,6 +34,8 @@ def write_notes(workbook: Workbook, report: RoundReport, header: str) -> None:
         Col(_("Evidence"), 24, wrap=True),
         Col(_("Guidance"), 40, wrap=True),
         Col(_("Basis"), 40, wrap=True),
+        Col(_("Applies to"), 12, wrap=True),
+        Col(_("National policy task"), 30, wrap=True),
     ]
     sheet = ReportSheet(
         workbook, labels.sheet("notes"), columns, freeze="C2", header_height=30, print_header=header
@@ -57,13 +63,50 @@ def write_notes(workbook: Workbook, report: RoundReport, header: str) -> None:
                 _evidence(node) if leaf else "",
                 node.guidance if leaf else "",
                 node.basis,
+                _applies_to(node) if leaf else "",
+                node.policy_ref,
             ]
         )
     table_end = sheet.rows
     sheet.finish()
-    sheet.sheet.auto_filter.ref = f"A1:L{table_end}"
+    sheet.sheet.auto_filter.ref = f"A1:N{table_end}"
     _levels(sheet, report)
     _flags(sheet)
+    _references(sheet, report)
+    _changes(sheet, report)
+
+
+def _applies_to(node: Indicator) -> str:
+    if not node.applies_to or set(node.applies_to) == set(RegionLevel.values):
+        return _("All levels")
+    return "、".join(str(RegionLevel(level).label) for level in node.applies_to)
+
+
+def _references(sheet: ReportSheet, report: RoundReport) -> None:
+    """The public sources the basis texts cite as [R1] …; [S000] … are the source articles."""
+    references = report.round.system.references or []
+    if not references:
+        return
+    sheet.append([])
+    sheet.append([sheet.styled(_("References"), font=styles.SECTION_FONT)])
+    sheet.append(["[S000]–[S004]", _("The source articles shipped with the product "
+                                     "(fixtures/seeds)")])  # fmt: skip
+    for reference in references:
+        key = f"[{reference.get('key', '')}]"
+        sheet.append([key, reference.get("title", ""), reference.get("url", "")])
+
+
+def _changes(sheet: ReportSheet, report: RoundReport) -> None:
+    """What changed from the previous version of the system, per indicator."""
+    changes = report.round.system.changes or []
+    if not changes:
+        return
+    english = (get_language() or "").startswith("en")
+    sheet.append([])
+    sheet.append([sheet.styled(_("Changes from the previous version"), font=styles.SECTION_FONT)])
+    for change in changes:
+        text = change.get("change_en") if english else change.get("change_zh")
+        sheet.append([change.get("code", ""), text or change.get("change_zh", "")])
 
 
 def rule_text(node: Indicator) -> str:

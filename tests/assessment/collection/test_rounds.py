@@ -332,3 +332,14 @@ def test_unknown_codes_and_too_many_schemes_are_form_errors(client, administrato
     assert "999999" in errors["excluded"][0] and "abc" in errors["excluded"][0]
     assert errors["classifications"]
     assert not Round.objects.filter(period="2027").exists()
+
+
+def test_a_new_round_starts_from_the_newest_version(client, administrator, default_system):
+    from indicators.services import DEFAULT_SYSTEM_V2_PATH, load_system_file
+
+    v2, _ = load_system_file(DEFAULT_SYSTEM_V2_PATH)
+    client.force_login(administrator)
+    form = client.get(reverse("assessment:round_new")).context["form"]
+    assert form["system"].value() == v2.pk
+    page = client.get(reverse("assessment:round_new")).content.decode()
+    assert f'<option value="{v2.pk}" selected>' in page
