@@ -18,10 +18,8 @@ from tests.assessment.dashboards.reports.conftest import column_values, workbook
 def v2_round(regions, default_system):
     system, _ = load_system_file(DEFAULT_SYSTEM_V2_PATH)
     round_ = make_round(system, period="2026", status=RoundStatus.PUBLISHED)
-    codes = list(Region.objects.filter(parent_id="330100").values_list("code", flat=True)) + [
-        "330100",
-        "330200",
-    ]
+    counties = Region.objects.filter(parent_id="330100").values_list("code", flat=True)
+    codes = [*counties, "330100", "330200"]
     fill_values(round_, codes)
     compute_round(round_=round_, with_sensitivity=False)
     round_.refresh_from_db()
