@@ -77,6 +77,29 @@ def test_supervisor_reads_the_rankings_and_a_profile(page, console, demo_server)
     assert_clean(console)
 
 
+def test_a_city_supervisor_lands_on_the_citys_counties_and_ranks_in_class(
+    page, console, demo_server
+):
+    round_2025 = Round.objects.get(period="2025")
+    log_in(page, demo_server, "supervisor-330100")
+    page.goto(f"{demo_server.url}/results/{round_2025.pk}/")
+    page.wait_for_load_state("networkidle")
+    table = page.locator("[data-testid=ranking-table]")
+    assert "上级地区内名次" in table.inner_text() and "西湖区" in table.inner_text()
+    assert page.locator("[data-testid=ranking-count]").inner_text().startswith("共 13 个地区")
+    assert_charts_rendered(page, ["race", "distribution"])
+    screenshot(page, "ranking-city-supervisor-default")
+
+    with page.expect_navigation():
+        page.select_option("#id_peer_class", label="浙江山区26县：山区26县")
+    page.wait_for_load_state("networkidle")
+    assert "类内名次" in table.inner_text() and "淳安县" in table.inner_text()
+    assert "西湖区" not in table.inner_text()
+    assert "浙江山区26县" in page.locator("[data-testid=peer-classes]").inner_text()
+    screenshot(page, "ranking-city-supervisor-mountain-class")
+    assert_clean(console)
+
+
 def test_ranking_and_profile_on_a_phone(phone_page, demo_server):
     problems = watch(phone_page)
     round_2025 = Round.objects.get(period="2025")
