@@ -40,15 +40,16 @@ def panel_leaves(panel: Panel) -> list[Indicator]:
 
 
 def ensure_cells(panel: Panel) -> int:
-    """A cell for every participating region × panel indicator that has none; how many new."""
+    """A cell for every participating region × panel indicator that applies to its level and
+    has none; how many new."""
     leaves = panel_leaves(panel)
-    regions = list(panel.round.participating_regions().values_list("code", flat=True))
+    regions = list(panel.round.participating_regions().values_list("code", "level"))
     existing = set(PanelCell.objects.filter(panel=panel).values_list("region_id", "indicator_id"))
     new = [
         (panel.pk, code, leaf.pk, CellStatus.SCORING, False, "")
-        for code in regions
+        for code, level in regions
         for leaf in leaves
-        if (code, leaf.pk) not in existing
+        if leaf.applies_to_level(level) and (code, leaf.pk) not in existing
     ]
     # A national round has 30,000 cells or more: below the ORM (assessment/core/bulk_sql.py).
     insert_rows(PanelCell, ("panel", "region", "indicator", "status", "adjudicated", "reason"),

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from assessment.collection.models import Round, Submission
 from assessment.collection.selectors.entry import system_leaves
 from assessment.regions.access import is_administrator
+from assessment.regions.models import RegionLevel, level_for_code
 from assessment.verification.access import VERIFIABLE
 from assessment.verification.models import (
     Block,
@@ -63,7 +64,7 @@ def block_progress(round_: Round) -> list[VerifierRow]:
     )
     if not blocks:
         return []
-    leaf_codes = [leaf.code for leaf in system_leaves(round_.system_id)]
+    leaves = system_leaves(round_.system_id)
     submissions = dict(
         Submission.objects.filter(round=round_, status__in=VERIFIABLE).values_list(
             "pk", "region_id"
@@ -72,11 +73,15 @@ def block_progress(round_: Round) -> list[VerifierRow]:
     verified = verified_codes(list(submissions))
     by_verifier: dict[int, VerifierRow] = {}
     for block in blocks:
-        codes = [c for c in leaf_codes if covers_indicator(block.indicator_codes, c)]
-        row = BlockRow(block, leaves=len(codes))
+        covered = [leaf for leaf in leaves if covers_indicator(block.indicator_codes, leaf.code)]
+        row = BlockRow(block, leaves=len(covered))
+        # Per level, the covered indicators that apply to it (a county skips city-only ones).
+        codes_for = {level: [leaf.code for leaf in covered if leaf.applies_to_level(level)]
+                     for level in RegionLevel.values}  # fmt: skip
         prefix = block.region.subtree_prefix
         for submission_id, region_code in submissions.items():
             if region_code.startswith(prefix):
+                codes = codes_for[level_for_code(region_code)]
                 row.cells += len(codes)
                 done = verified.get(submission_id, {})
                 row.verified += sum(1 for c in codes if c in done)

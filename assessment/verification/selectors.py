@@ -23,7 +23,7 @@ from assessment.regions.access import (
     supervised_prefixes,
     visibility_filter,
 )
-from assessment.regions.models import Role
+from assessment.regions.models import Role, level_for_code
 from assessment.verification.access import VERIFIABLE
 from assessment.verification.delegation import (
     BlockScopes,
@@ -67,8 +67,10 @@ class Cell:
 
 
 def verification_cells(submission: Submission) -> list[Cell]:
-    """Every leaf of the round's system, in form order (five queries)."""
-    cells = {leaf.pk: Cell(indicator=leaf) for leaf in system_leaves(submission.round.system_id)}
+    """Every leaf of the round's system that applies to the region's level, in form order
+    (five queries)."""
+    leaves = system_leaves(submission.round.system_id, level_for_code(submission.region_id))
+    cells = {leaf.pk: Cell(indicator=leaf) for leaf in leaves}
     for value in Value.objects.filter(submission=submission):
         if value.indicator_id in cells:
             cells[value.indicator_id].value = value.value
@@ -150,8 +152,7 @@ def within_blocks(
     bound = [row.submission for row, blocks in kept if blocks]
     if not bound:
         return [row for row, _ in kept]
-    leaves = {system: [leaf.code for leaf in system_leaves(system)]
-              for system in {s.round.system_id for s in bound}}  # fmt: skip
+    leaves = {system: system_leaves(system) for system in {s.round.system_id for s in bound}}
     done = verified_codes([s.pk for s in bound])
     result = []
     for row, blocks in kept:
@@ -159,8 +160,13 @@ def within_blocks(
             result.append(row)
             continue
         submission = row.submission
-        mine = [code for code in leaves[submission.round.system_id]
-                if any(covers_indicator(b.indicator_codes, code) for b in blocks)]  # fmt: skip
+        level = level_for_code(submission.region_id)
+        mine = [
+            leaf.code
+            for leaf in leaves[submission.round.system_id]
+            if leaf.applies_to_level(level)
+            and any(covers_indicator(b.indicator_codes, leaf.code) for b in blocks)
+        ]
         verified = done.get(submission.pk, {})
         result.append(QueueRow(
             submission, sum(1 for c in mine if c in verified),
@@ -217,21 +223,28 @@ def required_coverage(round_) -> Coverage | None:
     leaves = Indicator.objects.filter(system_id=round_.system_id).exclude(value_type="")
     if policy.requirement == Requirement.LISTED:
         leaves = leaves.filter(code__in=policy.indicator_codes)
-    leaf_ids = list(leaves.values_list("pk", flat=True))
+    leaves = list(leaves)
     submissions = Submission.objects.filter(round=round_, status=SubmissionStatus.APPROVED)
-    count = submissions.count()
+    levels = dict(submissions.values_list("pk", "region__level"))
+    # A region is asked (and verified) on the indicators that apply to its level only.
+    needed = {level: {leaf.pk for leaf in leaves if leaf.applies_to_level(level)}
+              for level in set(levels.values())}  # fmt: skip
     done = (
-        Verification.objects.filter(submission__in=submissions, indicator_id__in=leaf_ids)
+        Verification.objects.filter(
+            submission__in=submissions, indicator_id__in=[leaf.pk for leaf in leaves]
+        )
         .values("submission_id")
         .annotate(n=Count("pk"))
         .values_list("submission_id", "n")
     )
     per_submission = dict(done)
-    complete = sum(1 for n in per_submission.values() if n >= len(leaf_ids))
+    complete = sum(
+        1 for pk, level in levels.items() if per_submission.get(pk, 0) >= len(needed[level])
+    )
     return Coverage(
-        required=count * len(leaf_ids),
+        required=sum(len(needed[level]) for level in levels.values()),
         verified=sum(per_submission.values()),
-        regions_left=count - complete,
+        regions_left=len(levels) - complete,
     )
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
+from django.utils import timezone
 
 from assessment.collection.models import Submission
 from assessment.collection.services.importing import ImportRules, check_import
@@ -131,3 +132,25 @@ def test_the_methodology_panel_lists_what_applies_where(client, limited_system, 
     page = client.get(reverse("assessment:ranking", args=[round_.pk])).content.decode()
     panel = page.split('data-testid="applicability"')[1].split("</dd>")[0]
     assert "权重按比例放大" in panel and "仅适用于省级、市级：DS.1.1、DS.1.2、DS.1.3" in panel
+
+
+def test_required_verification_counts_only_what_applies(limited_system, regions):
+    from assessment.verification.models import Requirement, Verification, VerificationPolicy
+    from assessment.verification.selectors import required_coverage, verification_cells
+
+    round_ = make_round(limited_system, period="2025")
+    city, county = fill_values(round_, ["330100", "330106"])
+    VerificationPolicy.objects.create(round=round_, requirement=Requirement.LISTED,
+                                      indicator_codes=["DS.1.1", "SV.1.1"])  # fmt: skip
+    coverage = required_coverage(round_)
+    assert coverage.required == 2 + 1  # the county is not asked DS.1.1
+    for submission, codes in ((city, ["DS.1.1", "SV.1.1"]), (county, ["SV.1.1"])):
+        for code in codes:
+            leaf = Indicator.objects.get(system=limited_system, code=code)
+            Verification.objects.create(submission=submission, indicator=leaf,
+                                        verified_at=timezone.now())  # fmt: skip
+    coverage = required_coverage(round_)
+    assert (coverage.missing, coverage.regions_left) == (0, 0)
+    compute_round(round_=round_, with_sensitivity=False)  # nothing left to verify
+    county_cells = {cell.indicator.code for cell in verification_cells(county)}
+    assert "DS.1.1" not in county_cells and "SV.1.1" in county_cells
