@@ -5,8 +5,6 @@ previous version of the system."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -15,7 +13,8 @@ from assessment.dashboards.reports import labels, styles
 from assessment.dashboards.reports.sheets import Col, ReportSheet
 from assessment.dashboards.selectors.reports import RoundReport
 from assessment.regions.models import RegionLevel
-from indicators.models import Direction, Indicator, ScoringRule
+from indicators.models import Direction, Indicator
+from indicators.rule_text import number_text, rule_text
 
 KINDS = {0: "Area", 1: "Dimension"}
 
@@ -109,35 +108,6 @@ def _changes(sheet: ReportSheet, report: RoundReport) -> None:
         sheet.append([change.get("code", ""), text or change.get("change_zh", "")])
 
 
-def rule_text(node: Indicator) -> str:
-    """The scoring rule in words, with its numbers."""
-    unit = node.unit or ""
-    if node.rule == ScoringRule.GOALPOSTS:
-        return _(
-            "Goalposts: %(floor)s%(unit)s scores 0, %(target)s%(unit)s scores 100, "
-            "linear in between"
-        ) % {"floor": _n(node.floor), "target": _n(node.target), "unit": unit}
-    if node.rule == ScoringRule.BANDS:
-        bands = "；".join(
-            f"≥{_n(Decimal(str(t)))}{unit} → {_n(Decimal(str(s)))}" for t, s in node.bands or []
-        )
-        return _("Bands: %(bands)s") % {"bands": bands}
-    if node.rule == ScoringRule.RUBRIC:
-        return _("Rubric: level L0–L5 × 20")
-    if node.rule == ScoringRule.YESNO:
-        return _("Yes = 100, no = 0")
-    if node.rule == ScoringRule.PEER_PERCENTILE:
-        return _("Percentile among the regions of the same level")
-    return str(node.get_rule_display())
-
-
-def _n(value) -> str:
-    if value is None:
-        return "–"
-    text = format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
-    return text
-
-
 def _evidence(node: Indicator) -> str:
     text = node.evidence_note
     return f"{_('Required')}：{text}" if node.evidence_required else text
@@ -157,7 +127,9 @@ def _levels(sheet: ReportSheet, report: RoundReport) -> None:
         ]
     )
     for level in report.maturity:
-        gates = "；".join(f"{g.indicator.code} ≥ {_n(g.min_score)}" for g in level.gates.all())
+        gates = "；".join(
+            f"{g.indicator.code} ≥ {number_text(g.min_score)}" for g in level.gates.all()
+        )
         sheet.append(
             [
                 sheet.styled(
@@ -168,8 +140,8 @@ def _levels(sheet: ReportSheet, report: RoundReport) -> None:
                 ),
                 level.name_zh,
                 level.name_en,
-                _n(level.min_score),
-                _n(level.gate_min_area) if level.gate_min_area is not None else "",
+                number_text(level.min_score),
+                number_text(level.gate_min_area) if level.gate_min_area is not None else "",
                 gates,
             ]
         )
