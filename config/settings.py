@@ -65,7 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tables2",
     "django_filters",
-    "axes",
+    "assessment.core.axes_strings.LoginProtectionConfig",  # django-axes, named in Chinese
     "django_tasks",
     "django_tasks_db",
     "indicators",

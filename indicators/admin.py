@@ -9,6 +9,8 @@ A draft's weights can also come from experts' pairwise comparisons: its "AHP wei
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
@@ -61,6 +63,11 @@ class MaturityLevelInline(admin.TabularInline):
     has_delete_permission = has_change_permission
 
 
+def plain(value: Decimal) -> str:
+    """A decimal as people write it: 30, 2.5 (Decimal.normalize alone gives 3E+1)."""
+    return format(value.normalize(), "f")
+
+
 @admin.register(IndicatorSystem)
 class IndicatorSystemAdmin(LockedWhenPublishedMixin, admin.ModelAdmin):
     list_display = ("code", "version", "name_zh", "status", "published_at", "based_on")
@@ -107,7 +114,7 @@ class IndicatorSystemAdmin(LockedWhenPublishedMixin, admin.ModelAdmin):
                         0.5 + 1.5 * row.depth,
                         row.indicator.code,
                         row.indicator.name_zh,
-                        row.indicator.weight.normalize(),
+                        plain(row.indicator.weight),
                         f"{100 * row.share:.1f}",
                         f"{row.points:.2f}",
                     )
@@ -171,7 +178,7 @@ class MaturityLevelAdmin(LockedWhenPublishedMixin, admin.ModelAdmin):
 
     @admin.display(description=_("leaf gates"))
     def gate_list(self, obj: MaturityLevel) -> str:
-        return ", ".join(f"{g.indicator.code} ≥ {g.min_score.normalize()}" for g in obj.gates.all())
+        return ", ".join(f"{g.indicator.code} ≥ {plain(g.min_score)}" for g in obj.gates.all())
 
 
 class TreeChangeList(ChangeList):
@@ -283,5 +290,5 @@ class IndicatorAdmin(LockedWhenPublishedMixin, admin.ModelAdmin):
         self.message_user(
             request,
             gettext("Sibling weights now total %(total)s; %(code)s has %(share).1f%% of its group.")
-            % {"total": total.normalize(), "code": obj.code, "share": 100 * obj.weight / total},
+            % {"total": plain(total), "code": obj.code, "share": 100 * obj.weight / total},
         )

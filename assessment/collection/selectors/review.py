@@ -91,9 +91,13 @@ class ProgressPage:
         return [row for rows in self.by_status.values() for row in rows if row.overdue]
 
     @property
+    def done(self) -> int:
+        """Regions that have handed in (submitted or approved)."""
+        return sum(len(self.by_status[status]) for status in DONE)
+
+    @property
     def percent_done(self) -> int:
-        done = sum(len(self.by_status[status]) for status in DONE)
-        return round(100 * done / self.total) if self.total else 0
+        return round(100 * self.done / self.total) if self.total else 0
 
 
 def round_completeness(*, round: Round, user) -> ProgressPage:

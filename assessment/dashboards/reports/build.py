@@ -63,7 +63,8 @@ def report_names(round_: Round, levels: list[str], parents: list[str]) -> tuple[
     where = f"{'、'.join(parent_names)}{where_levels}" if parent_names else where_levels
     title = _("%(round)s · %(where)s · results report") % {"round": round_.name, "where": where}
     today = timezone.localdate().strftime("%Y%m%d")
-    readable = f"{round_.name}-{where}-{_('results report')}-{today}.xlsx"
+    word = _("results report")  # outside the f-string, where makemessages finds it
+    readable = f"{round_.name}-{where}-{word}-{today}.xlsx"
     fallback = "-".join(["round", str(round_.pk), round_.period, *levels, *parents, "report",
                          today])  # fmt: skip
     return title, readable, f"{fallback}.xlsx"

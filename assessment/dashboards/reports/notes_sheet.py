@@ -110,7 +110,8 @@ def _changes(sheet: ReportSheet, report: RoundReport) -> None:
 
 def _evidence(node: Indicator) -> str:
     text = node.evidence_note
-    return f"{_('Required')}：{text}" if node.evidence_required else text
+    required = _("Required")  # outside the f-string, where makemessages finds it
+    return f"{required}：{text}" if node.evidence_required else text
 
 
 def _levels(sheet: ReportSheet, report: RoundReport) -> None:

@@ -40,3 +40,11 @@ def test_administrators_get_publish_buttons(client, rounds, administrator):
 
 def test_the_results_page_needs_a_login(client, rounds):
     assert client.get(reverse("assessment:results"))["Location"].startswith(reverse("login"))
+
+
+def test_the_action_column_is_not_called_open_like_a_round_status(client, rounds, administrator):
+    """Regression: the header shared the msgid "Open" with the round status 进行中."""
+    client.force_login(administrator)
+    page = client.get(reverse("assessment:results")).content.decode()
+    header = page.split('data-testid="result-rounds"')[1].split("</thead>")[0]
+    assert "<th>查看</th>" in header and "进行中" not in header
