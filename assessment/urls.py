@@ -8,6 +8,7 @@ from assessment.collection import urls as collection
 from assessment.dashboards import urls as dashboards
 from assessment.feeds import urls as feeds
 from assessment.jobs import urls as jobs
+from assessment.notifications import urls as notifications
 from assessment.panels import urls as panels
 from assessment.rectification import urls as rectification
 from assessment.results import urls as results
@@ -26,4 +27,5 @@ urlpatterns = [
     *feeds.urlpatterns,
     *api.urlpatterns,
     *jobs.urlpatterns,
+    *notifications.urlpatterns,
 ]

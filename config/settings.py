@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "assessment.core",
     "assessment.regions",
     "assessment.jobs",
+    "assessment.notifications",
     "assessment.collection",
     "assessment.verification",
     "assessment.panels",
@@ -133,6 +134,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "assessment.regions.context_processors.navigation",
+                "assessment.notifications.context_processors.unread",
             ],
         },
     },
@@ -298,6 +300,25 @@ JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 2)
 # which runs every JOB_HOUSEKEEPING_MINUTES.
 JOB_KEEP_HOURS = env_int("JOB_KEEP_HOURS", 24)
 JOB_HOUSEKEEPING_MINUTES = env_int("JOB_HOUSEKEEPING_MINUTES", 10)
+
+# Notifications and e-mail (README "Notifications and e-mail"). E-mail is printed to the console
+# unless EMAIL_BACKEND names another backend, e.g. django.core.mail.backends.smtp.EmailBackend
+# with EMAIL_HOST and the rest below. SITE_URL begins the links in e-mails.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SITE_URL = env_str("SITE_URL", "http://localhost:8000")
+# The daily digest and the deadline reminders run at this hour (TIME_ZONE).
+NOTIFICATION_DAILY_HOUR = env_int("NOTIFICATION_DAILY_HOUR", 8)
+if not 0 <= NOTIFICATION_DAILY_HOUR <= 23:
+    raise ImproperlyConfigured("NOTIFICATION_DAILY_HOUR must be between 0 and 23.")
 
 # The open API (/api/v1/): requests per client and period (django-ninja's throttle syntax,
 # e.g. 600/m), counted in the default cache. The cache is per process unless CACHE_REDIS_URL

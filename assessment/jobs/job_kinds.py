@@ -1,4 +1,5 @@
-"""This app's own job: housekeeping, every JOB_HOUSEKEEPING_MINUTES."""
+"""This app's own job: housekeeping, every JOB_HOUSEKEEPING_MINUTES (it also makes sure
+every periodic job of the other apps has its next run queued)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ def housekeeping(job, run) -> str:
         # The database queue keeps a row per finished task; the job rows are what we keep.
         call_command("prune_db_task_results", "--min-age-days", "1", verbosity=0)
     run.step(1)
-    services.schedule_housekeeping()
+    services.schedule_periodic()  # its own next run, and every app's periodic jobs
     return _("%(lost)s lost, %(orphans)s queued again, %(deleted)s deleted.") % {
         "lost": lost,
         "orphans": orphans,

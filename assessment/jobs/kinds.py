@@ -53,6 +53,22 @@ def register(
     return decorator
 
 
+_periodic: dict[str, Callable[[], object]] = {}
+
+
+def periodic(function: Callable[[], object]) -> Callable[[], object]:
+    """Register what queues the next run of a periodic job (e.g. `services.schedule_daily`
+    with the app's kind). Workers call every one when they start and housekeeping every
+    JOB_HOUSEKEEPING_MINUTES; the next run's key names its time slot, so calling again finds
+    the job already queued, and a run lost with its worker is queued again."""
+    _periodic[f"{function.__module__}.{function.__qualname__}"] = function
+    return function
+
+
+def all_periodic() -> list[Callable[[], object]]:
+    return list(_periodic.values())
+
+
 def kind_of(name: str) -> JobKind:
     """The registered kind; KeyError for a kind no installed app declares."""
     return _kinds[name]

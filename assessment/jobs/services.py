@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_tasks.exceptions import TaskResultDoesNotExist
 
-from assessment.jobs.kinds import all_kinds, kind_of
+from assessment.jobs.kinds import all_kinds, all_periodic, kind_of
 from assessment.jobs.models import UNFINISHED, Job, JobState
 from assessment.jobs.runs import partial_files
 from assessment.jobs.tasks import run_job
@@ -201,3 +201,20 @@ def schedule_housekeeping() -> Job:
         key=f"{HOUSEKEEPING}:{slot}",
         run_after=at,
     )
+
+
+def schedule_daily(kind: str, *, title: str, hour: int) -> Job:
+    """The next run of a daily job, at `hour` o'clock (TIME_ZONE) today if that is still to
+    come, else tomorrow; its key is the kind and the day, so asking again finds it."""
+    now = timezone.localtime()
+    at = now.replace(hour=hour, minute=0, second=0, microsecond=0)
+    if at <= now:
+        at += timedelta(days=1)
+    return start_job(kind, owner=None, title=title, key=f"{kind}:{at:%Y-%m-%d}", run_after=at)
+
+
+def schedule_periodic() -> None:
+    """The next housekeeping run and the next run of every app's periodic job."""
+    schedule_housekeeping()
+    for schedule in all_periodic():
+        schedule()

@@ -1,10 +1,11 @@
 """`manage.py run_worker`: a worker for background jobs, on whichever queue settings.TASKS names.
 
 It starts the queue backend's own worker (django-tasks-db's `db_worker`, or django-rq's
-`rqworker` for Redis) on the default queue, after making sure the housekeeping job is
-scheduled. Run one or more per machine; stop with Ctrl-C or SIGTERM (a job that is running is
-let finish first; a second Ctrl-C stops at once, and the job is then run again by another
-worker once its heartbeat goes stale).
+`rqworker` for Redis) on the default queue, after making sure the housekeeping job and every
+periodic job (jobs.kinds.periodic: the daily digest, deadline reminders) are scheduled. Run
+one or more per machine; stop with Ctrl-C or SIGTERM (a job that is running is let finish
+first; a second Ctrl-C stops at once, and the job is then run again by another worker once its
+heartbeat goes stale).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import os
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from assessment.jobs.services import schedule_housekeeping
+from assessment.jobs.services import schedule_periodic
 from assessment.jobs.tasks import on_database_queue
 
 
@@ -46,7 +47,7 @@ class Command(BaseCommand):
         if nice:
             os.nice(max(0, min(19, nice)))
         if not burst:
-            schedule_housekeeping()
+            schedule_periodic()
         verbosity = options.get("verbosity", 1)
         if on_database_queue():
             call_command(
