@@ -1,7 +1,7 @@
 """Reads for the entry form: a submission's indicators, values, evidence, comments and history.
 
-`entry_page` runs a fixed number of queries (indicators, values, evidence, comments, recent
-history, last return), whatever the number of indicators.
+`entry_page` runs a fixed number of queries (indicators, values, last round's values, evidence,
+comments, recent history, last return), whatever the number of indicators.
 """
 
 from __future__ import annotations
@@ -57,6 +57,9 @@ class EntryRow:
     fed_from: str = ""
     evidence: list[Evidence] = field(default_factory=list)
     comments: list[ReviewComment] = field(default_factory=list)
+    #: What the region reported for the same indicator (code and value type) in the round's
+    #: previous round; None without one.
+    previous: Decimal | None = None
     input_value: str = ""
     input_note: str = ""
     comment_draft: str = ""
@@ -110,14 +113,22 @@ class EntryRow:
     @property
     def display_value(self) -> str:
         """The stored value as people read it: 是/否, L3, or the number."""
-        if self.value is None:
+        return display_value(self.indicator, self.value)
+
+    @property
+    def previous_text(self) -> str:
+        """Last round's value as people read it, with the unit of a number."""
+        return display_value(self.indicator, self.previous, unit=True)
+
+    @property
+    def change_text(self) -> str:
+        """This value less last round's ("+3.5", "-2", "±0"); "" for yes/no or either missing."""
+        if self.value is None or self.previous is None:
             return ""
-        kind = self.indicator.value_type
-        if kind == ValueType.YESNO:
-            return str(YES if self.value == 1 else NO)
-        if kind == ValueType.RUBRIC:
-            return f"L{self.value_text}"
-        return self.value_text
+        if self.indicator.value_type == ValueType.YESNO:
+            return ""
+        change = self.value - self.previous
+        return "±0" if change == 0 else f"{'+' if change > 0 else ''}{canonical(change)}"
 
     @property
     def rubric_text(self) -> str:
@@ -167,6 +178,37 @@ class EntryPage:
         return [row.code for row in self.rows if row.comments]
 
 
+def display_value(indicator: Indicator, value: Decimal | None, *, unit: bool = False) -> str:
+    """A raw value as people read it: 是/否, L3, or the number (with `unit`, its unit too);
+    "" for none."""
+    if value is None:
+        return ""
+    kind = indicator.value_type
+    if kind == ValueType.YESNO:
+        return str(YES if value == 1 else NO)
+    if kind == ValueType.RUBRIC:
+        return f"L{canonical(value)}"
+    text = canonical(value)
+    return f"{text} {indicator.unit}" if unit and indicator.unit else text
+
+
+def previous_values(submission: Submission) -> dict[str, tuple[str, Decimal]]:
+    """Leaf code → (value type, value) of what the region reported in the previous round, as
+    approved there (one query; none without a previous round). The previous round may use
+    another version of the system, so indicators are matched by code and the caller keeps a
+    value only where the value types agree."""
+    previous_id = submission.round.previous_id
+    if previous_id is None:
+        return {}
+    rows = Value.objects.filter(
+        submission__round_id=previous_id,
+        submission__region_id=submission.region_id,
+        submission__status=SubmissionStatus.APPROVED,
+        value__isnull=False,
+    ).values_list("indicator__code", "indicator__value_type", "value")
+    return {code: (kind, value) for code, kind, value in rows}
+
+
 def system_leaves(system_id: int, level: str | None = None) -> list[Indicator]:
     """The leaf indicators of a system, in form order (one query); with `level`, only those
     that apply to regions of that level (Indicator.applies_to)."""
@@ -189,6 +231,11 @@ def entry_page(*, submission: Submission) -> EntryPage:
             row.value, row.note, row.updated_at = value.value, value.note, value.updated_at
             row.fed_from = value.fed_from
             row.updated_by = value.updated_by.get_username() if value.updated_by else ""
+    earlier = previous_values(submission)
+    for row in rows.values():
+        kind, value = earlier.get(row.code, ("", None))
+        if kind == row.indicator.value_type:
+            row.previous = value
     for evidence in Evidence.objects.filter(submission=submission).select_related("added_by"):
         if evidence.indicator_id in rows:
             rows[evidence.indicator_id].evidence.append(evidence)
