@@ -92,6 +92,11 @@ def seed_demo() -> list[DemoLogin]:
                 ensure_verifications(round_)
                 ensure_panel(round_)
             compute_round(round_=round_)
+            # Results are computed before they are published, as in a real round (the demo
+            # would otherwise say "published 2026-01-20, computed today").
+            computed = round_.published_at - timedelta(days=2)
+            Round.objects.filter(pk=round_.pk).update(computed_at=computed)
+            round_.computed_at = computed
     # The latest published round's findings are rectification tasks in several states, and
     # strong counties share practices, so every step of the loop has something to show.
     ensure_loop(next(r for r in rounds if r.period == LOOP_PERIOD))

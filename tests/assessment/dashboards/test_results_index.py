@@ -48,3 +48,8 @@ def test_the_action_column_is_not_called_open_like_a_round_status(client, rounds
     page = client.get(reverse("assessment:results")).content.decode()
     header = page.split('data-testid="result-rounds"')[1].split("</thead>")[0]
     assert "<th>查看</th>" in header and "进行中" not in header
+
+
+def test_the_login_page_leads_to_the_public_display(client):
+    page = client.get(reverse("login")).content.decode()
+    assert f'href="{reverse("assessment:public_index")}"' in page and "公开" in page

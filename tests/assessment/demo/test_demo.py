@@ -167,3 +167,13 @@ def test_a_round_is_in_its_appeal_window_with_appeals_in_every_state():
     assert round_.compute_notes["exempted"] > 0
     exempt = Result.objects.filter(round=round_, region_id="330105", indicator__code="BL.1.1")
     assert exempt.get().flags & ResultFlag.EXEMPT
+
+
+@pytest.mark.django_db
+def test_published_demo_rounds_were_computed_before_they_were_published():
+    seed_demo()
+    for round_ in Round.objects.filter(status="published"):
+        assert round_.computed_at is not None and round_.computed_at < round_.published_at
+    schemes = Round.objects.get(period="2025").classifications.values_list("code", flat=True)
+    assert set(schemes) == {"zj-mountain-26", "zj-city-type"}
+    assert Round.objects.get(period="2026").system.version == 2
