@@ -38,16 +38,25 @@ def today_or(today: date | None) -> date:
 @dataclass(frozen=True)
 class TaskFilter:
     round_id: int | None = None
-    region: str = ""  # a region code: its whole subtree
+    region: str = ""  # a region code (its whole subtree) or words (region, indicator, title)
     status: str = ""
     overdue: bool = False
 
 
-def _region_q(code: str) -> Q:
-    region = Region.objects.filter(code=code).only("code", "level").first()
-    if region is None:
-        return Q(pk__in=[])
-    return Q(region__code__startswith=region.subtree_prefix)
+def _region_q(text: str) -> Q:
+    """A region code (its whole subtree), or words found in the region's name, the
+    indicator's code or name, or the task's title (e.g. 西湖, SV.4, 好差评)."""
+    if text.isdigit() and len(text) == 6:
+        region = Region.objects.filter(code=text).only("code", "level").first()
+        if region is None:
+            return Q(pk__in=[])
+        return Q(region__code__startswith=region.subtree_prefix)
+    return (
+        Q(region__name__icontains=text)
+        | Q(indicator__code__istartswith=text)
+        | Q(indicator__name_zh__icontains=text)
+        | Q(title__icontains=text)
+    )
 
 
 def task_queryset(*, user, filters: TaskFilter, today: date) -> QuerySet[RectificationTask]:

@@ -32,7 +32,7 @@ def _filters(request: HttpRequest) -> TaskFilter:
     status = params.get("status", "")
     return TaskFilter(
         round_id=query_id(round_id),
-        region=params.get("region", "").strip()[:6],
+        region=params.get("region", "").strip()[:40],
         status=status if status in TaskStatus.values else "",
         overdue=params.get("overdue") == "1",
     )

@@ -148,3 +148,19 @@ def test_the_ranking_offers_a_new_task_only_where_the_user_supervises(
     assert client.get(new_task).status_code == 200
     client.force_login(evaluator_zhejiang)
     assert 'data-testid="ranking-new-task"' not in client.get(url).content.decode()
+
+
+def test_the_task_list_finds_tasks_by_name_as_well_as_by_code(
+    client, published, supervisor_zhejiang
+):
+    from assessment.rectification.models import RectificationTask
+
+    client.force_login(supervisor_zhejiang)
+    listing = client.get(reverse("assessment:task_list") + "?region=西湖")
+    regions = {task.region.name for task in listing.context["page"].object_list}
+    assert regions == {"西湖区"}
+    code = RectificationTask.objects.filter(round=published).exclude(indicator=None).first()
+    prefix = code.indicator.code
+    listing = client.get(reverse("assessment:task_list") + f"?region={prefix}")
+    found = listing.context["page"].object_list
+    assert found and all(t.indicator and t.indicator.code.startswith(prefix) for t in found)
