@@ -154,7 +154,7 @@ def test_killing_an_import_half_way_writes_nothing(database_url, tmp_path):
             book = load_workbook(io.BytesIO(export_values(round=round_)))
             sheet = book.worksheets[0]
             codes = [sheet.cell(1, c).value for c in range(1, sheet.max_column + 1)]
-            percent = [c for c, code in enumerate(codes, start=1) if code in ("DS.1.1", "SV.1.1")]
+            percent = [c for c, code in enumerate(codes, start=1) if code in ("SV.1.1", "SV.1.3")]
             for row in range(5, sheet.max_row + 1):
                 region = str(sheet.cell(row, 1).value)
                 if region not in ("330109", "330110"):  # submitted: locked
