@@ -13,6 +13,7 @@ from django.db.models import Count
 from django.utils.translation import get_language
 
 from assessment.collection.models import Round
+from assessment.dashboards.selectors.explain import Explanation, explanation
 from assessment.rectification.models import Practice, PracticeStatus, RectificationTask
 from assessment.rectification.selectors.tasks import open_tasks
 from assessment.regions.models import Region
@@ -127,6 +128,8 @@ class RegionProfile:
     shared_practices: list[Practice] = field(default_factory=list)
     #: (scheme, class, rank in class) for each classification scheme the round ranks within.
     classes: list[tuple[str, str, int | None]] = field(default_factory=list)
+    #: Values, rules and points per indicator, and what the next maturity level needs.
+    explanation: Explanation = field(default_factory=Explanation)
 
     @property
     def current(self) -> HistoryEntry:
@@ -150,7 +153,8 @@ def region_profile(
     `published_only` (regional staff) keeps unpublished rounds out of the history.
     Queries (fixed): tree, levels, comparable rounds, peer statistics with the best peer,
     the region's and the best peer's results, the region's earlier overall results and its
-    score changes, its open tasks, the practices on their indicators and its own practices.
+    score changes, its open tasks, the practices on their indicators and its own practices,
+    and for the explanations the leaves with the region's values and the levels' gates.
     """
     nodes = system_nodes(round_.system)
     levels = maturity_levels(round_.system)
@@ -212,6 +216,7 @@ def region_profile(
         leader=leader,
         leader_areas=leader_areas,
         classes=_classes(round_, region),
+        explanation=explanation(round_=round_, region=region, nodes=nodes, own=own),
         **_loop(round_, region),
     )
 

@@ -60,10 +60,12 @@ def test_query_count_is_fixed(
     client.force_login(supervisor_zhejiang)
     # session, user, memberships, round, region, indicator tree, maturity levels, comparable
     # rounds, peer statistics (with the best region), the region's and the best peer's
-    # results, earlier overall results, score changes, open rectification tasks, practices
+    # results, earlier overall results, score changes, the explanations' leaves with the
+    # region's values and the levels with their gates, open rectification tasks, practices
     # shared by the region, the values verifiers corrected, the expert panel's cells, the
-    # verified values (the marks of where each value came from), then the session save (3).
+    # verified values (the marks of where each value came from), the unread notifications
+    # in the navigation, then the session save (3).
     # With open tasks, one more: the practices on their indicators
     # (tests/assessment/rectification/test_profile_and_pages.py).
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(23):
         assert client.get(url(round_, "330102")).status_code == 200
