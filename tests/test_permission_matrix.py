@@ -147,6 +147,10 @@ def draft_system(world: World) -> int:
     return (draft or system_new_version(system=system)).pk
 
 
+#: What the buttons of dangerous actions send once their question is answered (core/confirm.py).
+CONFIRMED = {"confirm": "yes"}
+
+
 # Pages the project adds to Django's admin site: the admin's login for anyone not its staff.
 ADMIN_SITE = everyone(staff_a=LOGIN, staff_b=LOGIN, supervisor_other=LOGIN, evaluator=LOGIN)
 
@@ -176,10 +180,10 @@ MATRIX: dict[str, Case] = {
     "assessment:progress": Case(
         "GET", OPEN, everyone(staff_a=FORBIDDEN, staff_b=FORBIDDEN, evaluator=FORBIDDEN)
     ),
-    "assessment:round_compute": Case("POST", PUBLISHED, admin_only()),
+    "assessment:round_compute": Case("POST", PUBLISHED, admin_only(), lambda w: CONFIRMED),
     "assessment:round_fill_completion": Case(
         "POST", OPEN, admin_only(),
-        lambda w: {"source": w.published_round, "indicator": "DS.1.1"},
+        lambda w: {"source": w.published_round, "indicator": "DS.1.1", **CONFIRMED},
     ),
     # One region's submission
     "assessment:entry": Case(
@@ -250,7 +254,7 @@ MATRIX: dict[str, Case] = {
     "assessment:profile_report": Case(
         "GET", PUBLISHED_A, everyone(staff_b=NOT_FOUND, supervisor_other=NOT_FOUND)
     ),
-    "assessment:round_unpublish": Case("POST", PUBLISHED, admin_only()),
+    "assessment:round_unpublish": Case("POST", PUBLISHED, admin_only(), lambda w: CONFIRMED),
     # Verification (核验): evaluators over the region and administrators (supervisors where the
     # round's policy says so: the queue is theirs too), nobody on the region itself (its staff:
     # 403); in a published round administrators only

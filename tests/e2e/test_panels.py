@@ -85,6 +85,7 @@ def test_two_experts_disagree_the_evaluator_settles_and_the_profile_shows_both(
     screenshot(page, "panel-setup")
     assert page.locator("[data-testid=panel-indicators] tbody tr").count() == 3
     page.goto(f"{demo_server.url}/")
+    page.once("dialog", lambda dialog: dialog.accept())  # 计算结果 asks first, in numbers
     page.click(f"[data-testid=compute-{round_.pk}]")
     page.wait_for_url("**/jobs/*/")
     page.locator("[data-testid=job-message]").wait_for(state="visible", timeout=120_000)

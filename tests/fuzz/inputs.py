@@ -272,6 +272,8 @@ def _common(world, open_, published, password, version, workbook) -> dict[str, l
         "workbook": [workbook],
         "files": [PDF_BYTES],
         "file-": [PDF_BYTES],
+        # actions: the confirmation of dangerous buttons; submissions to approve at once
+        "confirm": ["yes"],
     }
 
 

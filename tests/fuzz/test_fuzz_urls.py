@@ -81,8 +81,9 @@ INPUTS: dict[str, Inputs] = {
     "assessment:round_close": Inputs(form=()),
     "assessment:round_extend": Inputs(form=("region", "closes_at", "reason")),
     "assessment:progress": Inputs(),
-    "assessment:round_compute": Inputs(query=("next",), form=("next",), examples=SLOW),
-    "assessment:round_fill_completion": Inputs(form=("source", "indicator"), examples=15),
+    "assessment:round_compute": Inputs(query=("next",), form=("next", "confirm"), examples=SLOW),
+    "assessment:round_fill_completion": Inputs(form=("source", "indicator", "confirm"),
+                                               examples=15),
     # One region's submission
     "assessment:entry": Inputs(form=ENTRY_FORM, files=entry_fields("file"), post_user="staff_a"),
     "assessment:entry_history": Inputs(),
@@ -106,7 +107,7 @@ INPUTS: dict[str, Inputs] = {
     "assessment:round_report": Inputs(query=RANKING, form=(), examples=SLOW),
     "assessment:ranking_csv": Inputs(query=RANKING),
     "assessment:profile_report": Inputs(examples=SLOW),
-    "assessment:round_unpublish": Inputs(query=("next",), form=("next",)),
+    "assessment:round_unpublish": Inputs(query=("next",), form=("next", "confirm")),
     # Verification
     "assessment:verification_queue": Inputs(query=("round",)),
     "assessment:verify": Inputs(form=tuple(f"{name}-DS.1.1" for name in
@@ -428,9 +429,11 @@ REGRESSIONS = [
                {"region": REGION_A, "reason": "x", "closes_at": "0001-01-01T00:00"}),
     # Found by this suite: `next` that is no URL ("0", ":") goes to resolve_url → reverse()
     # → NoReverseMatch (assessment/core/redirects.py safe_next)
-    Regression("compute-next-0", "assessment:round_compute", "POST", {}, {"next": "0"}),
+    Regression("compute-next-0", "assessment:round_compute", "POST", {},
+               {"next": "0", "confirm": "yes"}),
     Regression("publish-next-colon", "assessment:round_publish", "POST", {"next": ":"}, {}),
-    Regression("unpublish-next-0", "assessment:round_unpublish", "POST", {}, {"next": "0"}),
+    Regression("unpublish-next-0", "assessment:round_unpublish", "POST", {},
+               {"next": "0", "confirm": "yes"}),
     # Found by this suite: a per_page below 0 or beyond 1e308 (int / int → 0.0, no page at
     # all) → EmptyPage from django-tables2's RequestConfig (the dashboards' paginated tables)
     Regression("public-round-per-page-minus-1", "assessment:public_round", "GET",

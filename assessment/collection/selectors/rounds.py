@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
-from assessment.collection.models import Round, Submission, SubmissionStatus
+from assessment.collection.models import Round, RoundStatus, Submission, SubmissionStatus
 from assessment.regions.access import grants_for, is_administrator, visibility_filter
 from assessment.regions.models import Region, Role
 
@@ -50,6 +50,18 @@ class RoundProgress:
     @property
     def percent_approved(self) -> int:
         return round(100 * self.approved / self.total) if self.total else 0
+
+    @property
+    def unapproved(self) -> int:
+        """Regions whose results would be 无得分 if the round were computed now."""
+        return self.total - self.approved
+
+    @property
+    def early_to_compute(self) -> bool:
+        """Computing now would score few regions: entry is not closed yet, or most regions
+        are not approved."""
+        early = self.round.status in (RoundStatus.DRAFT, RoundStatus.OPEN)
+        return early or 2 * self.approved < self.total
 
 
 def round_progress(

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,6 +26,7 @@ from assessment.collection.services.rounds import (
     round_open,
     round_update,
 )
+from assessment.core.confirm import is_confirmed, refuse_unconfirmed
 from assessment.core.forms import require_valid
 from assessment.regions.access import home_roles, is_administrator, require_administrator
 from assessment.regions.models import RegionLevel
@@ -109,9 +111,17 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     return render(request, "collection/round_detail.html", context)
 
 
-def round_action(request: HttpRequest, round_id: int, action) -> HttpResponse:
+def round_action(
+    request: HttpRequest, round_id: int, action, *, confirm: bool = False
+) -> HttpResponse:
+    """Run `action(round_)` for an administrator, then back to the round's page. `confirm`:
+    the action overwrites data, so the POST must say it was confirmed (core/confirm.py)."""
     round_ = get_round_for_user(request.user, round_id)  # 404 when it is not theirs to see
     require_administrator(request.user)
+    if confirm and not is_confirmed(request):
+        return refuse_unconfirmed(
+            request, back=reverse("assessment:round_detail", args=[round_.pk])
+        )
     try:
         action(round_)
     except ValidationError as error:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from assessment.collection.access import round_roles
 from assessment.collection.models import Round, RoundStatus
@@ -12,6 +13,7 @@ from assessment.collection.selectors.rounds import rounds_for_user, staff_region
 from assessment.regions.access import is_administrator
 from assessment.regions.models import Region
 from assessment.results.access import RESULT_READERS
+from assessment.results.models import Standing
 
 #: The index pages list this many rounds at most, newest first.
 LATEST = 50
@@ -30,9 +32,13 @@ def _participates(region: Region, round_: Round) -> bool:
 
 
 def result_rounds(user) -> list[ResultRound]:
-    """Computed rounds the user may open results of (two queries: rounds, own regions)."""
-    rounds = list(rounds_for_user(user).filter(computed_at__isnull=False)[:LATEST])
+    """Computed rounds the user may open results of (two queries: rounds, own regions); for
+    administrators each round's `result_regions`."""
     admin = is_administrator(user)
+    rounds = rounds_for_user(user).filter(computed_at__isnull=False)
+    if admin:  # the unpublish button says how many regions lose their results
+        rounds = rounds.annotate(result_regions=result_regions_subquery())
+    rounds = list(rounds[:LATEST])
     own = staff_regions(user) if not admin else []
     listed = []
     for round_ in rounds:
@@ -45,6 +51,22 @@ def result_rounds(user) -> list[ResultRound]:
         if can_rank or mine:
             listed.append(ResultRound(round=round_, can_rank=can_rank, own_regions=mine))
     return listed
+
+
+def result_regions_subquery() -> Coalesce:
+    """How many regions have results in the outer round (its ranking read model's rows)."""
+    rows = (
+        Standing.objects.filter(round=OuterRef("pk"))
+        .order_by()
+        .values("round")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), 0)
+
+
+def result_regions(round_: Round) -> int:
+    return Standing.objects.filter(round=round_).count()
 
 
 def public_rounds() -> QuerySet[Round]:

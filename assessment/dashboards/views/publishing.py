@@ -1,5 +1,5 @@
 """Administrators publish (a background job: it creates the rectification tasks) and unpublish
-a round's results (the public display)."""
+a round's results (the public display; once confirmed)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessment.collection.access import get_round_for_user
+from assessment.core.confirm import is_confirmed, refuse_unconfirmed
 from assessment.core.redirects import safe_next
 from assessment.jobs.services import start_job, work_key
 from assessment.rectification.job_kinds import PUBLISH
@@ -39,6 +40,8 @@ def round_publish(request: HttpRequest, round_id: int) -> HttpResponse:
 def round_unpublish(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = get_round_for_user(request.user, round_id)
     require_administrator(request.user)
+    if not is_confirmed(request):  # its regions and the public lose the results at once
+        return refuse_unconfirmed(request, back=safe_next(request, "assessment:results"))
     try:
         unpublish_round(round_=round_)
     except PublishError as error:

@@ -6,7 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from assessment.collection.models import RoundStatus
 from assessment.dashboards.filters import ranking_for, with_home
+from assessment.dashboards.selectors.results import result_regions
 from assessment.dashboards.views.shared import charts, page_rows, panel, ranking_table
 from assessment.regions.access import is_administrator, supervised_prefixes
 from assessment.results.access import (
@@ -25,6 +27,8 @@ def ranking(request: HttpRequest, round_id: int) -> HttpResponse:
     table = ranking_table(request, read, task_prefixes=supervised_prefixes(user))
     rows = page_rows(table)
     total = table.paginator.count if getattr(table, "paginator", None) else len(rows)
+    if is_administrator(user) and round_.status == RoundStatus.PUBLISHED:
+        round_.result_regions = result_regions(round_)  # the unpublish button's question
     context = {
         "round": round_,
         "result": read.result,

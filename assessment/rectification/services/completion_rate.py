@@ -46,6 +46,21 @@ def completion_rates(*, round_: Round) -> dict[str, Decimal]:
     }
 
 
+def fill_reach(*, to_round: Round, source_ids: list[int]) -> dict[int, int]:
+    """Source round id → how many regions' drafts of `to_round` a fill would write: regions
+    with tasks in that round whose submission is not submitted or approved (one grouped query;
+    the confirmation question states it before anything is overwritten)."""
+    open_drafts = Submission.objects.filter(round=to_round).exclude(status__in=LOCKED_STATUSES)
+    rows = (
+        RectificationTask.objects.filter(
+            round_id__in=source_ids, region_id__in=open_drafts.values("region_id")
+        )
+        .values("round_id")
+        .annotate(regions=Count("region_id", distinct=True))
+    )
+    return {row["round_id"]: row["regions"] for row in rows}
+
+
 @dataclass
 class FillReport:
     indicator: Indicator

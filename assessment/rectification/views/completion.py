@@ -3,6 +3,8 @@ a section of the administrator's round page (collection/round_page.py) and its a
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -14,22 +16,39 @@ from assessment.collection.round_page import RoundSection
 from assessment.collection.views.rounds import round_action
 from assessment.core.forms import require_valid
 from assessment.rectification.forms.completion import CompletionRateForm
-from assessment.rectification.services.completion_rate import fill_completion_rate
+from assessment.rectification.services.completion_rate import fill_completion_rate, fill_reach
 from assessment.regions.models import Region
 
 FILLED = _(
     "%(indicator)s filled with the completion rate of %(source)s: %(written)s region(s) "
     "written, %(unchanged)s already had that value."
 )
+FILL_QUESTION = _(
+    "Write the completion rates of %(source)s into the drafts of %(count)s region(s) of this "
+    "round? Their value of {indicator} is overwritten; submitted and approved submissions are "
+    "left alone."
+)
 FILL_SKIPPED = _("Not written (submitted, approved or entry closed): %(regions)s.")
 FILL_REFUSED = _("Refused by the indicator's bounds: %(regions)s.")
 
 
 def completion_section(request: HttpRequest, round_: Round) -> dict | None:
-    """The card on an open round's page."""
+    """The card on an open round's page, with the question its button asks for each round
+    whose tasks may fill ({indicator}: the chosen indicator, filled in by static/js/confirm.js)."""
     if round_.status != RoundStatus.OPEN:
         return None
-    return {"form": CompletionRateForm(round_=round_)}
+    form = CompletionRateForm(round_=round_)
+    choices = form.fields["source"].choices
+    reach = fill_reach(to_round=round_, source_ids=[pk for pk, _label in choices])
+    questions = {
+        str(pk): str(FILL_QUESTION % {"source": label, "count": reach.get(pk, 0)})
+        for pk, label in choices
+    }
+    return {
+        "form": form,
+        "question": next(iter(questions.values()), ""),
+        "questions": json.dumps(questions, ensure_ascii=False),
+    }
 
 
 SECTION = RoundSection("rectification/_round_completion.html", completion_section)
@@ -66,7 +85,7 @@ def fill_completion(request: HttpRequest, round_id: int) -> HttpResponse:
         if report.invalid:
             messages.warning(request, FILL_REFUSED % {"regions": _region_list(report.invalid)})
 
-    return round_action(request, round_id, action)
+    return round_action(request, round_id, action, confirm=True)
 
 
 def _region_list(reasons: dict[str, str], shown: int = 20) -> str:

@@ -54,7 +54,12 @@ def test_publish_then_unpublish(client, closed, administrator, django_capture_on
     closed.refresh_from_db()
     assert closed.status == RoundStatus.PUBLISHED and closed.published_at is not None
     assert client.get(reverse("assessment:public_round", args=[closed.pk])).status_code == 200
-    client.post(unpublish_url(closed))
+    refused = client.post(unpublish_url(closed))  # not confirmed: nothing happens
+    assert refused.status_code == 400
+    assert 'data-testid="confirm-required"' in refused.content.decode()
+    closed.refresh_from_db()
+    assert closed.status == RoundStatus.PUBLISHED
+    client.post(unpublish_url(closed), {"confirm": "yes"})
     closed.refresh_from_db()
     assert closed.status == RoundStatus.CLOSED and closed.published_at is None
     assert client.get(reverse("assessment:public_round", args=[closed.pk])).status_code == 404

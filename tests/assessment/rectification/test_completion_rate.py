@@ -3,6 +3,7 @@ form's saving service (audited, versioned), never into submitted or approved one
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -19,6 +20,7 @@ from assessment.collection.models import (
 )
 from assessment.rectification.services.completion_rate import completion_rates, fill_completion_rate
 from assessment.rectification.services.tasks import TaskAnswer, task_answer, task_mark_done
+from assessment.rectification.views.completion import FILL_QUESTION
 from indicators.models import Indicator
 from tests.assessment.builders import make_open_round
 
@@ -130,7 +132,9 @@ def test_the_button_writes_the_rates_and_lists_what_it_left_alone(
     task_mark_done(task=xihu_task, user=staff_xihu)
     client.force_login(administrator)
     response = client.post(
-        fill_url(next_round), {"source": published.pk, "indicator": INDICATOR}, follow=True
+        fill_url(next_round),
+        {"source": published.pk, "indicator": INDICATOR, "confirm": "yes"},
+        follow=True,
     )
     texts = [str(m) for m in response.context["messages"]]
     assert any("写入 1 个地区" in text for text in texts), texts
@@ -143,7 +147,9 @@ def test_the_button_writes_the_rates_and_lists_what_it_left_alone(
 def test_a_bad_choice_is_reported_and_writes_nothing(client, published, next_round, administrator):
     client.force_login(administrator)
     response = client.post(
-        fill_url(next_round), {"source": published.pk, "indicator": "DS"}, follow=True
+        fill_url(next_round),
+        {"source": published.pk, "indicator": "DS", "confirm": "yes"},
+        follow=True,
     )
     assert response.redirect_chain[-1][0] == reverse("assessment:round_detail",
                                                     args=[next_round.pk])  # fmt: skip
@@ -153,7 +159,41 @@ def test_a_bad_choice_is_reported_and_writes_nothing(client, published, next_rou
 
 def test_only_administrators_may_fill(client, published, next_round, supervisor_hangzhou):
     client.force_login(supervisor_hangzhou)
-    response = client.post(fill_url(next_round), {"source": published.pk, "indicator": INDICATOR})
+    response = client.post(
+        fill_url(next_round), {"source": published.pk, "indicator": INDICATOR, "confirm": "yes"}
+    )
     assert response.status_code == 403
     assert not Value.objects.filter(submission__round=next_round)
     assert client.get(fill_url(next_round)).status_code == 405
+
+
+# Confirmation: the button asks with the number of drafts it overwrites; without confirm=yes
+# nothing is written.
+
+
+def test_the_button_asks_how_many_drafts_it_overwrites(
+    client, published, next_round, xihu_task, administrator
+):
+    client.force_login(administrator)
+    page = client.get(reverse("assessment:round_detail", args=[next_round.pk]))
+    [section] = [
+        section
+        for template, section in page.context["sections"]
+        if template == "rectification/_round_completion.html"
+    ]
+    # 西湖区 and 海曙区 have tasks; 海曙区 has submitted: one draft is overwritten.
+    question = str(FILL_QUESTION % {"source": str(published), "count": 1})
+    assert json.loads(section["questions"]) == {str(published.pk): question}
+    html = page.content.decode()
+    assert 'data-confirm-by="source"' in html and 'name="confirm" value="yes"' in html
+
+
+def test_without_the_confirmation_nothing_is_written(
+    client, published, next_round, xihu_task, administrator
+):
+    client.force_login(administrator)
+    response = client.post(fill_url(next_round), {"source": published.pk, "indicator": INDICATOR})
+    assert response.status_code == 400
+    assert 'data-testid="confirm-required"' in response.content.decode()
+    assert not Value.objects.filter(submission__round=next_round).exists()
+    assert not AuditEntry.objects.filter(submission__round=next_round).exists()

@@ -193,8 +193,12 @@ def test_compute_button_is_for_administrators_only(
     assert not Result.objects.filter(round=scored_round).exists()
     client.force_login(administrator)
     assert client.get(url).status_code == 405
+    # Not confirmed (the button's form says confirm=yes once the dialog is accepted): refused.
+    refused = client.post(url, {"next": "https://evil.example/"})
+    assert refused.status_code == 400 and not Job.objects.exists()
+    assert 'data-testid="confirm-required"' in refused.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"next": "https://evil.example/"})
+        response = client.post(url, {"next": "https://evil.example/", "confirm": "yes"})
     job = Job.objects.get()  # computing runs as a background job
     assert response.status_code == 302
     assert response["Location"] == reverse("assessment:job", args=[job.pk])
