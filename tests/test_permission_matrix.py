@@ -151,6 +151,15 @@ def draft_system(world: World) -> int:
 CONFIRMED = {"confirm": "yes"}
 
 
+def waiting_submissions(world: World) -> dict[str, list[str]]:
+    """The bulk approval's choice: region A's submission in the open round (a draft) and one
+    the demo has submitted (西湖区's neighbour 330109, in Hangzhou)."""
+    from assessment.collection.models import Submission
+
+    rows = Submission.objects.filter(round_id=world.open_round, region_id__in=[REGION_A, "330109"])
+    return {"submission": [str(pk) for pk in rows.values_list("pk", flat=True)]}
+
+
 # Pages the project adds to Django's admin site: the admin's login for anyone not its staff.
 ADMIN_SITE = everyone(staff_a=LOGIN, staff_b=LOGIN, supervisor_other=LOGIN, evaluator=LOGIN)
 
@@ -393,6 +402,12 @@ MATRIX: dict[str, Case] = {
     # Classification schemes (分类方案): classes from Excel and back
     "admin:regions_classification_import": Case("GET", SCHEME, ADMIN_SITE),
     "admin:regions_classification_export": Case("GET", SCHEME, ADMIN_SITE),
+    # Actions: region A's staff withdraw its submission (the demo's is a draft: refused with a
+    # message); reviewers approve several at once, rows not theirs or not submitted skipped.
+    "assessment:submission_withdraw": Case("POST", OPEN_A, STAFF_STEP,
+                                           lambda w: {"reason": "补充"}),
+    "assessment:review_approve_many": Case("POST", NONE, everyone(
+        staff_a=FORBIDDEN, staff_b=FORBIDDEN, evaluator=FORBIDDEN), waiting_submissions),
 }
 # fmt: on
 

@@ -24,6 +24,10 @@ LOCK_NOT_YET = _("Entry opens on %(date)s.")
 LOCK_DEADLINE = _(
     "The deadline (%(date)s) has passed: entry is locked. Ask an administrator for an extension."
 )
+NOT_WITHDRAWABLE = _(
+    "Only a submission waiting for review can be withdrawn; once it is returned or approved "
+    "it is the reviewer's."
+)
 
 EDITABLE_STATUSES = (
     SubmissionStatus.NOT_STARTED,
@@ -71,6 +75,14 @@ def entry_lock(submission: Submission, now: datetime) -> str | None:
         return str(LOCK_SUBMITTED)
     if submission.status == SubmissionStatus.APPROVED:
         return str(LOCK_APPROVED)
+    return window_lock(submission, now)
+
+
+def withdraw_lock(submission: Submission, now: datetime) -> str | None:
+    """Why staff cannot take their submission back now, or None when they can: it must still
+    wait for review, and their entry window must be open (to hand it in again)."""
+    if submission.status != SubmissionStatus.SUBMITTED:
+        return str(NOT_WITHDRAWABLE)
     return window_lock(submission, now)
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from assessment.collection.views import entry, imports, progress, review, rounds
+from assessment.collection.views import actions, entry, imports, progress, review, rounds
 
 urlpatterns = [
     # Rounds (administrators manage; others see the list)
@@ -36,8 +36,14 @@ urlpatterns = [
         review.reopen_submission,
         name="submission_reopen",
     ),
+    path(
+        "rounds/<int:round_id>/regions/<str:code>/withdraw/",
+        actions.withdraw_submission,
+        name="submission_withdraw",
+    ),
     path("evidence/<int:evidence_id>/", entry.evidence_download, name="evidence"),
     path("review/", review.queue, name="review_queue"),
+    path("review/approve/", actions.approve_many, name="review_approve_many"),
     # Bulk Excel import and export
     path("rounds/<int:round_id>/export.xlsx", imports.export, name="export"),
     path("rounds/<int:round_id>/import/", imports.import_start, name="import"),

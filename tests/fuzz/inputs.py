@@ -274,7 +274,17 @@ def _common(world, open_, published, password, version, workbook) -> dict[str, l
         "file-": [PDF_BYTES],
         # actions: the confirmation of dangerous buttons; submissions to approve at once
         "confirm": ["yes"],
+        "submission": submission_choices(world),
     }
+
+
+def submission_choices(world) -> list:
+    """Region A's submission in the open round (a draft), one the demo submitted, both."""
+    from assessment.collection.models import Submission
+
+    rows = Submission.objects.filter(round_id=world.open_round, region_id__in=["330106", "330109"])
+    ids = [str(pk) for pk in rows.values_list("pk", flat=True)]
+    return [*ids, ids]
 
 
 def world_system(world) -> int:

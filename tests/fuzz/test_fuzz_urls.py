@@ -200,6 +200,9 @@ INPUTS: dict[str, Inputs] = {
     # Classification schemes' admin: classes from Excel
     "admin:regions_classification_import": Inputs(files=("workbook",)),
     "admin:regions_classification_export": Inputs(),
+    # Actions: withdrawing a submission (region A's staff); approving several from the queue
+    "assessment:submission_withdraw": Inputs(form=("reason",)),
+    "assessment:review_approve_many": Inputs(form=("submission",)),
 }
 # fmt: on
 

@@ -1,4 +1,4 @@
-"""Status transitions of a submission: submit, return, approve, reopen.
+"""Status transitions of a submission: submit, withdraw, return, approve, reopen.
 
 Each transition is a compare-and-set on (status, version), so two reviewers clicking at once
 cannot both succeed, and every transition leaves an audit entry with who, when and why.
@@ -21,7 +21,7 @@ from assessment.collection.models import (
     SubmissionStatus,
     Value,
 )
-from assessment.collection.rules import completeness, entry_lock
+from assessment.collection.rules import NOT_WITHDRAWABLE, completeness, entry_lock, withdraw_lock
 from assessment.collection.selectors.entry import system_leaves
 
 INCOMPLETE = _(
@@ -31,6 +31,10 @@ NOT_SUBMITTED = _("Only a submitted submission can be returned or approved.")
 NOT_APPROVED = _("Only an approved submission can be reopened.")
 RETURN_NEEDS_REASON = _("Say why: give a reason or comment on at least one indicator.")
 REOPEN_NEEDS_REASON = _("Give the reason for reopening.")
+WITHDRAW_REFUSED = _("Not withdrawn: %(reason)s")
+VERIFICATION_STARTED = _(
+    "Not withdrawn: verification of this submission has started. Ask a reviewer to return it."
+)
 MOVED_ON = _("Someone else changed this submission a moment ago. Reload the page and try again.")
 
 
@@ -108,6 +112,31 @@ def submission_submit(*, submission: Submission, user) -> Submission:
         error=INCOMPLETE,
         submitted_at=timezone.now(),
         submitted_by=user,
+    )
+
+
+@transaction.atomic
+def submission_withdraw(*, submission: Submission, user, reason: str = "") -> Submission:
+    """Staff take back a submission nobody has decided on or verified yet: it is a draft
+    again (only while their entry window is open, so that they can hand it in again)."""
+    current = Submission.objects.select_related("round", "extension").get(pk=submission.pk)
+    lock = withdraw_lock(current, timezone.now())
+    if lock:
+        raise ValidationError(WITHDRAW_REFUSED, code="locked", params={"reason": lock})
+    # A verifier's entries carry the version they saw: this submission's, while it waits.
+    verified = AuditEntry.objects.filter(
+        submission=current, action=AuditAction.VERIFIED, version__gte=current.version
+    )
+    if verified.exists():
+        raise ValidationError(VERIFICATION_STARTED, code="verified")
+    return _transition(
+        submission=submission,
+        user=user,
+        expected=(SubmissionStatus.SUBMITTED,),
+        to=SubmissionStatus.DRAFT,
+        reason=reason.strip(),
+        source=AuditSource.FORM,
+        error=NOT_WITHDRAWABLE,
     )
 
 

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -20,6 +21,7 @@ from assessment.collection.access import (
 )
 from assessment.collection.forms.entry import STALE_FORM, EntryForm, bind_rows
 from assessment.collection.models import Submission
+from assessment.collection.rules import withdraw_lock
 from assessment.collection.selectors.entry import (
     EntryPage,
     audit_history,
@@ -156,6 +158,7 @@ def render_entry(
         "is_staff_of_region": may_enter(user, submission),
         "can_review": may_review(user, submission) and submission.status == "submitted",
         "can_reopen": is_administrator(user) and submission.status == "approved",
+        "can_withdraw": may_enter(user, submission) and withdrawable(submission),
         "alerts": alerts,
         "review_form": review_form,
         "accept": ACCEPT_ATTRIBUTE,
@@ -163,6 +166,11 @@ def render_entry(
         "js_messages": {key: str(message) for key, message in JS_MESSAGES.items()},
     }
     return render(request, "collection/entry.html", context, status=status)
+
+
+def withdrawable(submission: Submission) -> bool:
+    """Staff may take it back (撤回) now: submitted, and their entry window still open."""
+    return withdraw_lock(submission, timezone.now()) is None
 
 
 @login_required

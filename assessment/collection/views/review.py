@@ -15,6 +15,7 @@ from assessment.collection.forms.review import ReopenForm, ReviewForm
 from assessment.collection.models import Submission
 from assessment.collection.selectors.entry import entry_page, system_leaves
 from assessment.collection.selectors.review import review_queue
+from assessment.collection.services.bulk_review import MAX_BULK
 from assessment.collection.services.submissions import (
     REOPEN_NEEDS_REASON,
     submission_approve,
@@ -37,7 +38,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (is_administrator(user) or has_any_role(user, [Role.SUPERVISOR])):
         raise PermissionDenied
-    return render(request, "collection/review_queue.html", {"rows": review_queue(user=user)})
+    context = {"rows": review_queue(user=user), "max_bulk": MAX_BULK}
+    return render(request, "collection/review_queue.html", context)
 
 
 def _decide(request: HttpRequest, round_id: int, code: str, service, done) -> HttpResponse:
