@@ -13,6 +13,7 @@ from assessment.collection.selectors.rounds import (
     staff_regions,
     staff_submissions,
 )
+from assessment.dashboards.selectors.todo import todo_for
 from assessment.rectification.selectors.tasks import staff_task_summary
 from assessment.regions.access import home_roles, is_administrator
 from assessment.regions.models import Role
@@ -37,4 +38,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["progress"] = round_progress(user=user, rounds=rounds, roles=supervised)
     if Role.SUPERVISOR in roles or Role.EVALUATOR in roles or is_administrator(user):
         context["loop_rounds"] = [r for r in rounds if r.status == RoundStatus.PUBLISHED]
+    context["todo"] = todo_for(
+        user=user, roles=roles, rounds=rounds, submissions=context.get("my_submissions"),
+        tasks=context.get("my_tasks"), progress=context.get("progress"),
+    )  # fmt: skip
     return render(request, "dashboards/home.html", context)

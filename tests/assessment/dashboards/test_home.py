@@ -62,7 +62,35 @@ def test_home_query_count_is_fixed(client, demo, username, django_assert_max_num
 
     client.force_login(get_user_model().objects.get(username=username))
     # session, user, memberships, rounds, own regions + own submissions + own task counts
-    # (staff) or grouped counts (supervisor), then the session save (savepoint, update,
-    # release)
-    with django_assert_max_num_queries(10):
+    # (staff) or grouped counts (supervisor), the to-do counts (supervisor: reviews, tasks to
+    # verify, practices; evaluator: unverified submissions, appeals; admin: appeals), then the
+    # session save (savepoint, update, release)
+    with django_assert_max_num_queries(12):
         client.get(reverse("assessment:home"))
+
+
+def test_each_role_starts_from_its_to_do_list(client, demo):
+    """Staff see what to fill and what came back, a city supervisor what to review, an
+    evaluator what to verify and decide: counts that lead to the page where the work is."""
+    from django.contrib.auth import get_user_model
+
+    from assessment.collection.models import Submission
+
+    users = get_user_model().objects
+    client.force_login(users.get(username="supervisor-330100"))
+    page = client.get(reverse("assessment:home")).content.decode()
+    waiting = Submission.objects.filter(status="submitted", region__code__startswith="3301").count()
+    card = page.split('data-testid="todo-reviews"')[1].split("</a>")[0]
+    assert f'<span class="todo-count">{waiting}</span>' in card and "待审核" in card
+    assert 'href="/review/"' in page.split('data-testid="todo-reviews"')[0][-200:]
+
+    client.force_login(users.get(username="evaluator"))
+    page = client.get(reverse("assessment:home")).content.decode()
+    assert 'data-testid="todo-verify"' in page and 'data-testid="todo-appeals"' in page
+    assert 'data-testid="evaluator-links-' in page  # round cards lead somewhere
+
+    client.force_login(users.get(username="staff-330106"))
+    page = client.get(reverse("assessment:home")).content.decode()
+    assert 'data-testid="todo-' in page
+    # Past, approved rounds are viewed, not "filled in".
+    assert 'data-testid="open-entry-2025"' not in page and 'data-testid="view-entry-2025"' in page
