@@ -131,4 +131,3 @@ def todo_for(*, user, roles, rounds, submissions=None, tasks=None, progress=None
     if is_administrator(user):
         items += admin_todo(rounds=rounds)
     return items
-
