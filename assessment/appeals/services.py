@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from assessment.appeals import notices
 from assessment.appeals.models import (
     Appeal,
     AppealEvidence,
@@ -75,6 +76,7 @@ def publish_provisional(*, round_: Round, working_days: int, user) -> Round:
         locked.provisional_at = now
         locked.appeals_close_at = window_end(now, working_days)
         locked.save(update_fields=["provisional_at", "appeals_close_at"])
+        notices.on_provisional(locked)
     return locked
 
 
@@ -172,6 +174,7 @@ def decide(
         if locked.status != AppealStatus.OPEN:
             raise AppealError(DECIDED)
         locked.decided_by, locked.decided_at = user, timezone.now()
+        notices.on_decided(locked)  # once committed, whichever the decision
         locked.decision_reason = reason
         if action == REJECT:
             locked.status = AppealStatus.REJECTED

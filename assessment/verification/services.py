@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from assessment.collection.models import AuditAction, AuditEntry, AuditSource, Submission, Value
 from assessment.collection.services.values import canonical
+from assessment.verification import notices
 from assessment.verification.models import Reason, SampleItem, Verification
 from indicators.models import Indicator
 
@@ -86,6 +87,7 @@ def save_decisions(*, submission: Submission, user, decisions: list[Decision]) -
                 )
             )
         AuditEntry.objects.bulk_create(entries)
+        notices.on_corrected(submission, [e.indicator.code for e in entries if e.old != e.new])
     return Outcome(saved, tuple(conflicts))
 
 

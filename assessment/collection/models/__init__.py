@@ -1,6 +1,7 @@
 """Data collection: rounds, submissions, values, evidence, review comments, audit, imports."""
 
 from assessment.collection.models.audit import AuditAction, AuditEntry, AuditSource
+from assessment.collection.models.chases import Chase
 from assessment.collection.models.evidence import Evidence, Extension, ReviewComment
 from assessment.collection.models.imports import ImportBatch, ImportStatus
 from assessment.collection.models.rounds import (
@@ -16,6 +17,7 @@ __all__ = [
     "AuditAction",
     "AuditEntry",
     "AuditSource",
+    "Chase",
     "Evidence",
     "Extension",
     "ImportBatch",

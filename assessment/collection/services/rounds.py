@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
+from assessment.collection import notices
 from assessment.collection.models import (
     AuditAction,
     AuditEntry,
@@ -144,6 +145,7 @@ def round_open(*, round: Round, user) -> int:
     locked.status = RoundStatus.OPEN
     locked.save(update_fields=["status"])
     round.status = RoundStatus.OPEN
+    notices.on_round_opened(locked)
     return len(created)
 
 
@@ -156,6 +158,7 @@ def round_close(*, round: Round, user) -> Round:
     if updated != 1:
         raise ValidationError(CANNOT_CLOSE)
     round.status = RoundStatus.CLOSED
+    notices.on_round_closed(round)
     return round
 
 

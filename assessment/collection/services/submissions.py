@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from assessment.collection import notices
 from assessment.collection.models import (
     AuditAction,
     AuditEntry,
@@ -167,6 +168,7 @@ def submission_return(
         reviewed_by=user,
     )
     _add_comments(submission, user, comments)
+    notices.on_returned(result, reason.strip())
     return result
 
 
@@ -186,6 +188,7 @@ def submission_approve(
         reviewed_by=user,
     )
     _add_comments(submission, user, comments or {})
+    notices.on_approved(result)
     return result
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from assessment.collection.models import Round, RoundStatus
 from assessment.core.attachments import store_attachments
 from assessment.core.evidence import CheckedFile
+from assessment.rectification import notices
 from assessment.rectification.models import (
     Practice,
     PracticeEvidence,
@@ -190,6 +191,7 @@ def _review(practice: Practice, user, *, to: str, note: str) -> Practice:
 @transaction.atomic
 def practice_approve(*, practice: Practice, user, note: str = "") -> Practice:
     """Other regions may read it from now on."""
+    notices.on_practice_approved(practice)  # once committed: not if the review is refused
     return _review(practice, user, to=PracticeStatus.APPROVED, note=note.strip())
 
 

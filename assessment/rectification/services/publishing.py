@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessment.appeals.services import blocking_final
 from assessment.collection.models import Round, RoundStatus
+from assessment.rectification import notices
 from assessment.rectification.services.task_generation import generate_tasks
 
 NOT_COMPUTED = _("Compute the results of “%(round)s” before publishing them.")
@@ -51,6 +52,7 @@ def publish_round(*, round_: Round) -> Round:
         locked.published_at = timezone.now()
         locked.save(update_fields=["status", "published_at"])
         locked.tasks_created = generate_tasks(round_=locked)
+        notices.on_published(locked)
     return locked
 
 

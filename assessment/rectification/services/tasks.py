@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from assessment.collection.models import Round
 from assessment.core.attachments import store_attachments
 from assessment.core.evidence import CheckedFile
+from assessment.rectification import notices
 from assessment.rectification.models import (
     RectificationTask,
     TaskAction,
@@ -164,6 +165,7 @@ def task_verify(*, task: RectificationTask, user, note: str = "") -> Rectificati
         task=task, actor=user, action=TaskAction.STATUS, from_status=before,
         to_status=TaskStatus.VERIFIED, text=note.strip(),
     )  # fmt: skip
+    notices.on_task_verified(task)
     return task
 
 
@@ -182,6 +184,7 @@ def task_reopen(*, task: RectificationTask, user, reason: str) -> RectificationT
         task=task, actor=user, action=TaskAction.STATUS, from_status=before,
         to_status=TaskStatus.REOPENED, text=reason.strip(),
     )  # fmt: skip
+    notices.on_task_reopened(task)
     return task
 
 
@@ -256,4 +259,5 @@ def task_create(
         task=task, actor=user, action=TaskAction.CREATED, to_status=TaskStatus.OPEN,
         text=task.finding,
     )  # fmt: skip
+    notices.on_task_created(task)
     return task

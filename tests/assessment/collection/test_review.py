@@ -199,8 +199,8 @@ def test_the_queue_runs_the_same_queries_for_2_or_50_regions(
     )
     Submission.objects.filter(pk__in=codes).update(status="submitted")
     client.force_login(supervisor_zhejiang)
-    # session, user, grants, submissions with rounds, regions and submitters, session save
-    # (savepoint, update, release)
-    with django_assert_num_queries(7):
+    # session, user, grants, submissions with rounds, regions and submitters, the navigation's
+    # unread notifications, session save (savepoint, update, release)
+    with django_assert_num_queries(8):
         response = client.get(reverse("assessment:review_queue"))
     assert response.content.decode().count("btn btn-sm btn-primary") == size

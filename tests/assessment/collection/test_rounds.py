@@ -256,8 +256,9 @@ def test_round_list_queries_do_not_grow_with_rounds(
         Round.objects.create(system=default_system, name=f"r{number}", period=str(2000 + number))
     make_open_round(default_system)
     client.force_login(administrator)
-    # session, user, grants, rounds, grouped counts, session save (savepoint, update, release)
-    with django_assert_num_queries(8):
+    # session, user, grants, rounds, grouped counts, the navigation's unread notifications,
+    # session save (savepoint, update, release)
+    with django_assert_num_queries(9):
         client.get(reverse("assessment:round_list"))
 
 
@@ -278,8 +279,8 @@ def test_round_page_queries_do_not_grow_with_extended_regions(
     # rounds with rectification tasks and indicators (the completion-rate card), the round's
     # verification policy and its leaves (the verification card), the round's expert panel (the
     # panel card), the platform-fed leaves and the values that arrived (the platform data
-    # card), session save (savepoint, update, release)
-    with django_assert_num_queries(16):
+    # card), the navigation's unread notifications, session save (savepoint, update, release)
+    with django_assert_num_queries(17):
         response = client.get(reverse("assessment:round_detail", args=[open_round.pk]))
     assert len(response.context["extensions"]) == size
 

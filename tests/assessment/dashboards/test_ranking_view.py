@@ -150,8 +150,9 @@ def test_query_count_does_not_depend_on_the_number_of_regions(
     # session, user, memberships (grants), round (with its previous one), indicator tree,
     # maturity levels, parent choices of the filter, comparable rounds; the table's count and page,
     # the level distribution (one GROUP BY), the trend leaders and their earlier standings,
-    # the heatmap's dimension results; then the session save (savepoint, update, release)
-    with django_assert_num_queries(17):
+    # the heatmap's dimension results, the navigation's unread notifications; then the session
+    # save (savepoint, update, release)
+    with django_assert_num_queries(18):
         response = client.get(url(round_, "?level=county"))
     assert response.status_code == 200
     assert response.content.decode().count('class="rank-cell"') == count

@@ -418,9 +418,9 @@ def test_the_feed_list_queries_do_not_grow_with_feeds(
         feed_of(open_round, administrator)
     client.force_login(administrator)
     # session, user, round, the system's platform-fed leaves (the choices), grants (the
-    # menu), the recent feeds with their indicators and uploaders, session save (savepoint,
-    # update, release)
-    with django_assert_num_queries(9):
+    # menu), the recent feeds with their indicators and uploaders, the navigation's unread
+    # notifications, session save (savepoint, update, release)
+    with django_assert_num_queries(10):
         response = client.get(reverse("assessment:feed_list", args=[open_round.pk]))
     assert response.content.decode().count('data-testid="recent-feeds"') == 1
 

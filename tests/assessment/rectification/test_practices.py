@@ -203,7 +203,7 @@ def test_the_library_runs_a_fixed_number_of_queries(
     make_practices(published, count)
     client.force_login(staff_xihu)
     # session, user, memberships, count, page of practices (with region, indicator, round),
-    # indicator choices, then the session save (3)
-    with django_assert_num_queries(9):
+    # indicator choices, the navigation's unread notifications, then the session save (3)
+    with django_assert_num_queries(10):
         response = client.get(reverse("assessment:practice_library"))
     assert response.status_code == 200

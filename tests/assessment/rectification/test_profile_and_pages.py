@@ -103,8 +103,8 @@ def test_the_task_list_runs_a_fixed_number_of_queries(
     )  # fmt: skip
     client.force_login(supervisor_zhejiang)
     # session, user, memberships, published rounds, count, page (with round, region and
-    # indicator), then the session save (3)
-    with django_assert_num_queries(9):
+    # indicator), the navigation's unread notifications, then the session save (3)
+    with django_assert_num_queries(10):
         assert client.get(reverse("assessment:task_list")).status_code == 200
 
 

@@ -124,7 +124,8 @@ def test_query_count_does_not_grow_with_the_regions(
     round_ = round_with_tasks(default_system, count)
     client.force_login(supervisor_zhejiang)
     # session, user, memberships, round, tasks per region and status (with the overdue
-    # ones), status changes of the log, then the session save (3)
-    with django_assert_num_queries(9):
+    # ones), status changes of the log, the navigation's unread notifications, then the
+    # session save (3)
+    with django_assert_num_queries(10):
         response = client.get(url(round_))
     assert len(response.context["progress"].regions) == count
