@@ -160,6 +160,15 @@ def waiting_submissions(world: World) -> dict[str, list[str]]:
     return {"submission": [str(pk) for pk in rows.values_list("pk", flat=True)]}
 
 
+def notification_of_a(world: World) -> int:
+    """A notification of region A's staff (made for each test; the rollback removes it)."""
+    from assessment.notifications.models import Kind, Notification
+
+    recipient = user_for("staff_a")
+    return Notification.objects.create(recipient=recipient, kind=Kind.CHASE, title="催报",
+                                       url="/", region_code=REGION_A).pk  # fmt: skip
+
+
 # Pages the project adds to Django's admin site: the admin's login for anyone not its staff.
 ADMIN_SITE = everyone(staff_a=LOGIN, staff_b=LOGIN, supervisor_other=LOGIN, evaluator=LOGIN)
 
@@ -408,6 +417,17 @@ MATRIX: dict[str, Case] = {
                                            lambda w: {"reason": "补充"}),
     "assessment:review_approve_many": Case("POST", NONE, everyone(
         staff_a=FORBIDDEN, staff_b=FORBIDDEN, evaluator=FORBIDDEN), waiting_submissions),
+    # Notifications: everyone's own centre; a notification (region A's staff's) exists for its
+    # recipient only. 催报 from the completeness page: supervisors and administrators (regions
+    # outside the supervisor's subtree are left out, not an error).
+    "assessment:notifications": Case("GET", NONE, everyone()),
+    "assessment:notification_read": Case("POST", lambda w: [notification_of_a(w)], everyone(
+        staff_b=NOT_FOUND, supervisor_other=NOT_FOUND, evaluator=NOT_FOUND, admin=NOT_FOUND)),
+    "assessment:notifications_read_all": Case("POST", NONE, everyone()),
+    "assessment:notification_preferences": Case("POST", NONE, everyone(),
+                                                lambda w: {"daily_digest": "on"}),
+    "assessment:progress_chase": Case("POST", OPEN, everyone(
+        staff_a=FORBIDDEN, staff_b=FORBIDDEN, evaluator=FORBIDDEN), lambda w: {"region": REGION_A}),
 }
 # fmt: on
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("rounds/<int:round_id>/close/", rounds.close_round, name="round_close"),
     path("rounds/<int:round_id>/extensions/", rounds.grant_extension, name="round_extend"),
     path("rounds/<int:round_id>/progress/", progress.progress, name="progress"),
+    path("rounds/<int:round_id>/progress/chase/", progress.progress_chase, name="progress_chase"),
     # Entry and review of one region's submission
     path("rounds/<int:round_id>/regions/<str:code>/", entry.entry, name="entry"),
     path(

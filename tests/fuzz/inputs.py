@@ -195,6 +195,11 @@ def _for_url(world, name: str) -> dict[str, list]:
         round_ = Round.objects.get(pk=world.published_round)
         eligible = eligible_leaves(round_=round_, region=Region.objects.get(code="330106"))
         return {"indicator": [str(e.indicator_id) for e in eligible] or [str(world.leaf)]}
+    if name == "assessment:notification_preferences":
+        return {"email_immediately": ["on", ""], "daily_digest": ["on", ""],
+                "muted": [["round_opened", "round_closed"], "deadline"]}  # fmt: skip
+    if name in ("assessment:notification_read", "assessment:progress_chase"):
+        return {"go": ["1"], "not_started": ["1", ""]}
     return {}
 
 

@@ -203,6 +203,13 @@ INPUTS: dict[str, Inputs] = {
     # Actions: withdrawing a submission (region A's staff); approving several from the queue
     "assessment:submission_withdraw": Inputs(form=("reason",)),
     "assessment:review_approve_many": Inputs(form=("submission",)),
+    # Notifications and 催报
+    "assessment:notifications": Inputs(query=("page",)),
+    "assessment:notification_read": Inputs(form=("go", "next")),
+    "assessment:notifications_read_all": Inputs(form=("next",)),
+    "assessment:notification_preferences": Inputs(form=("email_immediately", "daily_digest",
+                                                        "muted")),
+    "assessment:progress_chase": Inputs(form=("region", "not_started")),
 }
 # fmt: on
 

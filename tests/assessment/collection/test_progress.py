@@ -114,7 +114,8 @@ def test_the_same_queries_for_2_or_50_regions(
     ).delete()
     client.force_login(supervisor_zhejiang)
     # session, user, grants, round, submissions with regions and extensions, group names,
+    # the last reminder (催报) of each region, the navigation's unread notifications,
     # session save (savepoint, update, release)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         response = client.get(progress_url(round_))
     assert response.context["page"].total == size
