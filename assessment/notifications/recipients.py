@@ -72,7 +72,7 @@ def scope_memberships(scope_code: str | None, roles: Iterable[str]) -> QuerySet:
         return members
     prefix = subtree_prefix_for(scope_code, level_for_code(scope_code))
     return members.filter(
-        Q(region_id__startswith=prefix) | Q(region_id__in=sorted(covering_codes(scope_code)))
+        Q(region__code__startswith=prefix) | Q(region_id__in=sorted(covering_codes(scope_code)))
     )
 
 
