@@ -6,6 +6,7 @@ from django.contrib import admin
 
 from assessment.collection.models import (
     AuditEntry,
+    Chase,
     Evidence,
     Extension,
     ImportBatch,
@@ -90,6 +91,16 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Chase)
+class ChaseAdmin(ReadOnlyAdmin):
+    """Reminders to submit (催报), one per region and day: written by the completeness page."""
+
+    list_display = ("day", "submission", "chased_by", "at")
+    list_select_related = ("submission__round", "submission__region", "chased_by")
+    search_fields = ("submission__region__code", "submission__region__name")
+    date_hierarchy = "at"
 
 
 @admin.register(ImportBatch)

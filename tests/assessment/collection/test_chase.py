@@ -170,3 +170,13 @@ def test_a_closed_round_offers_no_reminders(client, open_round, supervisor_hangz
     client.force_login(supervisor_hangzhou)
     page = client.get(progress_url(open_round)).content.decode()
     assert 'data-testid="chase-form"' not in page and 'name="region"' not in page
+
+
+def test_the_reminders_are_listed_read_only_in_the_admin(
+    chase, client, open_round, supervisor_hangzhou, administrator
+):
+    chase(supervisor_hangzhou, open_round, {"region": [XIHU]})
+    client.force_login(administrator)
+    page = client.get(reverse("admin:collection_chase_changelist"))
+    assert page.status_code == 200 and "西湖区" in page.content.decode()
+    assert client.get(reverse("admin:collection_chase_add")).status_code == 403

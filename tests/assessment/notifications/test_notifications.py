@@ -301,3 +301,25 @@ def test_the_digest_job_sends_and_queues_tomorrows(regions, settings):
     assert Job.objects.get(key="digest-now").state == JobState.DONE
     following = Job.objects.get(kind=DIGEST, state=JobState.QUEUED)
     assert following.run_after > timezone.now()
+
+
+def test_administrators_browse_notifications_and_preferences(client, administrator, staff_xihu):
+    tell([staff_xihu])
+    Preference.objects.create(user=staff_xihu)
+    client.force_login(administrator)
+    for model in ("notification", "preference"):
+        page = client.get(reverse(f"admin:notifications_{model}_changelist"))
+        assert page.status_code == 200 and "staff-330106" in page.content.decode()
+
+
+def test_a_nationwide_rounds_readers_are_every_supervisor_and_evaluator_once(
+    staff_xihu, supervisor_hangzhou, supervisor_ningbo, supervisor_zhejiang, evaluator_zhejiang
+):
+    from assessment.regions.models import Membership
+
+    Membership.objects.create(user=supervisor_zhejiang, region_id="330000", role=Role.EVALUATOR)
+    created = services.notify_scope_readers(None, Kind.RESULTS_PUBLISHED, "全国结果已发布")
+    assert created == 4
+    named = dict(Notification.objects.values_list("recipient__username", "region_code"))
+    assert named == {"supervisor-330100": "330100", "supervisor-330200": "330200",
+                     "supervisor": "330000", "evaluator": "330000"}  # fmt: skip
