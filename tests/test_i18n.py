@@ -51,6 +51,36 @@ def test_every_message_has_a_chinese_translation():
     assert fuzzy == [], "review these fuzzy translations"
 
 
+NAMES = ("region", "department", "name", "round", "parent", "scheme", "label")
+
+
+def test_chinese_names_are_not_set_apart_by_spaces():
+    """Regression (issue 24): "余杭区 的数据" — a Chinese name takes no space before or after
+    the Chinese text around it (codes and usernames may keep theirs)."""
+    spaced = re.compile(
+        r"%\((?:"
+        + "|".join(NAMES)
+        + r")\)s [\u4e00-\u9fff]|[\u4e00-\u9fff] %\((?:"
+        + "|".join(NAMES)
+        + r")\)s"
+    )
+    found = [msgstr for _, msgstr, _, _ in read_po(LOCALE / "django.po") if spaced.search(msgstr)]
+    assert found == []
+
+
+def test_msgids_are_not_hidden_in_f_strings():
+    """Regression (issue 24): makemessages cannot see `_()` inside an f-string, so the text
+    stayed English ("…-results report-….xlsx", "Required："). Keep translatable text out of
+    f-strings."""
+    root = Path(__file__).resolve().parent.parent
+    hidden = []
+    for path in [*root.glob("assessment/**/*.py"), *root.glob("indicators/**/*.py")]:
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"""f(["']).*?\{_\(""", text):
+            hidden.append(str(path.relative_to(root)))
+    assert hidden == []
+
+
 def test_compiled_catalogue_matches_the_po_file():
     with open(LOCALE / "django.mo", "rb") as handle:
         compiled = gettext.GNUTranslations(handle)

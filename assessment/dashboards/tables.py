@@ -172,7 +172,8 @@ class RankingTable(tables.Table):
     def value_level(self, record: Standing) -> str:
         if record.maturity is None:
             return ""
-        held = f" ({_('gate')}: {record.maturity_by_score.code})" if record.held_back else ""
+        gate = _("gate")  # outside the f-string, where makemessages finds it
+        held = f" ({gate}: {record.maturity_by_score.code})" if record.held_back else ""
         return f"{record.maturity.label}{held}"
 
     def value_rank_change(self, value: int | None) -> int | None:

@@ -196,11 +196,14 @@ def task_edit(
     current = RectificationTask.objects.select_for_update().get(pk=task.pk)
     changes = []
     if title.strip() != current.title:
-        changes.append(f"{_('Title')}: {current.title} → {title.strip()}")
+        label = _("Title")  # labels outside f-strings, where makemessages finds them
+        changes.append(f"{label}: {current.title} → {title.strip()}")
     if finding.strip() != current.finding:
-        changes.append(f"{_('Finding')}: {finding.strip()}")
+        label = _("Finding")
+        changes.append(f"{label}: {finding.strip()}")
     if due_date != current.due_date:
-        changes.append(f"{_('Due date')}: {current.due_date} → {due_date}")
+        label = _("Due date")
+        changes.append(f"{label}: {current.due_date} → {due_date}")
     if not changes:
         return current
     RectificationTask.objects.filter(pk=task.pk).update(
