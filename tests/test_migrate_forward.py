@@ -66,15 +66,16 @@ def test_a_demo_database_of_the_previous_main_migrates_forward_with_every_row(
         manage(ROOT, database.url, "migrate", "--noinput")
         after = state(database)
         kept = {t: n for t, n in before["counts"].items() if t not in REPLACED}
-        grown = {  # twenty-four new models (the read model, the job, the queue's task result, the
+        grown = {  # twenty-seven new models (the read model, the job, the queue's task result, the
             # verification, its policy, sampled items, verifiers' evidence, verification
             # blocks; the panel, its experts, cells, scores and events; API clients and their
             # pushes, raw feeds and the population table; exemptions, departments, appeals,
-            # their evidence, department tasks; classification schemes, region classes): a
-            # content type and four permissions each
+            # their evidence, department tasks; classification schemes, region classes;
+            # notifications, notification preferences, reminders to submit): a content type
+            # and four permissions each
             "django_migrations": after["counts"]["django_migrations"],
-            "django_content_type": kept["django_content_type"] + 24,
-            "auth_permission": kept["auth_permission"] + 96,
+            "django_content_type": kept["django_content_type"] + 27,
+            "auth_permission": kept["auth_permission"] + 108,
         }
         assert {t: after["counts"].get(t) for t in kept} == kept | grown
         assert "assessment_reportjob" not in after["counts"] and "jobs_job" in after["counts"]
