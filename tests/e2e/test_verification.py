@@ -26,25 +26,26 @@ def test_an_evaluator_corrects_two_values(page, demo_server):
     page.wait_for_load_state("networkidle")
     page.click(f"[data-testid=queue-row-{round_2026.pk}-{submitted.region_id}] a")
     page.wait_for_load_state("networkidle")
+    # The 2026 round is on v2: a county is verified on what it answers (no DS.1 there).
     # A value above the indicator's bound: refused, and everything typed comes back.
-    page.select_option("select[name='action-DS.1.1']", "correct")
-    page.fill("input[name='value-DS.1.1']", "140")
-    page.select_option("select[name='reason-DS.1.1']", "sample_recount")
-    page.fill("input[name='note-DS.1.1']", "抽查 50 份办事指南，20 份合格")
+    page.select_option("select[name='action-SV.1.3']", "correct")
+    page.fill("input[name='value-SV.1.3']", "140")
+    page.select_option("select[name='reason-SV.1.3']", "sample_recount")
+    page.fill("input[name='note-SV.1.3']", "抽查 50 份办事指南，20 份合格")
     page.click("[data-testid=verify-save]")
     page.wait_for_load_state("networkidle")
-    assert page.locator("[data-testid='verify-error-DS.1.1']").is_visible()
-    assert page.input_value("input[name='note-DS.1.1']") == "抽查 50 份办事指南，20 份合格"
-    page.fill("input[name='value-DS.1.1']", "40")
-    page.select_option("select[name='action-DS.1.2']", "correct")
-    page.fill("input[name='value-DS.1.2']", "10")
-    page.select_option("select[name='reason-DS.1.2']", "evidence_missing")
-    page.select_option("select[name='action-DS.1.3']", "confirm")
+    assert page.locator("[data-testid='verify-error-SV.1.3']").is_visible()
+    assert page.input_value("input[name='note-SV.1.3']") == "抽查 50 份办事指南，20 份合格"
+    page.fill("input[name='value-SV.1.3']", "40")
+    page.select_option("select[name='action-SV.3.3']", "correct")
+    page.fill("input[name='value-SV.3.3']", "10")
+    page.select_option("select[name='reason-SV.3.3']", "evidence_missing")
+    page.select_option("select[name='action-SV.1.1']", "confirm")
     page.click("[data-testid=verify-save]")
     page.wait_for_load_state("networkidle")
     assert "已保存 3 项核验结果" in page.locator(".messages").inner_text()
-    assert "已更正" in page.locator("[data-testid='verify-current-DS.1.1']").inner_text()
-    assert "已确认" in page.locator("[data-testid='verify-current-DS.1.3']").inner_text()
+    assert "已更正" in page.locator("[data-testid='verify-current-SV.1.3']").inner_text()
+    assert "已确认" in page.locator("[data-testid='verify-current-SV.1.1']").inner_text()
     screenshot(page, "verification-saved")
     # A sample-audit indicator: four service guides checked, three count.
     page.click("[data-testid='sample-link-SV.2.1']")
@@ -64,7 +65,7 @@ def test_an_evaluator_corrects_two_values(page, demo_server):
     assert "75" in page.locator("[data-testid='verify-current-SV.2.1']").inner_text()
     corrected = Verification.objects.filter(submission=submitted, corrected=True)
     assert sorted(corrected.values_list("indicator__code", flat=True)) == [
-        "DS.1.1", "DS.1.2", "SV.2.1"]  # fmt: skip
+        "SV.1.3", "SV.2.1", "SV.3.3"]  # fmt: skip
     picture = VerifierEvidence.objects.get(submission=submitted, indicator__code="SV.2.1")
     assert (picture.sample_position, picture.original_name) == (3, "不动产登记指南.png")
     assert_clean(problems)
