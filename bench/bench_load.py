@@ -111,12 +111,13 @@ def prepare(supervisors: int, national: bool) -> dict:
     editable = Submission.objects.filter(
         round=open_round, status__in=["not_started", "draft", "returned"]
     ).order_by("region_id")
-    leaves = list(
-        # Typed percentages only: a platform-fed field is read-only in the entry form.
-        open_round.system.indicators.filter(value_type="percent", source="form").values_list(
-            "code", flat=True
-        )
-    )
+    # Typed percentages every level answers: a platform-fed field is read-only in the entry
+    # form, and one that does not apply to a county is not on a county's form.
+    leaves = [
+        leaf.code
+        for leaf in open_round.system.indicators.filter(value_type="percent", source="form")
+        if leaf.applies_to_level("county")
+    ]
     return {
         "open_round": open_round.pk,
         "ranking_round": published.pk,
