@@ -108,8 +108,7 @@ class RankingFilter(django_filters.FilterSet):
         self.filters["peer_class"].extra["choices"] = lambda: classes
 
     def filter_peer_class(self, queryset, name, value):
-        slot, _, label = value.partition(":")
-        return queryset.filter(**{class_fields(int(slot) - 1)[0]: label})
+        return queryset.filter(in_class(value))
 
     def filter_queryset(self, queryset):
         """The filtered rows, annotated with their rank in the chosen class (`class_rank`,
@@ -133,9 +132,14 @@ class RankingFilter(django_filters.FilterSet):
             regions &= Q(parent_id=parent)
         peer_class = self.form.cleaned_data.get("peer_class") if self.is_valid() else None
         if peer_class:
-            slot, _, label = peer_class.partition(":")
-            regions &= Q(**{class_fields(int(slot) - 1)[0]: label})
+            regions &= in_class(peer_class)
         return regions
+
+
+def in_class(value: str) -> Q:
+    """The standings in the class a `peer_class` choice ("slot:class") names."""
+    slot, _, label = value.partition(":")
+    return Q(**{class_fields(int(slot) - 1)[0]: label})
 
 
 def class_choices(round_: Round, standings) -> list[tuple[str, str]]:
