@@ -33,7 +33,7 @@ def progress_chart(groups: list[GroupProgress], *, group_level: str) -> dict:
         }
         for status in STATUS_ORDER
     ]
-    by = _("by province") if group_level == "province" else _("by city")
+    by = {"province": _("by province"), "city": _("by city")}.get(group_level, _("by region"))
     return {
         "data": traces,
         "layout": {

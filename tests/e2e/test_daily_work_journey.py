@@ -70,14 +70,15 @@ def test_daily_work_chase_notifications_return_and_todo(page, demo_server):
     page.click("[data-testid=chase-selected]")
     assert "已催报 1 个地区；0 个地区今天已催报过" in page.inner_text(".messages")
     today = timezone.localdate().isoformat()
-    page.click("#status-not_started summary")  # the list opens closed after each reload
+    # back from the reminder, the list stays open with the new date
+    assert page.locator("#status-not_started").get_attribute("open") is not None
     assert page.inner_text(f"[data-testid=chased-{code}]") == today
     screenshot(page, "daily-03-chased")
 
     # ... chasing the same region again the same day is refused, and the page says so.
     page.check(f"#chase-{code}")
     page.click("[data-testid=chase-selected]")
-    assert "已催报 0 个地区；1 个地区今天已催报过" in page.inner_text(".messages")
+    assert "已催报 0 个地区；1 个地区今天已催报过" in page.inner_text(".messages .alert-warning")
     assert unread(staff) == before + 1  # one notice to its staff, not two
     screenshot(page, "daily-04-chased-again")
 

@@ -80,7 +80,7 @@ INPUTS: dict[str, Inputs] = {
     "assessment:round_open": Inputs(form=()),
     "assessment:round_close": Inputs(form=()),
     "assessment:round_extend": Inputs(form=("region", "closes_at", "reason")),
-    "assessment:progress": Inputs(),
+    "assessment:progress": Inputs(query=("chased",)),
     "assessment:round_compute": Inputs(query=("next",), form=("next", "confirm"), examples=SLOW),
     "assessment:round_fill_completion": Inputs(form=("source", "indicator", "confirm"),
                                                examples=15),
@@ -174,6 +174,8 @@ INPUTS: dict[str, Inputs] = {
     "assessment:job_retry": Inputs(),
     # Rectification tasks
     "assessment:task_list": Inputs(query=("round", "region", "status", "overdue", "page")),
+    "assessment:notice_list": Inputs(query=("round", "region", "status", "overdue", "page")),
+    "assessment:notice_detail": Inputs(),
     "assessment:task_detail": Inputs(),
     "assessment:task_answer": Inputs(form=("plan", "note", "percent", "link"), files=("files",)),
     "assessment:task_done": Inputs(form=("note",)),

@@ -76,7 +76,7 @@ class ProgressPage:
     round: Round
     by_status: dict[str, list[ProgressRow]]
     groups: list[GroupProgress]
-    group_level: str  # "city" or "province"
+    group_level: str  # "province", "city" or (all in one city) "region"
 
     @property
     def total(self) -> int:
@@ -101,7 +101,8 @@ class ProgressPage:
 
 
 def round_completeness(*, round: Round, user) -> ProgressPage:
-    """Counts and lists by status, overdue regions, and progress per city (two queries)."""
+    """Counts and lists by status, overdue regions, and progress per province, city or (for
+    one city) region (two queries)."""
     visible = visibility_filter(user, field="region__code", roles=[Role.SUPERVISOR])
     submissions = list(
         Submission.objects.filter(visible, round=round)
@@ -116,7 +117,9 @@ def round_completeness(*, round: Round, user) -> ProgressPage:
             ProgressRow(submission, deadline_for(submission), is_overdue(submission, now))
         )
     provinces = {s.region_id[:2] for s in submissions}
-    level = "province" if len(provinces) > 1 else "city"
+    cities = {s.region_id[:4] for s in submissions}
+    # a city supervisor sees one city: its regions one by one, not a single "city" group
+    level = "province" if len(provinces) > 1 else "city" if len(cities) > 1 else "region"
     keys = {s.pk: _group_key(s.region_id, level) for s in submissions}
     wanted = set(keys.values()) | {code[:2] + "0000" for code in provinces}
     names = dict(Region.objects.filter(code__in=wanted).values_list("code", "name"))
@@ -136,4 +139,6 @@ def round_completeness(*, round: Round, user) -> ProgressPage:
 
 
 def _group_key(code: str, level: str) -> str:
+    if level == "region":
+        return code
     return code[:2] + "0000" if level == "province" else code[:4] + "00"

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -38,6 +39,8 @@ def progress(request: HttpRequest, round_id: int) -> HttpResponse:
         "can_chase": can_chase,
         "chaseable": [str(status) for status in EDITABLE_STATUSES],
         "chases": last_chases(round_) if can_chase else {},
+        # back from a reminder: the lists it chose from stay open, with their new dates
+        "chased": request.GET.get("chased") == "1",
     }
     return render(request, "collection/progress.html", context)
 
@@ -59,7 +62,9 @@ def progress_chase(request: HttpRequest, round_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, CHASED % {"chased": report.chased, "skipped": report.skipped})
+        told = messages.success if report.chased else messages.warning  # nobody reminded
+        told(request, CHASED % {"chased": report.chased, "skipped": report.skipped})
         if report.left_out:
             messages.warning(request, LEFT_OUT % {"count": report.left_out})
-    return redirect("assessment:progress", round_.pk)
+    url = reverse("assessment:progress", args=[round_.pk])
+    return redirect(f"{url}?chased=1#chase-form")

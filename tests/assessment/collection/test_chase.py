@@ -47,7 +47,10 @@ def test_a_supervisor_reminds_the_chosen_regions_and_their_staff_are_told(
     staff_xihu.save()
     Preference.objects.create(user=staff_xihu, email_immediately=True)
     response = chase(supervisor_hangzhou, open_round, {"region": [XIHU, BINJIANG]})
-    assert response.status_code == 302 and response["Location"] == progress_url(open_round)
+    assert (
+        response.status_code == 302
+        and response["Location"] == progress_url(open_round) + "?chased=1#chase-form"
+    )
     assert said(response) == [str(CHASED % {"chased": 2, "skipped": 0})]
     rows = Chase.objects.select_related("submission").order_by("submission__region_id")
     assert [(c.submission.region_id, c.chased_by, c.day) for c in rows] == [
@@ -180,3 +183,18 @@ def test_the_reminders_are_listed_read_only_in_the_admin(
     page = client.get(reverse("admin:collection_chase_changelist"))
     assert page.status_code == 200 and "西湖区" in page.content.decode()
     assert client.get(reverse("admin:collection_chase_add")).status_code == 403
+
+
+def test_a_reminder_that_reminds_nobody_is_a_warning_and_the_lists_stay_open(
+    chase, client, open_round, supervisor_hangzhou
+):
+    chase(supervisor_hangzhou, open_round, {"region": [XIHU]})
+    response = chase(supervisor_hangzhou, open_round, {"region": [XIHU]})  # again, same day
+    levels = [m.level_tag for m in get_messages(response.wsgi_request)]
+    assert levels == ["success", "warning"]  # the first reminder, then the one that was not sent
+    assert response["Location"] == progress_url(open_round) + "?chased=1#chase-form"
+    page = client.get(response["Location"]).content.decode()
+    assert 'id="status-not_started" open' in page  # the list with the new 上次催报 date
+    assert (
+        'id="status-not_started" open' not in client.get(progress_url(open_round)).content.decode()
+    )

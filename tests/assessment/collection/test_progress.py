@@ -84,6 +84,22 @@ def test_supervisors_see_their_subtree_only(client, open_round, supervisor_hangz
     assert "西湖区" in page and "海曙区" not in page
 
 
+def test_a_city_supervisor_sees_progress_region_by_region(client, open_round, supervisor_hangzhou):
+    set_status(open_round, "submitted", "330106")
+    client.force_login(supervisor_hangzhou)
+    response = client.get(progress_url(open_round))
+    progress = response.context["page"]
+    assert progress.group_level == "region"  # one city: a single 杭州市 bar says nothing
+    assert len(progress.groups) == 14 and {g.total for g in progress.groups} == {1}
+    xihu = next(g for g in progress.groups if g.code == "330106")
+    assert (xihu.name, xihu.counts) == ("西湖区", {"submitted": 1})
+    page = response.content.decode()
+    assert "按地区" in page
+    data = json.loads(page.split('id="progress-data" type="application/json">')[1].split("<")[0])
+    assert data["layout"]["title"]["text"] == "填报进度（按地区）"
+    assert "西湖区" in data["data"][0]["y"]
+
+
 @pytest.mark.parametrize(
     ("user", "status"),
     [("staff_xihu", 403), ("evaluator_zhejiang", 403), ("other_staff", 404), ("nobody", 404)],
