@@ -34,11 +34,11 @@ def provisional_published(round_id: int) -> int:
     params = {"round": round_.name, "day": last_day(round_.appeals_close_at).isoformat()}
     title = _("Provisional results of %(round)s: appeals until %(day)s") % params
     told = notify_scope_readers(
-        round_.scope_id, Kind.RESULTS_PUBLISHED, title,
+        round_.scope_id, Kind.RESULTS_PROVISIONAL, title,
         url=reverse("assessment:ranking", args=[round_.pk]),
     )  # fmt: skip
     return told + notify_region_staff(
-        round_.participating_regions(), Kind.RESULTS_PUBLISHED, title,
+        round_.participating_regions(), Kind.RESULTS_PROVISIONAL, title,
         body=_("Check your region's profile; an appeal with evidence may be filed from it "
                "until the end of %(day)s.") % params,
         url_for=lambda code: reverse("assessment:profile", args=[round_.pk, code]),
@@ -56,7 +56,8 @@ def appeal_decided(appeal_id: int) -> int:
     }
     title = _("%(region)s: appeal on %(code)s in %(round)s decided: %(decision)s") % params
     if appeal.outcome:
-        title = f"{title} ({appeal.get_outcome_display()})"
+        outcome = appeal.get_outcome_display()
+        title = _("%(title)s (%(outcome)s)") % {"title": title, "outcome": outcome}
     return notify(
         region_staff(code) | readers_of(code, appeal.filed_by_id),
         Kind.APPEAL_DECIDED,

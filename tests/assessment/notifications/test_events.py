@@ -361,6 +361,6 @@ def test_provisional_results_tell_the_scope_readers_and_the_staff(people, result
     results_round.save()
     with capture(execute=True):
         publish_provisional(round_=results_round, working_days=5, user=people["admin"])
-    seen = told(people, Kind.RESULTS_PUBLISHED)
+    seen = told(people, Kind.RESULTS_PROVISIONAL)
     assert seen["staff_xihu"] == XIHU and seen["supervisor_ningbo"] == "330200"
     assert "staff_beijing" not in seen and "admin" not in seen
