@@ -3,9 +3,10 @@
 A nationwide round (3,213 divisions, 43 leaves, approved demo values) is computed by the real
 compute step; then `generate_tasks` (what `publish_round` runs in its transaction) is timed:
 four reads (tree, low Results with gate notes, existing tasks, peer medians) and the bulk
-inserts of the tasks and their first log entries. Also timed: publishing again when every
-task exists (nothing to add), and the rectification progress page for a provincial
-supervisor of all of China (an administrator).
+inserts of the tasks and their first log entries, then one rectification notice per region.
+Also timed: publishing again when every task exists (nothing to add), and the rectification
+progress page and the first page of the notice list for a provincial supervisor of all of
+China (an administrator).
 
 Target: generation ≤ 5 s on PostgreSQL and SQLite at national scale.
 
@@ -25,10 +26,11 @@ TARGET_SECONDS = 5.0
 
 
 def clear(round_) -> None:
-    from assessment.rectification.models import RectificationTask, TaskEvent
+    from assessment.rectification.models import RectificationNotice, RectificationTask, TaskEvent
 
     TaskEvent.objects.filter(task__round=round_).delete()
     RectificationTask.objects.filter(round=round_).delete()
+    RectificationNotice.objects.filter(round=round_).delete()
 
 
 def main() -> None:
@@ -38,7 +40,7 @@ def main() -> None:
     from national import national_round
 
     from assessment.collection.models import RoundStatus
-    from assessment.rectification.models import RectificationTask, TaskEvent
+    from assessment.rectification.models import RectificationNotice, RectificationTask, TaskEvent
     from assessment.rectification.services.task_generation import generate_tasks
     from assessment.results.services.compute import compute_round
 
@@ -62,11 +64,17 @@ def main() -> None:
     tasks = RectificationTask.objects.filter(round=round_).count()
     events = TaskEvent.objects.filter(task__round=round_).count()
     regions = round_.participating_regions().count()
+    notices = RectificationNotice.objects.filter(round=round_).count()
     assert first[-1] == tasks == events, (first, tasks, events)
+    assert (
+        notices
+        == RectificationTask.objects.filter(round=round_).values("region").distinct().count()
+    )
     median = statistics.median(seconds)
     verdict = "OK" if median <= TARGET_SECONDS else "over target"
     print(
-        f"  generate: {regions:,} regions → {tasks:,} tasks (+ {events:,} log entries) in "
+        f"  generate: {regions:,} regions → {tasks:,} tasks (+ {events:,} log entries, "
+        f"{notices:,} notices) in "
         f"{median:.3f} s (median of {repeat}, best {min(seconds):.3f} s; "
         f"target ≤ {TARGET_SECONDS} s: {verdict})"
     )
@@ -90,13 +98,20 @@ def main() -> None:
 
 
 def page_time(round_, repeat: int) -> None:
-    """The progress page (挂图作战) for an administrator: every region of the round."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    """The progress page (挂图作战) and the notice list for an administrator: every region of
+    the round."""
     from django.urls import reverse
 
     client, _ = admin_client()
-    url = reverse("assessment:task_progress", args=[round_.pk])
+    one_page(client, "progress page", reverse("assessment:task_progress", args=[round_.pk]), repeat)
+    url = reverse("assessment:notice_list") + f"?round={round_.pk}"
+    one_page(client, "notice list (first page)", url, repeat)
+
+
+def one_page(client, name: str, url: str, repeat: int) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     client.get(url)  # warm-up
     seconds = []
     for _ in range(max(repeat, 3)):
@@ -106,7 +121,7 @@ def page_time(round_, repeat: int) -> None:
         seconds.append(time.perf_counter() - started)
         assert response.status_code == 200, response.status_code
     print(
-        f"  progress page: {statistics.median(seconds) * 1000:.0f} ms median "
+        f"  {name}: {statistics.median(seconds) * 1000:.0f} ms median "
         f"({len(queries)} queries, {len(response.content) // 1024} kB)"
     )
 

@@ -66,21 +66,31 @@ def test_a_demo_database_of_the_previous_main_migrates_forward_with_every_row(
         manage(ROOT, database.url, "migrate", "--noinput")
         after = state(database)
         kept = {t: n for t, n in before["counts"].items() if t not in REPLACED}
-        grown = {  # twenty-seven new models (the read model, the job, the queue's task result, the
+        grown = {  # twenty-eight new models (the read model, the job, the queue's task result, the
             # verification, its policy, sampled items, verifiers' evidence, verification
             # blocks; the panel, its experts, cells, scores and events; API clients and their
             # pushes, raw feeds and the population table; exemptions, departments, appeals,
             # their evidence, department tasks; classification schemes, region classes;
-            # notifications, notification preferences, reminders to submit): a content type
-            # and four permissions each
+            # notifications, notification preferences, reminders to submit; rectification
+            # notices): a content type and four permissions each
             "django_migrations": after["counts"]["django_migrations"],
-            "django_content_type": kept["django_content_type"] + 27,
-            "auth_permission": kept["auth_permission"] + 108,
+            "django_content_type": kept["django_content_type"] + 28,
+            "auth_permission": kept["auth_permission"] + 112,
         }
         assert {t: after["counts"].get(t) for t in kept} == kept | grown
         assert "assessment_reportjob" not in after["counts"] and "jobs_job" in after["counts"]
         assert after["counts"]["django_migrations"] > before["counts"]["django_migrations"]
         assert after["digests"] == before["digests"]
+        # Each region with tasks got its rectification notice, its status from its tasks.
+        pairs = database.query(
+            "SELECT COUNT(*) FROM (SELECT DISTINCT round_id, region_id "
+            "FROM assessment_rectificationtask) AS pairs"
+        )[0][0]
+        notices = dict(database.query(
+            "SELECT status, COUNT(*) FROM rectification_rectificationnotice GROUP BY status"
+        ))  # fmt: skip
+        assert pairs > 0 and sum(notices.values()) == pairs
+        assert notices.get("issued") and notices.get("in_progress")  # the demo's loop story
         # The read model holds one row per computed region, with the progress race of 2025.
         overall = database.query("SELECT COUNT(*) FROM assessment_result WHERE kind = 0")[0][0]
         assert after["counts"]["results_standing"] == overall == 202

@@ -328,7 +328,11 @@ MATRIX: dict[str, Case] = {
     "assessment:job_download": Case("GET", JOB, OWNER),
     "assessment:job_cancel": Case("POST", JOB, OWNER),
     "assessment:job_retry": Case("POST", JOB, OWNER),
-    # Rectification tasks
+    # Rectification notices (region A's in the published round) and their items (tasks)
+    "assessment:notice_list": Case("GET", NONE, everyone()),
+    "assessment:notice_detail": Case(
+        "GET", PUBLISHED_A, everyone(staff_b=NOT_FOUND, supervisor_other=NOT_FOUND)
+    ),
     "assessment:task_list": Case("GET", NONE, everyone()),
     "assessment:task_detail": Case(
         "GET", TASK, everyone(staff_b=NOT_FOUND, supervisor_other=NOT_FOUND)

@@ -23,6 +23,7 @@ from assessment.rectification.models import (
     RectificationTask,
     TaskEvidence,
 )
+from assessment.rectification.services.rectification_notices import notice_for
 from assessment.regions.models import Membership
 
 REGION_A, REGION_B = "330106", "330203"
@@ -78,6 +79,7 @@ def world_fixture(django_db_setup, django_db_blocker, tmp_path_factory):
             round=published, region_id=REGION_A, indicator=leaf, title="DS.1.1",
             finding="问题", due_date=published.published_at.date(),
         )  # fmt: skip
+        notice_for(round_=published, region=task.region, user=None)
         task_file = TaskEvidence(task=task, kind="file", original_name="整改.pdf",
                                  content_type="application/pdf", size=20)  # fmt: skip
         task_file.file.save("fix.pdf", ContentFile(b"%PDF-1.4 task evidence\n"), save=True)

@@ -121,11 +121,9 @@ def _follow_today(round_: Round) -> None:
     today = timezone.localdate()
     tasks = RectificationTask.objects.filter(round=round_)
     generated = due_date_for(round_).isoformat()
-    for due, chosen in (
-        (today + timedelta(days=30), tasks.exclude(region_id__in=OVERDUE_REGIONS)),
-        (today - timedelta(days=12), tasks.filter(region_id__in=OVERDUE_REGIONS)),
-    ):
-        chosen.update(
+    for due, late in ((today + timedelta(days=30), False), (today - timedelta(days=12), True)):
+        regions = Q(region_id__in=OVERDUE_REGIONS)
+        (tasks.filter(regions) if late else tasks.exclude(regions)).update(
             due_date=due,
             finding=Replace("finding", Value(generated), Value(due.isoformat())),
         )

@@ -1,10 +1,11 @@
 """Access to rectification tasks and shared practices.
 
-A task belongs to its region: whoever may see the region sees its tasks (staff their own,
-supervisors and evaluators their subtree), staff only while the round is published (a task
-shows scores, which staff do not see before publication). The region's staff answer it;
-supervisors over the region verify, reopen, edit and create tasks. A practice is visible to
-everyone once approved; before that only to its region's staff and the supervisors over it.
+A task (and the rectification notice grouping a region's tasks) belongs to its region:
+whoever may see the region sees its tasks (staff their own, supervisors and evaluators their
+subtree), staff only while the round is published (a task shows scores, which staff do not
+see before publication). The region's staff answer it; supervisors over the region verify,
+reopen, edit and create tasks. A practice is visible to everyone once approved; before that
+only to its region's staff and the supervisors over it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from assessment.rectification.models import (
     Practice,
     PracticeEvidence,
     PracticeStatus,
+    RectificationNotice,
     RectificationTask,
     TaskEvidence,
 )
@@ -42,10 +44,28 @@ def tasks_visibility(user, *, field: str = "") -> Q:
     return readers | (staff & Q(**{f"{field}round__status": RoundStatus.PUBLISHED}))
 
 
-def can_see_task(user, task: RectificationTask) -> bool:
-    if sees_unpublished_results(user, task.region):
+def _sees_rectification(user, round_: Round, region) -> bool:
+    """A region's tasks and notice in a round: readers of its results always, its staff once
+    the round is published."""
+    if sees_unpublished_results(user, region):
         return True
-    return task.round.status == RoundStatus.PUBLISHED and can_see_region(user, task.region)
+    return round_.status == RoundStatus.PUBLISHED and can_see_region(user, region)
+
+
+def can_see_task(user, task: RectificationTask) -> bool:
+    return _sees_rectification(user, task.round, task.region)
+
+
+def get_notice_for_user(user, round_id: int, code: str) -> RectificationNotice:
+    """A region's rectification notice in a round, if the user may see it; otherwise 404."""
+    notice = (
+        RectificationNotice.objects.select_related("round", "region", "issued_by")
+        .filter(round_id=round_id, region_id=code)
+        .first()
+    )
+    if notice is None or not _sees_rectification(user, notice.round, notice.region):
+        raise Http404
+    return notice
 
 
 def get_task_for_user(user, task_id: int) -> RectificationTask:

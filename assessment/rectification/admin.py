@@ -1,4 +1,4 @@
-"""Admin for rectification tasks and shared practices (read-only: services write them)."""
+"""Admin for rectification notices, tasks and shared practices (read-only: services write them)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from assessment.core.admin import ReadOnlyAdmin
 from assessment.rectification.models import (
     Practice,
     PracticeInvitation,
+    RectificationNotice,
     RectificationTask,
     TaskEvent,
 )
@@ -36,6 +37,16 @@ class RectificationTaskAdmin(ReadOnlyAdmin):
     list_select_related = ("round", "region")
     raw_id_fields = ("region",)
     inlines = [TaskEventInline]
+
+
+@admin.register(RectificationNotice)
+class RectificationNoticeAdmin(ReadOnlyAdmin):
+    """Issued at publication or with a task made by hand; the status follows the items."""
+
+    list_display = ("round", "number", "region", "status", "issued_at")
+    list_filter = ("status", "round")
+    search_fields = ("region__code", "region__name")
+    list_select_related = ("round", "region")
 
 
 @admin.register(Practice)

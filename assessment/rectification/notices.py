@@ -1,5 +1,6 @@
 """What publication and the rectification loop tell people (assessment/notifications): results
-published, rectification tasks assigned, returned (reopened) and verified, practices approved.
+published, rectification notices issued, tasks assigned, returned (reopened), verified and
+overdue, practices approved.
 
 Each `on_…` function is the one line a service adds; the notice runs once the service's
 transaction commits. Staff hear about their own region; supervisors and evaluators about the
@@ -8,10 +9,14 @@ part of a round's scope they see.
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessment.collection.models import Round
+from assessment.collection.models import Round, RoundStatus
 from assessment.notifications.models import Kind
 from assessment.notifications.recipients import readers_of, region_staff
 from assessment.notifications.services import (
@@ -21,6 +26,7 @@ from assessment.notifications.services import (
     notify_scope_readers,
 )
 from assessment.rectification.models import Practice, RectificationTask
+from assessment.rectification.models.tasks import COMPLETE
 from assessment.regions.models import Region
 
 
@@ -70,10 +76,10 @@ def results_published(round_id: int) -> int:
         told += notify_region_staff(
             Region.objects.filter(code__in=new.values("region_id")),
             Kind.TASKS_ASSIGNED,
-            _("%(round)s: rectification tasks for your region") % params,
-            body=_("Each task says what the results found and when it is due; answer it with "
-                   "a plan, progress and evidence."),
-            url_for=lambda code: f"{reverse('assessment:task_list')}?round={round_.pk}",
+            _("%(round)s: a rectification notice for your region") % params,
+            body=_("The notice lists what the results found and when it is due; answer each "
+                   "item with a plan, progress and evidence."),
+            url_for=lambda code: reverse("assessment:notice_detail", args=[round_.pk, code]),
         )  # fmt: skip
     return told
 
@@ -96,6 +102,38 @@ def task_news(task_id: int, kind: str) -> int:
         url=reverse("assessment:task_detail", args=[task.pk]),
         region=task.region_id,
     )
+
+
+def overdue_reminders(today: date | None = None) -> int:
+    """The staff of each region whose notice in a published round has items past their due
+    date and not done: one notification per notice and due date (a key sees to it, so the
+    daily run tells them once, and again only when another due date passes). The number of
+    notifications created (two queries and an insert per round and due date)."""
+    today = today or timezone.localdate()
+    late = (
+        RectificationTask.objects.filter(round__status=RoundStatus.PUBLISHED, due_date__lt=today)
+        .exclude(status__in=COMPLETE)
+        .values_list("round_id", "due_date", "region_id")
+        .annotate(n=Count("id"))
+        .order_by("round_id", "due_date", "region_id")
+    )
+    groups: dict[tuple[int, date], dict[str, int]] = {}
+    for round_id, due, code, n in late:
+        groups.setdefault((round_id, due), {})[code] = n
+    names = dict(Round.objects.filter(pk__in={r for r, _d in groups}).values_list("pk", "name"))
+    created = 0
+    for (round_id, due), counts in groups.items():
+        params = {"round": names[round_id], "day": due.isoformat()}
+        created += notify_region_staff(
+            sorted(counts),
+            Kind.TASKS_OVERDUE,
+            _("%(round)s: rectification tasks overdue") % params,
+            body=_("Some items of your region's rectification notice were due on %(day)s and "
+                   "are not done yet: report progress or mark them done with evidence.") % params,
+            url_for=lambda code, r=round_id: reverse("assessment:notice_detail", args=[r, code]),
+            key_for=lambda code, r=round_id, d=due: f"overdue:{r}:{code}:{d.isoformat()}",
+        )  # fmt: skip
+    return created
 
 
 def practice_approved(practice_id: int) -> int:

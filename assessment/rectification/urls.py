@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from assessment.rectification.views import completion, practices, task_actions, task_progress, tasks
+from assessment.rectification.views import (
+    completion,
+    practices,
+    rectification_notices,
+    task_actions,
+    task_progress,
+    tasks,
+)
 
 urlpatterns = [
     path(
@@ -10,7 +17,14 @@ urlpatterns = [
         completion.fill_completion,
         name="round_fill_completion",
     ),
-    # Rectification (整改): tasks found at publication, answered, verified
+    # Rectification (整改): one notice per region and round, its items (tasks) found at
+    # publication, answered, verified
+    path("rectification/", rectification_notices.notice_list, name="notice_list"),
+    path(
+        "results/<int:round_id>/regions/<str:code>/notice/",
+        rectification_notices.notice_detail_view,
+        name="notice_detail",
+    ),
     path("tasks/", tasks.task_list, name="task_list"),
     path("tasks/<int:task_id>/", tasks.task_detail_view, name="task_detail"),
     path("tasks/<int:task_id>/answer/", task_actions.task_answer, name="task_answer"),

@@ -63,8 +63,18 @@ def test_publish_answer_share_and_verify(page, demo_server, job_worker, settings
     assert "我的整改任务" in page.locator("[data-testid=home-tasks]").inner_text()
     page.click("[data-testid=open-my-tasks]")
     page.wait_for_load_state("networkidle")
-    screenshot(page, "loop-my-tasks")
-    page.click(f"[data-testid=task-row-{task.pk}] a")
+    screenshot(page, "loop-my-notices")
+    # one 整改通知 for the region, its findings as items
+    row = page.locator(f"[data-testid=notice-row-{task.region_id}]")
+    items = RectificationTask.objects.filter(round=round_2025, region_id=task.region_id).count()
+    assert "已下发" in row.inner_text() and row.locator(
+        "[data-testid=notice-items]"
+    ).inner_text() == str(items)
+    row.locator("a").first.click()
+    page.wait_for_load_state("networkidle")
+    assert f"发现你地区有 {items} 个问题需要整改" in page.inner_text("[data-testid=notice-text]")
+    screenshot(page, "loop-notice")
+    page.click(f"[data-testid=notice-item-{task.pk}] a")
     page.wait_for_load_state("networkidle")
     assert page.locator("[data-testid=task-status]").inner_text() == "待整改"
     finding = page.locator("[data-testid=task-finding]").inner_text()
@@ -88,6 +98,11 @@ def test_publish_answer_share_and_verify(page, demo_server, job_worker, settings
     assert page.locator("[data-testid=task-status]").inner_text() == "已完成"
     assert "整改方案.pdf" in page.locator("[data-testid=task-log]").inner_text()
     screenshot(page, "loop-task-done")
+    page.click("[data-testid=task-notice]")  # back to the notice: being rectified, 1 done
+    page.wait_for_load_state("networkidle")
+    assert page.inner_text("[data-testid=notice-status]") == "整改中"
+    assert page.inner_text("[data-testid=notice-complete]") == f"1/{items}"
+    page.go_back()
 
     # 共享: the practice behind the link.
     practices.locator(f"a[href='/practices/{practice.pk}/']").click()

@@ -43,7 +43,7 @@ def staff_todo(*, rounds: list[Round], submissions: dict, tasks) -> list[TodoIte
         items.append(TodoItem("to-fill", str(_("Forms to fill in")), len(to_fill),
                               _entry_url(to_fill[0])))  # fmt: skip
     if tasks and tasks.unfinished:
-        url = reverse("assessment:task_list")
+        url = reverse("assessment:notice_list")
         items.append(TodoItem("tasks", str(_("Rectification tasks to do")), tasks.unfinished,
                               url, urgent=bool(tasks.overdue)))  # fmt: skip
     return items

@@ -6,6 +6,11 @@ from assessment.rectification.models.practices import (
     PracticeInvitation,
     PracticeStatus,
 )
+from assessment.rectification.models.rectification_notice import (
+    NoticeStatus,
+    RectificationNotice,
+    notice_status,
+)
 from assessment.rectification.models.tasks import (
     RectificationTask,
     TaskAction,
@@ -16,14 +21,17 @@ from assessment.rectification.models.tasks import (
 )
 
 __all__ = [
+    "NoticeStatus",
     "Practice",
     "PracticeEvidence",
     "PracticeInvitation",
     "PracticeStatus",
+    "RectificationNotice",
     "RectificationTask",
     "TaskAction",
     "TaskEvent",
     "TaskEvidence",
     "TaskOrigin",
     "TaskStatus",
+    "notice_status",
 ]

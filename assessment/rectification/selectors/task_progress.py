@@ -1,5 +1,6 @@
 """The rectification progress of a round (挂图作战): tasks by region and status, overdue tasks,
-regions ranked by completion rate, and completion over time from the task log.
+regions ranked by completion rate, notices (one per region) by overall status, and completion
+over time from the task log.
 
 Two queries whatever the number of regions or tasks: one grouped count of tasks per
 (region, status) with the overdue ones, and the status changes of the log.
@@ -14,7 +15,14 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from assessment.collection.models import Round
-from assessment.rectification.models import RectificationTask, TaskAction, TaskEvent, TaskStatus
+from assessment.rectification.models import (
+    NoticeStatus,
+    RectificationTask,
+    TaskAction,
+    TaskEvent,
+    TaskStatus,
+    notice_status,
+)
 from assessment.rectification.models.tasks import COMPLETE
 from assessment.rectification.selectors.tasks import today_or
 from assessment.regions.access import visibility_filter
@@ -54,6 +62,12 @@ class RegionTasks:
     def rate(self) -> float | None:
         return rate_of(self.complete, self.total)
 
+    @property
+    def notice_status(self) -> NoticeStatus:
+        """The overall status of the region's rectification notice (from these counts, as
+        the task services store it)."""
+        return notice_status(self.counts)
+
 
 @dataclass(frozen=True)
 class TimelinePoint:
@@ -92,6 +106,14 @@ class TaskProgress:
     @property
     def rate(self) -> float | None:
         return rate_of(self.complete, self.total)
+
+    @property
+    def notice_counts(self) -> dict[str, int]:
+        """Notices (one per region with tasks) by overall status."""
+        counts = dict.fromkeys(NoticeStatus.values, 0)
+        for region in self.regions:
+            counts[region.notice_status] += 1
+        return counts
 
     @property
     def overdue_regions(self) -> list[RegionTasks]:

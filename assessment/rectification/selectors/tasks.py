@@ -43,16 +43,23 @@ class TaskFilter:
     overdue: bool = False
 
 
-def _region_q(text: str) -> Q:
-    """A region code (its whole subtree), or words found in the region's name, the
-    indicator's code or name, or the task's title (e.g. 西湖, SV.4, 好差评)."""
+def region_q(text: str) -> Q:
+    """A region code (its whole subtree), or words found in the region's name."""
     if text.isdigit() and len(text) == 6:
         region = Region.objects.filter(code=text).only("code", "level").first()
         if region is None:
             return Q(pk__in=[])
         return Q(region__code__startswith=region.subtree_prefix)
+    return Q(region__name__icontains=text)
+
+
+def _task_q(text: str) -> Q:
+    """A region code, or words found in the region's name, the indicator's code or name, or
+    the task's title (e.g. 西湖, SV.4, 好差评)."""
+    if text.isdigit() and len(text) == 6:
+        return region_q(text)
     return (
-        Q(region__name__icontains=text)
+        region_q(text)
         | Q(indicator__code__istartswith=text)
         | Q(indicator__name_zh__icontains=text)
         | Q(title__icontains=text)
@@ -65,7 +72,7 @@ def task_queryset(*, user, filters: TaskFilter, today: date) -> QuerySet[Rectifi
     if filters.round_id:
         tasks = tasks.filter(round_id=filters.round_id)
     if filters.region:
-        tasks = tasks.filter(_region_q(filters.region))
+        tasks = tasks.filter(_task_q(filters.region))
     if filters.status:
         tasks = tasks.filter(status=filters.status)
     if filters.overdue:

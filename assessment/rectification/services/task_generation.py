@@ -10,6 +10,7 @@ National scale (3,213 regions × 43 indicators + 4 areas) is read in four querie
 number of regions: the tree, the peer medians, the low Results with the gate notes, and the
 tasks that already exist. The new tasks go in by COPY (PostgreSQL) or `executemany` (SQLite),
 their first log entries in one INSERT … SELECT (docs/BENCHMARKS.md).
+Each region with tasks gets its rectification notice (整改通知) listing them.
 Publishing again adds only what is missing: existing (round, region, node) tasks are skipped,
 and a partial unique constraint on generated tasks backs that up.
 """
@@ -30,11 +31,16 @@ from assessment.collection.models import Round
 from assessment.core.bulk_sql import table_columns
 from assessment.core.db import fetch_all
 from assessment.rectification.models import (
+    RectificationNotice,
     RectificationTask,
     TaskAction,
     TaskEvent,
     TaskOrigin,
     TaskStatus,
+)
+from assessment.rectification.services.rectification_notices import (
+    issue_notices,
+    refresh_notice_status,
 )
 from assessment.regions.models import level_for_code
 from assessment.results.models import PeerStat, Result, ResultKind
@@ -123,7 +129,14 @@ def generate_tasks(*, round_: Round) -> int:
     now = timezone.now()
     make = _RowMaker(round_, medians, precision, texts, now)
     rows = [make(f) for f in findings if (f.region_id, f.node.pk) not in existing]
+    noticed = set(
+        RectificationNotice.objects.filter(round=round_).values_list("region_id", flat=True)
+    )
     _insert(rows, round_=round_, stamp=make.stamp, note=note)
+    issue_notices(round_=round_)
+    grown = {row[1] for row in rows} & noticed  # notices with new open items (republication)
+    if grown:
+        refresh_notice_status(round_id=round_.pk, region_ids=grown)
     return len(rows)
 
 

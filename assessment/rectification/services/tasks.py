@@ -34,6 +34,10 @@ from assessment.rectification.models import (
     TaskOrigin,
     TaskStatus,
 )
+from assessment.rectification.services.rectification_notices import (
+    notice_for,
+    refresh_notice_status,
+)
 from assessment.regions.models import Region
 from assessment.results.models import PeerStat, Result
 from assessment.results.selectors.nodes import one_published, precision_of
@@ -89,6 +93,7 @@ def _move(task: RectificationTask, *, expected, to: str, error, **fields) -> str
     task.status = to
     for name, value in fields.items():
         setattr(task, name, value)
+    refresh_notice_status(round_id=task.round_id, region_ids=[task.region_id])
     return current.status
 
 
@@ -132,6 +137,8 @@ def task_answer(*, task: RectificationTask, user, answer: TaskAnswer) -> Rectifi
         events.append(_event(task, user, TaskAction.EVIDENCE, at=now, text=item.label))
     if fields:
         RectificationTask.objects.filter(pk=task.pk).update(updated_at=now, **fields)
+    if "status" in fields:
+        refresh_notice_status(round_id=task.round_id, region_ids=[task.region_id])
     TaskEvent.objects.bulk_create(events)
     task.refresh_from_db()
     return task
@@ -245,6 +252,7 @@ def task_create(
         .values_list("median", flat=True)
         .first()
     )
+    notice_for(round_=round_, region=region, user=user)
     task = RectificationTask.objects.create(
         round=round_,
         region=region,
@@ -262,5 +270,6 @@ def task_create(
         task=task, actor=user, action=TaskAction.CREATED, to_status=TaskStatus.OPEN,
         text=task.finding,
     )  # fmt: skip
+    refresh_notice_status(round_id=round_.pk, region_ids=[region.pk])
     notices.on_task_created(task)
     return task

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from assessment.collection.access import get_round_for_user
 from assessment.rectification.access import require_task_progress_access
 from assessment.rectification.charts import completion_timeline
+from assessment.rectification.models import NoticeStatus
 from assessment.rectification.selectors.task_progress import STATUS_ORDER, task_progress
 from assessment.regions.models import RegionLevel
 
@@ -35,6 +36,7 @@ def task_progress_view(request: HttpRequest, round_id: int) -> HttpResponse:
         "progress": progress,
         "ranking": ranking,
         "statuses": STATUS_ORDER,
+        "notice_statuses": NoticeStatus,
         "level": level,
         "levels": [
             (value, label) for value, label in RegionLevel.choices if value in round_.levels
