@@ -41,6 +41,7 @@ def main() -> None:
 
     from assessment.collection.models import RoundStatus
     from assessment.rectification.models import RectificationNotice, RectificationTask, TaskEvent
+    from assessment.rectification.services.rectification_notices import issue_notices
     from assessment.rectification.services.task_generation import generate_tasks
     from assessment.results.services.compute import compute_round
 
@@ -88,6 +89,19 @@ def main() -> None:
         assert generate() == 0  # publishing again adds nothing
         again.append(time.perf_counter() - started)
     print(f"  publish again (all tasks exist): {statistics.median(again):.3f} s, 0 added")
+
+    # The notices' share of generation, in the same run: issued again for every region
+    # (the tasks stay; only the notices are deleted before each run).
+    notice_seconds = []
+    for _ in range(repeat):
+        RectificationNotice.objects.filter(round=round_).delete()
+        started = time.perf_counter()
+        with transaction.atomic():
+            issue_notices(round_=round_)
+        notice_seconds.append(time.perf_counter() - started)
+    share = statistics.median(notice_seconds) / median
+    print(f"  issue {notices:,} notices alone: {statistics.median(notice_seconds):.3f} s "
+          f"({share:.1%} of generation)")  # fmt: skip
 
     clear(round_)
     with traced_peak() as peak:
