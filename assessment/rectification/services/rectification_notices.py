@@ -8,6 +8,8 @@ Whatever changes an item's status refreshes its notice's overall status.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
@@ -29,28 +31,27 @@ def _lock(round_: Round) -> int:
 
 
 @transaction.atomic
-def issue_notices(*, round_: Round, user=None) -> int:
+def issue_notices(*, round_: Round, regions: Iterable[str] | None = None, user=None) -> int:
     """Issue a notice to each region of the round that has tasks and no notice yet (three
-    queries and one insert, whatever the number of regions). Returns how many were issued."""
+    queries and one insert, whatever the number of regions). `regions`: the regions that got
+    tasks, when the caller knows them (generation does: no scan of the round's tasks).
+    Returns how many were issued."""
     number = _lock(round_)
-    noticed = RectificationNotice.objects.filter(round=round_).values("region_id")
-    waiting = (
-        RectificationTask.objects.filter(round=round_)
-        .exclude(region_id__in=noticed)
-        .values("region_id")
-        .distinct()
-        .order_by("region_id")
+    if regions is None:
+        tasks = RectificationTask.objects.filter(round=round_)
+        regions = tasks.values_list("region_id", flat=True).distinct().order_by()
+    noticed = set(
+        RectificationNotice.objects.filter(round=round_).values_list("region_id", flat=True)
     )
     now = timezone.now()
     notices = []
-    for row in waiting:
+    for code in sorted(set(regions) - noticed):
         number += 1
         notices.append(
             RectificationNotice(
-                round=round_, region_id=row["region_id"], number=number, issued_at=now,
-                issued_by=user,
+                round=round_, region_id=code, number=number, issued_at=now, issued_by=user
             )
-        )  # fmt: skip
+        )
     RectificationNotice.objects.bulk_create(notices, batch_size=1000)
     return len(notices)
 

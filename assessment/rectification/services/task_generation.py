@@ -133,7 +133,7 @@ def generate_tasks(*, round_: Round) -> int:
         RectificationNotice.objects.filter(round=round_).values_list("region_id", flat=True)
     )
     _insert(rows, round_=round_, stamp=make.stamp, note=note)
-    issue_notices(round_=round_)
+    issue_notices(round_=round_, regions={row[1] for row in rows})
     grown = {row[1] for row in rows} & noticed  # notices with new open items (republication)
     if grown:
         refresh_notice_status(round_id=round_.pk, region_ids=grown)

@@ -18,6 +18,7 @@ from assessment.rectification.models import (
 )
 from assessment.rectification.notices import overdue_reminders
 from assessment.rectification.services.publishing import publish_round
+from assessment.rectification.services.rectification_notices import issue_notices
 from assessment.rectification.services.task_generation import generate_tasks
 from assessment.rectification.services.tasks import (
     TaskAnswer,
@@ -171,7 +172,7 @@ def test_the_notice_list_runs_a_fixed_number_of_queries(
                           finding="发现", due_date=timezone.localdate())
         for region in regions
     )  # fmt: skip
-    generate_tasks(round_=published)  # issues the new regions' notices
+    issue_notices(round_=published)  # the regions' tasks without a notice get one
     assert RectificationNotice.objects.filter(round=published).count() == count + 2
     client.force_login(supervisor_zhejiang)
     # session, user, memberships, published rounds, count, page (with round and region), the
