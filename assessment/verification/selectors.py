@@ -17,6 +17,7 @@ from assessment.collection.models import (
 )
 from assessment.collection.selectors.entry import system_leaves
 from assessment.collection.services.values import canonical
+from assessment.core.people import full_name
 from assessment.regions.access import (
     is_administrator,
     own_region_codes,
@@ -278,19 +279,21 @@ def correction_rows(round_, region_codes: list[str]):
             "indicator__name_zh", "indicator__name_en", "indicator__value_type",
             "indicator__direction", "self_value", "verified_value", "reason", "note",
             "verified_by__username", "verified_at",
+            "verified_by__first_name", "verified_by__last_name",
         )
     )  # fmt: skip
+
     labels = dict(Reason.choices)
     for row in corrected.iterator(chunk_size=2000):
         code, name, leaf, name_zh, name_en, value_type, direction, own, verified = row[:9]
-        reason, note, by, at = row[9:]
+        reason, note, by, at, first, last = row[9:]
         if code not in wanted:
             continue
         leaf_name = Indicator(name_zh=name_zh, name_en=name_en).name
         yield CorrectionRow(
             code, name, leaf, leaf_name, own, verified,
             is_overstated(Leaf(value_type, direction), own, verified, policy),
-            str(labels.get(reason, "")), note, by or "", at,
+            str(labels.get(reason, "")), note, full_name(by, first, last), at,
         )  # fmt: skip
 
 

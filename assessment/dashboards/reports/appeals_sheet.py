@@ -12,7 +12,8 @@ from openpyxl import Workbook
 
 from assessment.appeals.models import Appeal, AppealStatus, Category, DepartmentTask
 from assessment.appeals.selectors import report_appeals
-from assessment.dashboards.reports import labels, styles
+from assessment.core.people import person_name
+from assessment.dashboards.reports import labels
 from assessment.dashboards.reports.sheets import Col, ReportSheet
 from assessment.dashboards.selectors.reports import RoundReport
 
@@ -26,6 +27,7 @@ def write_appeals(workbook: Workbook, report: RoundReport, header: str) -> int:
     appeals = report_appeals(report.round, report.codes)
     if not appeals:
         return 0
+    header = labels.print_header(report)
     _appeal_sheet(workbook, appeals, header)
     tasks = [appeal.department_task for appeal in appeals if _has_task(appeal)]
     if tasks:
@@ -59,10 +61,16 @@ def _appeal_sheet(workbook: Workbook, appeals: list[Appeal], header: str) -> Non
         Col(_("Decided at"), 16),
     ]
     sheet = ReportSheet(
-        workbook, labels.sheet("appeals"), columns, freeze=None, print_header=header
+        workbook,
+        labels.sheet("appeals"),
+        columns,
+        freeze=None,
+        print_header=header,
+        title_columns=2,
+        vertical="top",
     )
     statuses = AppealStatus.choices
-    sheet.header([_("Category"), *(str(label) for _s, label in statuses), _("Total")])
+    sheet.table_header([_("Category"), *(str(label) for _s, label in statuses), _("Total")])
     counts = Counter((appeal.category, appeal.status) for appeal in appeals)
     for category, label in Category.choices:
         row = [counts[(category, status)] for status, _label in statuses]
@@ -70,8 +78,7 @@ def _appeal_sheet(workbook: Workbook, appeals: list[Appeal], header: str) -> Non
     totals = [sum(counts[(c, status)] for c, _l in Category.choices) for status, _l in statuses]
     sheet.append([_("Total"), *totals, sum(totals)])
     sheet.append([])
-    sheet.table_header([column.header for column in columns])
-    wrapped = [(index, column.width) for index, column in enumerate(columns) if column.wrap]
+    sheet.header()  # the appeals' header repeats on every printed page
     for appeal in appeals:
         row = [
             appeal.region_id,
@@ -86,21 +93,11 @@ def _appeal_sheet(workbook: Workbook, appeals: list[Appeal], header: str) -> Non
             appeal.get_outcome_display() if appeal.outcome else "",
             appeal.corrected_value,
             appeal.decision_reason,
-            appeal.decided_by.get_username() if appeal.decided_by else "",
+            person_name(appeal.decided_by),
             _when(appeal.decided_at),
         ]
-        _fit_height(sheet, row, wrapped)
         sheet.append(row)
-
-
-def _fit_height(sheet: ReportSheet, row: list, wrapped: list[tuple[int, float]]) -> None:
-    """Room for the wrapped texts of the row about to be written (write-only sheets do not
-    grow; the height must be set before the row is)."""
-    lines = max(
-        (-(-styles.text_width(row[i] or "") // int(width)) for i, width in wrapped), default=1
-    )
-    if lines > 1:
-        sheet.sheet.row_dimensions[sheet.rows + 1].height = 15 * lines + 3
+    sheet.set_print_area()
 
 
 def _department_sheet(workbook: Workbook, tasks: list[DepartmentTask], header: str) -> None:
@@ -119,7 +116,6 @@ def _department_sheet(workbook: Workbook, tasks: list[DepartmentTask], header: s
         workbook, labels.sheet("departments"), columns, freeze="B2", print_header=header
     )
     sheet.header()
-    wrapped = [(index, column.width) for index, column in enumerate(columns) if column.wrap]
     for task in sorted(tasks, key=lambda t: (t.department.name, t.region_id)):
         row = [
             task.department.name,
@@ -132,5 +128,5 @@ def _department_sheet(workbook: Workbook, tasks: list[DepartmentTask], header: s
             _when(task.resolved_at),
             task.resolution,
         ]
-        _fit_height(sheet, row, wrapped)
         sheet.append(row)
+    sheet.set_print_area()

@@ -112,3 +112,22 @@ def _number(value: Decimal | None) -> int | float | None:
 def local_datetime(value) -> str:
     """A moment as the reader's clock shows it (Asia/Shanghai), or a dash."""
     return date_format(timezone.localtime(value), "Y-m-d H:i") if value else DASH
+
+
+def scope_text(report) -> str:
+    """What a report covers, in words: its area and region levels (杭州市 · 市级、县级)."""
+    levels = "、".join(level_name(section.level) for section in report.sections)
+    return f"{report.scope_name} · {levels}"
+
+
+def print_header(report) -> str:
+    """The running header of a round report's pages: the round and the scope exported."""
+    return f"{report.round.name} · {scope_text(report)}"
+
+
+def section_title(section: Section) -> str:
+    """The title of one region level's part of a sheet: 县级（90 个地区）."""
+    return _("%(level)s (%(count)s regions)") % {
+        "level": level_name(section.level),
+        "count": len(section.rows),
+    }

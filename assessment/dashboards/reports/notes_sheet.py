@@ -37,7 +37,13 @@ def write_notes(workbook: Workbook, report: RoundReport, header: str) -> None:
         Col(_("National policy task"), 30, wrap=True),
     ]
     sheet = ReportSheet(
-        workbook, labels.sheet("notes"), columns, freeze="C2", header_height=30, print_header=header
+        workbook,
+        labels.sheet("notes"),
+        columns,
+        freeze="C2",
+        print_header=labels.print_header(report),
+        title_columns=2,
+        vertical="top",
     )
     sheet.header()
     bold = {}
@@ -47,7 +53,9 @@ def write_notes(workbook: Workbook, report: RoundReport, header: str) -> None:
         tier = _("Indicator") if leaf else _(KINDS.get(tree_row.depth, "Dimension"))
         code = node.code
         if not leaf:
-            code = bold.setdefault(code, sheet.styled(code, font=styles.LABEL_FONT))
+            code = bold.setdefault(
+                code, sheet.styled(code, font=styles.LABEL_FONT, alignment=styles.TOP)
+            )
         sheet.append(
             [
                 code,
@@ -69,10 +77,17 @@ def write_notes(workbook: Workbook, report: RoundReport, header: str) -> None:
     table_end = sheet.rows
     sheet.finish()
     sheet.sheet.auto_filter.ref = f"A1:N{table_end}"
+    sheet.page_break()  # the levels, flags and references on pages of their own
     _levels(sheet, report)
     _flags(sheet)
     _references(sheet, report)
     _changes(sheet, report)
+    sheet.set_print_area()
+
+
+def _wrapped(sheet: ReportSheet, text: str):
+    """A word of the narrow code column that wraps (in the tables below the indicators)."""
+    return sheet.styled(text, alignment=styles.WRAP)
 
 
 def _applies_to(node: Indicator) -> str:
@@ -88,11 +103,11 @@ def _references(sheet: ReportSheet, report: RoundReport) -> None:
         return
     sheet.append([])
     sheet.append([sheet.styled(_("References"), font=styles.SECTION_FONT)])
-    sheet.append(["[S000]–[S004]", _("The source articles shipped with the product "
-                                     "(fixtures/seeds)")])  # fmt: skip
+    sources = _("The source articles shipped with the product (fixtures/seeds)")
+    sheet.append([_wrapped(sheet, "[S000]–[S004]"), sources])
     for reference in references:
         key = f"[{reference.get('key', '')}]"
-        sheet.append([key, reference.get("title", ""), reference.get("url", "")])
+        sheet.append([_wrapped(sheet, key), reference.get("title", ""), reference.get("url", "")])
 
 
 def _changes(sheet: ReportSheet, report: RoundReport) -> None:
@@ -115,8 +130,8 @@ def _evidence(node: Indicator) -> str:
 
 
 def _levels(sheet: ReportSheet, report: RoundReport) -> None:
-    sheet.append([])
     sheet.append([sheet.styled(_("Maturity levels"), font=styles.SECTION_FONT)])
+    score = styles.score_format(report.precision)
     sheet.table_header(
         [
             _("Level"),
@@ -141,9 +156,11 @@ def _levels(sheet: ReportSheet, report: RoundReport) -> None:
                 ),
                 level.name_zh,
                 level.name_en,
-                number_text(level.min_score),
-                number_text(level.gate_min_area) if level.gate_min_area is not None else "",
-                gates,
+                sheet.styled(float(level.min_score), number_format=score),
+                sheet.styled(float(level.gate_min_area), number_format=score)
+                if level.gate_min_area is not None
+                else None,
+                sheet.styled(gates, alignment=styles.INDENT) if gates else None,
             ]
         )
 
@@ -162,4 +179,4 @@ def _flags(sheet: ReportSheet) -> None:
          _("Values corrected in verification, and what the corrections changed in the "
            "overall score")),
     ):  # fmt: skip
-        sheet.append([word, meaning])
+        sheet.append([_wrapped(sheet, word), meaning])

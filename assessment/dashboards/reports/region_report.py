@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 
 from assessment.dashboards.reports import labels, styles
+from assessment.dashboards.reports.matrices import RAW_FORMATS
 from assessment.dashboards.reports.sheets import Col, ReportSheet
 from assessment.dashboards.selectors.profile import NodeScore, RegionProfile
 from assessment.dashboards.selectors.reports import raw_values
@@ -56,7 +57,9 @@ def add_rectification_sheet(
         Col(_("Due"), 12, number_format="yyyy-mm-dd", center=True),
         Col(_("Owner"), 16),
     ]
-    sheet = ReportSheet(workbook, labels.sheet("tasks"), columns, print_header=header)
+    sheet = ReportSheet(
+        workbook, labels.sheet("tasks"), columns, print_header=header, vertical="center"
+    )
     sheet.header()
     for task in tasks:
         sheet.append([task.title, task.indicator, task.status, task.due, task.owner])
@@ -66,7 +69,7 @@ def add_rectification_sheet(
 def _overview(workbook, profile: RegionProfile, header: str, exported_by: str) -> None:
     columns = [
         Col("", 18, bold=True),
-        Col("", 16),
+        Col("", 16, wrap=True),
         Col("", 10),
         Col("", 10),
         Col("", 12),
@@ -80,10 +83,13 @@ def _overview(workbook, profile: RegionProfile, header: str, exported_by: str) -
         freeze=None,
         print_header=header,
         landscape=False,
+        vertical="center",
     )
     region, round_ = profile.region, profile.round
     score = styles.score_format(profile.precision)
-    title = _("%(region)s: results in %(round)s") % {"region": region.name, "round": round_.name}
+    # "…评估结果" would repeat the 评估 most round names end with: the title adds 结果 only.
+    title = _("%(region)s: %(round)s, results") % {"region": region.name, "round": round_.name}
+    sheet.sheet.row_dimensions[1].height = 26
     sheet.append([sheet.styled(title, font=styles.TITLE_FONT)])
     sheet.append([])
     current = profile.current
@@ -96,13 +102,26 @@ def _overview(workbook, profile: RegionProfile, header: str, exported_by: str) -
             % {"low": profile.rank_low, "high": profile.rank_high}
             + "）"
         )
+    change = _gap(current.change, profile.precision)
     facts = [
         (_("Region"), f"{region.name}（{region.code}，{labels.level_name(region.level)}）"),
         (_("Round"), f"{round_.name}（{round_.period}）"),
-        (_("Overall score"), _num(overall.score, profile.precision)),
-        (_("Maturity level"), labels.level_label(profile.level)),
-        (_("Rank among peers"), rank),
-        (_("Since the previous round"), _change(current, profile.precision)),
+    ]
+    for label, value in facts:
+        sheet.fact(label, value)
+    sheet.fact(_("Overall score"), overall.score if overall.score is not None else labels.DASH,
+               number_format=score)  # fmt: skip
+    sheet.fact(_("Maturity level"), labels.level_label(profile.level))
+    sheet.fact(_("Rank among peers"), rank)
+    sheet.fact(
+        _("Since the previous round"),
+        change if change is not None else labels.DASH,
+        number_format=styles.change_format(profile.precision),
+        font=styles.change_font(change),
+    )
+    if current.change_rank is not None:
+        sheet.fact(_("Progress rank"), current.change_rank)
+    facts = [
         (
             _("Peer median / best"),
             f"{_num(overall.median, profile.precision)} / "
@@ -130,9 +149,11 @@ def _overview(workbook, profile: RegionProfile, header: str, exported_by: str) -
                 sheet.styled(
                     _gap(item.gap, profile.precision),
                     number_format=styles.change_format(profile.precision),
+                    font=styles.change_font(_gap(item.gap, profile.precision)),
                 ),
             ]
         )
+    sheet.set_print_area()
 
 
 def _gap(value: float | None, precision: int) -> float | None:
@@ -142,15 +163,6 @@ def _gap(value: float | None, precision: int) -> float | None:
 
 def _num(value: float | None, precision: int) -> str:
     return labels.DASH if value is None else f"{value:.{precision}f}"
-
-
-def _change(entry, precision: int) -> str:
-    if entry.change is None:
-        return labels.DASH
-    text = f"{entry.change:+.{precision}f}"
-    if entry.change_rank is not None:
-        text += "（" + _("progress rank %(rank)s") % {"rank": entry.change_rank} + "）"
-    return text
 
 
 def _node_columns(profile: RegionProfile) -> list[Col]:
@@ -163,7 +175,7 @@ def _node_columns(profile: RegionProfile) -> list[Col]:
         Col(_("Peer median"), 10, number_format=score),
         Col(_("Best"), 9, number_format=score),
         Col(_("vs median"), 10, number_format=styles.change_format(profile.precision)),
-        Col(_("Data"), 14),
+        Col(_("Data"), 14, wrap=True),
     ]
 
 
@@ -187,8 +199,9 @@ def _nodes(workbook, profile: RegionProfile, header: str) -> None:
         labels.sheet("peers"),
         columns,
         freeze="C2",
-        header_height=30,
         print_header=header,
+        landscape=False,
+        vertical="center",
     )
     sheet.header()
     bold = {}
@@ -199,14 +212,20 @@ def _nodes(workbook, profile: RegionProfile, header: str) -> None:
                 item.node.code, sheet.styled(item.node.code, font=styles.LABEL_FONT)
             )
         sheet.append(row)
-    sheet.finish(scales=[(3, 3)])
+    sheet.finish(scales=[(3, 3)])  # the gaps in the fills of the scale below, not coloured text
     sheet.finish(autofilter=False, scales=[(7, 7)], rule=styles.gap_scale())
 
 
 def _extremes(workbook, profile: RegionProfile, header: str) -> None:
     columns = _node_columns(profile)
     sheet = ReportSheet(
-        workbook, labels.sheet("extremes"), columns, freeze=None, print_header=header
+        workbook,
+        labels.sheet("extremes"),
+        columns,
+        freeze=None,
+        print_header=header,
+        landscape=False,
+        vertical="center",
     )
     for title, items in (
         (_("Strongest indicators (against the peer median)"), profile.strongest),
@@ -217,6 +236,7 @@ def _extremes(workbook, profile: RegionProfile, header: str) -> None:
         for item in items:
             sheet.append(_node_row(item, profile.precision))
         sheet.append([])
+    sheet.finish(autofilter=False, signs=[7])
 
 
 def _history(workbook, profile: RegionProfile, header: str) -> None:
@@ -231,7 +251,12 @@ def _history(workbook, profile: RegionProfile, header: str) -> None:
         Col(_("Progress rank"), 9, center=True),
     ]
     sheet = ReportSheet(
-        workbook, labels.sheet("history"), columns, freeze="A2", print_header=header
+        workbook,
+        labels.sheet("history"),
+        columns,
+        freeze="A2",
+        print_header=header,
+        print_width=sum(c.width for c in columns) + 8.43 + 86,  # the chart: I to about S
     )
     sheet.header()
     for entry in profile.history:
@@ -246,7 +271,7 @@ def _history(workbook, profile: RegionProfile, header: str) -> None:
                 entry.change_rank,
             ]
         )
-    sheet.finish(autofilter=False)
+    sheet.finish(autofilter=False, signs=[5, 6])
     if len(profile.history) > 1:
         chart = LineChart()
         chart.title = _("Overall score by round")
@@ -258,29 +283,41 @@ def _history(workbook, profile: RegionProfile, header: str) -> None:
         chart.x_axis.delete = False
         chart.y_axis.delete = False
         sheet.sheet.add_chart(chart, "I2")
+        sheet.set_print_area(rows=max(sheet.rows, 2 + 17))  # the chart's 8 cm down
 
 
 def _raw(workbook, profile: RegionProfile, header: str) -> None:
     leaves = {leaf.pk: leaf for leaf in profile.round.system.indicators.exclude(value_type="")}
     columns = [
         Col(_("Indicator"), 9),
-        Col(_("Indicator name"), 34),
+        Col(_("Indicator name"), 34, wrap=True),
         Col(_("Raw value"), 11),
         Col(_("Unit"), 10),
         Col(_("Note"), 60, wrap=True),
     ]
-    sheet = ReportSheet(workbook, labels.sheet("raw"), columns, freeze="B2", print_header=header)
+    sheet = ReportSheet(
+        workbook, labels.sheet("raw"), columns, freeze="B2", print_header=header, vertical="center"
+    )
+    formats = {
+        number_format: sheet.styled(None, number_format=number_format)
+        for number_format in set(RAW_FORMATS.values())
+    }
     sheet.header()
     rows = raw_values(round_=profile.round, codes=[profile.region.code])
     order = {pk: leaf.order for pk, leaf in leaves.items()}
     for _code, indicator, value, note in sorted(rows, key=lambda r: (order.get(r[1], 0), r[1])):
         leaf = leaves.get(indicator)
         if leaf is not None:
+            shown = labels.raw_value(value, leaf.value_type)
+            number_format = RAW_FORMATS.get(leaf.value_type)
+            if shown is not None and number_format is not None:
+                formats[number_format].value = shown
+                shown = formats[number_format]
             sheet.append(
                 [
                     leaf.code,
                     leaf.name,
-                    labels.raw_value(value, leaf.value_type),
+                    shown,
                     leaf.unit,
                     note or None,
                 ]

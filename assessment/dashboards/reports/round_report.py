@@ -1,6 +1,7 @@
 """The round report: one workbook a leader can read as it is, for the regions of a filter.
 
-Sheets: 概览 (what, how, when, levels, top 10, most improved 10), 排名 (the ranking table),
+Sheets: 总体情况 (summary_sheet.py: what, how, when, key figures and narrative, top and bottom
+10, most improved, 问题清单, rectification status), 排名 (the ranking table),
 维度得分 and 指标得分 (score matrices), 原始数据 (approved raw values and notes), 核验情况 (the
 corrected values, when there are any), 图表 (native Excel charts), 说明 (every indicator and
 level). Written with openpyxl's write-only mode into
@@ -11,43 +12,28 @@ its rows to temporary files and is zipped straight into the target.
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from assessment.collection.models import RoundStatus
 from assessment.dashboards.reports import labels, styles
 from assessment.dashboards.reports.appeals_sheet import write_appeals
 from assessment.dashboards.reports.charts_sheet import write_charts
 from assessment.dashboards.reports.matrices import write_matrix, write_raw_values
 from assessment.dashboards.reports.notes_sheet import write_notes
 from assessment.dashboards.reports.sheets import Col, Progress, ReportSheet, no_progress
+from assessment.dashboards.reports.summary_sheet import SHEET_NAME as SUMMARY_SHEET
+from assessment.dashboards.reports.summary_sheet import level_cell as _level_cell
+from assessment.dashboards.reports.summary_sheet import write_summary
 from assessment.dashboards.reports.verification_sheet import write_verification
-from assessment.dashboards.selectors.ranking import Comparison
-from assessment.dashboards.selectors.reports import RoundReport, Section
+from assessment.dashboards.selectors.reports import RoundReport
 from assessment.results.models import Standing
-
-TOP = 10
-
-COMPARISON_NOTES = {
-    Comparison.NONE: gettext_lazy("The round names no previous round to compare with."),
-    Comparison.OTHER_SYSTEM: gettext_lazy(
-        "The previous round used another indicator system or another version of it (indicators, "
-        "weights and goalposts changed): its scores are not comparable, so no changes."
-    ),
-    Comparison.NOT_COMPUTED: gettext_lazy("The previous round has no results yet: no changes."),
-    Comparison.STALE: gettext_lazy(
-        "The previous round changed after these results were computed: "
-        "compute the round again to see the changes."
-    ),
-}
 
 
 def write_round_report(report: RoundReport, target, *, progress: Progress = no_progress) -> None:
     """Write the workbook of `report` to `target` (path or binary file object)."""
     workbook = Workbook(write_only=True)
     header = report.round.name
-    progress(0.02, labels.sheet("overview"))
-    write_overview(workbook, report, header)
+    progress(0.02, str(SUMMARY_SHEET))
+    write_summary(workbook, report, header)
     progress(0.05, labels.sheet("ranking"))
     write_ranking(workbook, report, header)
     progress(0.10, labels.sheet("dimensions"))
@@ -66,182 +52,6 @@ def write_round_report(report: RoundReport, target, *, progress: Progress = no_p
     progress(1.0, _("Ready"))
 
 
-# --- 概览 Overview ----------------------------------------------------------------------------
-
-_OVERVIEW_COLUMNS = [
-    Col("", 18, bold=True),
-    Col("", 22),
-    Col("", 16),
-    Col("", 12),
-    Col("", 13),
-    Col("", 12),
-    Col("", 12),
-]
-
-
-def result_status(round_) -> str:
-    """Whether the results are final: provisional ones say until when they may be appealed."""
-    if round_.is_provisional:
-        return _("Provisional results (appeals until %(at)s)") % {
-            "at": labels.local_datetime(round_.appeals_close_at)
-        }
-    if round_.status == RoundStatus.PUBLISHED:
-        return str(_("Final results"))
-    return round_.get_status_display()
-
-
-def write_overview(workbook: Workbook, report: RoundReport, header: str) -> None:
-    sheet = ReportSheet(
-        workbook,
-        labels.sheet("overview"),
-        _OVERVIEW_COLUMNS,
-        freeze=None,
-        print_header=header,
-        landscape=False,
-    )
-    round_ = report.round
-    title = _("%(round)s: results report") % {"round": round_.name}
-    sheet.append([sheet.styled(title, font=styles.TITLE_FONT)])
-    sheet.sheet.row_dimensions[1].height = 26
-    sheet.append([])
-    method = report.methodology
-    facts = [
-        (_("Round"), f"{round_.name}（{round_.period}）"),
-        (_("Scope"), round_.scope_name),
-        (_("Status"), result_status(round_)),
-        (_("Indicator system"), method.system),
-        (_("Methodology"), method.text),
-        (_("Results computed"), labels.local_datetime(round_.computed_at)),
-        (_("Exported"), labels.local_datetime(report.exported_at)),
-        (_("Exported by"), report.exported_by),
-        (_("Filter"), filter_text(report)),
-        (_("Regions in this report"), len(report.rows)),
-    ]
-    for label, value in facts:
-        sheet.fact(label, value)
-    for section in report.sections:
-        sheet.append([])
-        _distribution(sheet, report, section)
-        sheet.append([])
-        _top(sheet, report, section)
-        sheet.append([])
-        _improved(sheet, report, section)
-
-
-def filter_text(report: RoundReport) -> str:
-    """The filter in words: level, parent, maturity level, race, sort."""
-    parts = [
-        _("Level: %(levels)s")
-        % {"levels": "、".join(labels.level_name(s.level) for s in report.sections)}
-    ]
-    first = report.sections[0]
-    if report.parent_name:
-        parts.append(_("Parent region: %(name)s") % {"name": report.parent_name})
-    if first.maturity:
-        parts.append(_("Maturity level: %(level)s") % {"level": first.maturity})
-    parts.append(labels.race_name(report.sections[0]))
-    return "；".join(parts)
-
-
-def _section_title(sheet: ReportSheet, text: str) -> None:
-    sheet.append([sheet.styled(text, font=styles.SECTION_FONT)])
-
-
-def _distribution(sheet: ReportSheet, report: RoundReport, section: Section) -> None:
-    level = labels.level_name(section.level)
-    _section_title(sheet, _("%(level)s: regions per maturity level") % {"level": level})
-    sheet.table_header([_("Maturity level"), _("Regions"), _("Share")])
-    counts = dict(section.distribution[-1][1]) if section.distribution else {}
-    total = sum(counts.values()) or 1
-    for info in reversed(report.levels):
-        n = counts.get(info.pk, 0)
-        sheet.append(
-            [
-                _level_cell(sheet, info),
-                n,
-                sheet.styled(n / total, number_format=styles.PERCENT_FORMAT),
-            ]
-        )
-    if counts.get(None):
-        n = counts[None]
-        sheet.append(
-            [_("no score"), n, sheet.styled(n / total, number_format=styles.PERCENT_FORMAT)]
-        )
-
-
-def _level_cell(sheet: ReportSheet, info):
-    if info is None:
-        return labels.level_label(None)
-    return sheet.styled(
-        info.label,
-        fill=styles.level_fill(info.color),
-        font=styles.level_font(info.color),
-        alignment=styles.CENTER,
-    )
-
-
-def _top(sheet: ReportSheet, report: RoundReport, section: Section) -> None:
-    level = labels.level_name(section.level)
-    _section_title(sheet, _("%(level)s: top %(n)s by overall score") % {"level": level, "n": TOP})
-    sheet.table_header(
-        [_("Rank"), _("Region"), _("Parent region"), _("Overall score"), _("Maturity level")]
-    )
-    leaders = sorted(
-        (r for r in section.rows if r.rank is not None), key=lambda r: (r.rank, r.code)
-    )[:TOP]
-    score = styles.score_format(section.precision)
-    for row in leaders:
-        sheet.append(
-            [
-                row.rank,
-                row.name,
-                row.parent_name,
-                sheet.styled(row.score, number_format=score),
-                _level_cell(sheet, row.level),
-            ]
-        )
-
-
-def _improved(sheet: ReportSheet, report: RoundReport, section: Section) -> None:
-    level = labels.level_name(section.level)
-    _section_title(sheet, _("%(level)s: top %(n)s by progress") % {"level": level, "n": TOP})
-    if section.comparison != Comparison.OK:
-        sheet.append(
-            [sheet.styled(str(COMPARISON_NOTES[section.comparison]), font=styles.NOTE_FONT)]
-        )
-        return
-    previous = section.previous.period if section.previous else ""
-    sheet.table_header(
-        [
-            _("Progress rank"),
-            _("Region"),
-            _("Parent region"),
-            _("Score %(period)s") % {"period": previous},
-            _("Score %(period)s") % {"period": report.round.period},
-            _("Score change"),
-            _("Rank change"),
-        ]
-    )
-    movers = sorted(
-        (r for r in section.rows if r.change_rank is not None),
-        key=lambda r: (r.change_rank, r.code),
-    )[:TOP]
-    score = styles.score_format(section.precision)
-    change = styles.change_format(section.change_precision)
-    for row in movers:
-        sheet.append(
-            [
-                row.change_rank,
-                row.name,
-                row.parent_name,
-                sheet.styled(row.previous_score, number_format=score),
-                sheet.styled(row.score, number_format=score),
-                sheet.styled(_rounded(row.change, section.change_precision), number_format=change),
-                sheet.styled(row.rank_change, number_format=styles.RANK_CHANGE_FORMAT),
-            ]
-        )
-
-
 # --- 排名 Ranking -----------------------------------------------------------------------------
 
 
@@ -255,33 +65,34 @@ def write_ranking(workbook: Workbook, report: RoundReport, header: str) -> None:
     rows = report.rows
     schemes = report.schemes
     columns = [
-        Col(labels.rank_header(first), 9, number_format=styles.RANK_FORMAT, center=True),
-        *([Col(_("Overall rank"), 9, center=True)] if by_key else []),
-        Col(_("Code"), 9),
+        Col(labels.rank_header(first), 7, number_format=styles.RANK_FORMAT, center=True),
+        *([Col(_("Overall rank"), 7, center=True)] if by_key else []),
+        Col(_("Code"), 7),
         Col(_("Region"), styles.fit((r.name for r in rows), minimum=10, maximum=30)),
         Col(_("Parent region"), styles.fit((r.parent_name for r in rows), minimum=10, maximum=30)),
-        Col(_("Rank in parent region"), 9, center=True),
+        Col(_("Rank in parent region"), 7, center=True),
         *(
             col
             for name in schemes
-            for col in (Col(name, 12), Col(_("Rank in class"), 9, center=True))
+            for col in (Col(name, 10, wrap=True), Col(_("Rank in class"), 7, center=True))
         ),
-        *([Col(_("Level"), 7)] if several else []),
+        *([Col(_("Level"), 6)] if several else []),
         Col(_("Maturity level"), 11),
-        Col(_("Overall score"), 10, number_format=score),
-        *(Col(a.code, 8, number_format=score) for a in areas),
-        Col(_("Rank change"), 9, number_format=styles.RANK_CHANGE_FORMAT, center=True),
-        Col(_("Score change"), 10, number_format=change),
-        Col(_("Rank interval"), 10, center=True),
-        Col(_("Data"), 24),
+        Col(_("Overall score"), 8, number_format=score),
+        *(Col(a.code, 9, number_format=score) for a in areas),
+        Col(_("Rank change"), 7, number_format=styles.RANK_CHANGE_FORMAT, center=True),
+        Col(_("Score change"), 8, number_format=change),
+        Col(_("Rank interval"), 8, center=True),
+        Col(_("Data"), 30, wrap=True),
     ]
     sheet = ReportSheet(
         workbook,
         labels.sheet("ranking"),
         columns,
         freeze="E2" if by_key else "D2",
-        header_height=30,
-        print_header=header,
+        print_header=labels.print_header(report),
+        title_columns=4 if by_key else 3,
+        vertical="center",
     )
     sheet.header(
         [c.header for c in columns[: -len(areas) - 4]]
@@ -289,8 +100,10 @@ def write_ranking(workbook: Workbook, report: RoundReport, header: str) -> None:
         + [c.header for c in columns[-4:]]
     )
     level_cells = {}
-    for section in report.sections:
+    for index, section in enumerate(report.sections):
         level = labels.level_name(section.level)
+        if several:  # each level its own part, on its own pages: ranks count within a level
+            sheet.band(labels.section_title(section), new_page=index > 0)
         for row in section.rows:
             sheet.append(
                 [
@@ -316,9 +129,11 @@ def write_ranking(workbook: Workbook, report: RoundReport, header: str) -> None:
                 ]
             )
     score_column = columns.index(next(c for c in columns if c.header == _("Overall score"))) + 1
+    change_column = score_column + len(areas) + 1
     sheet.finish(
         scales=[(score_column, score_column)]
-        + [(score_column + i, score_column + i) for i in range(1, len(areas) + 1)]
+        + [(score_column + i, score_column + i) for i in range(1, len(areas) + 1)],
+        signs=[change_column, change_column + 1],
     )
 
 

@@ -32,11 +32,17 @@ def write_verification(workbook: Workbook, report: RoundReport, header: str) -> 
         Col(_("Overstated"), 7, center=True),
         Col(_("Reason"), 20, wrap=True),
         Col(_("Note"), 64, wrap=True),
-        Col(_("Verified by"), 12),
+        Col(_("Verified by"), 12, wrap=True),
         Col(_("Verified at"), 16),
     ]
     sheet = ReportSheet(
-        workbook, labels.sheet("verification"), columns, freeze="C2", print_header=header
+        workbook,
+        labels.sheet("verification"),
+        columns,
+        freeze="C2",
+        print_header=labels.print_header(report),
+        title_columns=2,
+        vertical="center",
     )
     sheet.header()
     count = 0
@@ -57,4 +63,5 @@ def write_verification(workbook: Workbook, report: RoundReport, header: str) -> 
             ]
         )
         count += 1
+    sheet.set_print_area()
     return count

@@ -133,6 +133,35 @@ class RoundReport:
     def codes(self) -> list[str]:
         return [row.code for row in self.rows]
 
+    @property
+    def scope_name(self) -> str:
+        """The area this report covers: the parent region it was filtered by; else the one
+        region every row lies in or is (杭州市 for a Hangzhou supervisor's report of 杭州市
+        and its counties); else the round's scope."""
+        if self.parent_name:
+            return self.parent_name
+        return common_region(self.rows) or self.round.scope_name
+
+
+def common_region(rows: list[Standing]) -> str:
+    """The name of the region each of `rows` is or lies directly below, if there is one
+    (no query: the rows carry their parents' names)."""
+    if not rows:
+        return ""
+    names = {}
+    for row in rows:
+        names.setdefault(row.region_id, row.name)
+        if row.parent_id:
+            names.setdefault(row.parent_id, row.parent_name)
+    candidates = {rows[0].region_id, rows[0].parent_id} - {None}
+    for row in rows[1:]:
+        candidates &= {row.region_id, row.parent_id}
+        if not candidates:
+            return ""
+    if len(candidates) == 2:  # one region only: the report covers it
+        candidates = {rows[0].region_id}
+    return names[candidates.pop()]
+
 
 def round_report(
     *, round_: Round, sections: list[Section], parents: set[str], exported_by: str = ""

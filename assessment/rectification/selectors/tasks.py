@@ -13,6 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from assessment.collection.models import Round, RoundStatus
+from assessment.core.people import person_name
 from assessment.rectification.access import tasks_visibility
 from assessment.rectification.models import (
     Practice,
@@ -126,6 +127,16 @@ def region_owners(region: Region) -> list[str]:
     )
 
 
+def owner_names(region: Region) -> list[str]:
+    """The region's staff as a report names them: full name if set, else user name."""
+    memberships = (
+        Membership.objects.filter(region=region, role=Role.STAFF)
+        .select_related("user")
+        .order_by("user__username")
+    )
+    return [person_name(membership.user) for membership in memberships]
+
+
 def practices_for_node(
     code: str, *, exclude_region: str | None = None, limit: int = TASK_PRACTICES
 ) -> list[Practice]:
@@ -167,7 +178,7 @@ class TaskRow:
 def report_tasks(*, round_: Round, region: Region) -> list[TaskRow]:
     """Every task of the region in the round as `TaskRow`s of the 整改任务 sheet (two
     queries)."""
-    owners = "、".join(region_owners(region))
+    owners = "、".join(owner_names(region))
     tasks = (
         RectificationTask.objects.filter(round=round_, region=region)
         .select_related("indicator")

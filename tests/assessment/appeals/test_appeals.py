@@ -366,7 +366,7 @@ def test_an_exemption_takes_the_indicator_out_of_the_regions_score_and_is_flagge
 def test_the_round_report_has_the_appeals_and_the_departments_tasks(
     provisional, staff_xihu, evaluator_zhejiang, department, client
 ):
-    from tests.assessment.dashboards.reports.conftest import workbook
+    from tests.assessment.dashboards.reports.conftest import summary_name, workbook
 
     rejected = appeal_for(provisional, staff_xihu, code="DS.1.1")
     decide(appeal=rejected, action=REJECT, reason="=证据不足", user=evaluator_zhejiang)
@@ -378,7 +378,7 @@ def test_the_round_report_has_the_appeals_and_the_departments_tasks(
     client.force_login(evaluator_zhejiang)
     url = reverse("assessment:round_report", args=[provisional.pk]) + "?level=county"
     book = workbook(client.post(url))
-    overview = [[cell.value for cell in row] for row in book["概览"].iter_rows(max_row=12)]
+    overview = [[cell.value for cell in row] for row in book[summary_name()].iter_rows(max_row=12)]
     status = next(row[1] for row in overview if row[0] == "状态")
     assert status.startswith("暂定结果")
     sheet = book["申诉处理"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 
 from assessment.collection.models import RoundStatus, Value
@@ -18,6 +19,12 @@ from tests.assessment.builders import fill_values, make_round
 from tests.assessment.dashboards.conftest import rounds  # noqa: F401 (hand-made results)
 
 HOSTILE = ['=HYPERLINK("http://evil.example/","点我")', "+1", "@SUM(A1:A9)", "-2+3"]
+
+
+def guarded(text: str) -> str:
+    """How a hostile text comes back: an apostrophe before a formula's lead; a plain number
+    ("+1") is no formula and keeps no apostrophe."""
+    return text if text == "+1" else "'" + text
 
 
 @pytest.fixture(autouse=True)
@@ -54,6 +61,14 @@ def hostile(computed):
         value.save(update_fields=["note"])
     Region.objects.filter(code="330108").update(name="=1+1")
     return second
+
+
+def summary_name() -> str:
+    """The first sheet's name, 总体情况, as the Chinese catalogue gives it."""
+    from assessment.dashboards.reports.summary_sheet import SHEET_NAME
+
+    with translation.override("zh-hans"):
+        return str(SHEET_NAME)
 
 
 def workbook(response):

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
-from tests.assessment.dashboards.reports.conftest import column_values
+from tests.assessment.dashboards.reports.conftest import column_values, summary_name
 
 
 def test_every_level_and_region_without_a_user(computed, tmp_path):
@@ -14,7 +14,7 @@ def test_every_level_and_region_without_a_user(computed, tmp_path):
     target = tmp_path / "report.xlsx"
     call_command("export_round", str(second.pk), str(target))
     book = load_workbook(target)
-    assert book.sheetnames[:2] == ["概览", "排名"]
+    assert book.sheetnames[:2] == [summary_name(), "排名"]
     levels = column_values(book["排名"], "层级")
     assert levels.count("市级") == 11 and levels.count("县级") == 90
     assert len(book["图表"]._charts) == 4  # two charts per level
