@@ -267,6 +267,9 @@ MATRIX: dict[str, Case] = {
     # Excel reports
     "assessment:round_report": Case("POST", PUBLISHED,
                                     everyone(staff_a=FORBIDDEN, staff_b=FORBIDDEN)),
+    "assessment:written_report": Case("POST", PUBLISHED,
+                                      everyone(staff_a=FORBIDDEN, staff_b=FORBIDDEN),
+                                      lambda w: {"format": "docx"}),
     "assessment:ranking_csv": Case("GET", PUBLISHED,
                                    everyone(staff_a=FORBIDDEN, staff_b=FORBIDDEN)),
     "assessment:profile_report": Case(

@@ -22,6 +22,7 @@ urlpatterns = [
     # Excel and CSV reports (the large ones are background jobs: assessment/jobs)
     path("results/<int:round_id>/report/", reports.round_report, name="round_report"),
     path("results/<int:round_id>/ranking.csv", reports.ranking_csv_view, name="ranking_csv"),
+    path("results/<int:round_id>/written-report/", reports.written_report, name="written_report"),
     path(
         "results/<int:round_id>/regions/<str:code>/report.xlsx",
         reports.profile_report,

@@ -24,7 +24,11 @@ from assessment.regions.access import is_administrator
 
 #: A job queued longer than this without starting gets a hint that no worker may be running.
 WAITING_HINT_SECONDS = 30
-CONTENT_TYPES = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+CONTENT_TYPES = {
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".pdf": "application/pdf",
+}
 
 
 def _kind_label(job: Job) -> str:

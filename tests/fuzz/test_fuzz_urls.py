@@ -106,6 +106,7 @@ INPUTS: dict[str, Inputs] = {
     # Excel reports
     "assessment:round_report": Inputs(query=RANKING, form=(), examples=SLOW),
     "assessment:ranking_csv": Inputs(query=RANKING),
+    "assessment:written_report": Inputs(query=RANKING, form=("format",), examples=SLOW),
     "assessment:profile_report": Inputs(examples=SLOW),
     "assessment:round_unpublish": Inputs(query=("next",), form=("next", "confirm")),
     # Verification

@@ -53,18 +53,31 @@ def report_for(
     )
 
 
-def report_names(round_: Round, levels: list[str], parents: list[str]) -> tuple[str, str, str]:
-    """(title, readable file name, ASCII fallback name) of a round report."""
+#: The kinds of round report, as their names say them: the Excel workbook, the written report.
+RESULTS, WRITTEN = "results", "written"
+
+
+def report_names(
+    round_: Round, levels: list[str], parents: list[str], *, kind: str = RESULTS,
+    suffix: str = ".xlsx",
+) -> tuple[str, str, str]:  # fmt: skip
+    """(title, readable file name, ASCII fallback name) of a round report (`kind`: the
+    workbook or the written report; `suffix`: the file's)."""
     where_levels = "、".join(labels.level_name(level) for level in levels)
     parents = sorted(set(parents))
     parent_names = list(
         Region.objects.filter(code__in=parents).order_by("code").values_list("name", flat=True)
     )
     where = f"{'、'.join(parent_names)}{where_levels}" if parent_names else where_levels
-    title = _("%(round)s · %(where)s · results report") % {"round": round_.name, "where": where}
+    params = {"round": round_.name, "where": where}
+    if kind == WRITTEN:
+        title = _("%(round)s · %(where)s · assessment report") % params
+        word = _("assessment report")  # outside the f-string, where makemessages finds it
+    else:
+        title = _("%(round)s · %(where)s · results report") % params
+        word = _("results report")
     today = timezone.localdate().strftime("%Y%m%d")
-    word = _("results report")  # outside the f-string, where makemessages finds it
-    readable = f"{round_.name}-{where}-{word}-{today}.xlsx"
-    fallback = "-".join(["round", str(round_.pk), round_.period, *levels, *parents, "report",
-                         today])  # fmt: skip
-    return title, readable, f"{fallback}.xlsx"
+    readable = f"{round_.name}-{where}-{word}-{today}{suffix}"
+    fallback = "-".join(["round", str(round_.pk), round_.period, *levels, *parents, kind,
+                         "report", today])  # fmt: skip
+    return title, readable, f"{fallback}{suffix}"

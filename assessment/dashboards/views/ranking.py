@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from assessment.collection.models import RoundStatus
 from assessment.dashboards.filters import ranking_for, with_home
+from assessment.dashboards.reports.written.pdf import soffice
 from assessment.dashboards.selectors.results import result_regions
 from assessment.dashboards.views.shared import charts, page_rows, panel, ranking_table
 from assessment.regions.access import is_administrator, supervised_prefixes
@@ -41,5 +42,6 @@ def ranking(request: HttpRequest, round_id: int) -> HttpResponse:
         "charts": charts(read, rows, total=total),
         "methodology": panel(read.result),
         "is_admin": is_administrator(user),
+        "pdf_available": soffice() is not None,  # the written report as PDF too
     }
     return render(request, "dashboards/ranking.html", context)

@@ -12,18 +12,22 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assessment.core.files import content_disposition
+from assessment.core.people import person_name
 from assessment.dashboards.filters import ranking_for, with_home
-from assessment.dashboards.job_kinds import ROUND_REPORT
+from assessment.dashboards.job_kinds import ROUND_REPORT, WRITTEN_REPORT
 from assessment.dashboards.reports import build
 from assessment.dashboards.reports.ranking_csv import ranking_csv
 from assessment.dashboards.reports.region_report import write_region_report
 from assessment.dashboards.reports.round_report import write_round_report
+from assessment.dashboards.reports.written.build import FORMATS
+from assessment.dashboards.reports.written.pdf import soffice
 from assessment.dashboards.selectors.reports import round_report as round_report_data
 from assessment.dashboards.tables import table_for
 from assessment.dashboards.views.profile import visible_profile
@@ -67,9 +71,39 @@ def round_report(request: HttpRequest, round_id: int) -> HttpResponse:
         round_=round_,
         sections=[build.section_for(read, params.get("sort", ""))],
         parents=set(parents),
-        exported_by=user.get_username(),
+        exported_by=person_name(user),
     )
     return _workbook(lambda target: write_round_report(report, target), name, fallback)
+
+
+@login_required
+@require_POST
+def written_report(request: HttpRequest, round_id: int) -> HttpResponse:
+    """The written 评估报告 (Word, or PDF where LibreOffice is installed) of the ranking page's
+    filter, always as a background job: charts and a document take seconds (303 to its page)."""
+    user = request.user
+    round_ = get_ranking_round_for_user(user, round_id, request.GET)
+    if round_.computed_at is None:
+        raise Http404
+    fmt = request.POST.get("format", "docx")
+    if fmt not in FORMATS or (fmt == "pdf" and soffice() is None):
+        return HttpResponseBadRequest(_("Choose Word (docx) or, where offered, PDF."))
+    params = build.filter_params(with_home(request.GET, round_, ranking_home(user)))
+    read = build.read_for(round_, params, ranking_visibility(user))
+    parents = [read.parent] if read.parent else []
+    title, name, _fallback = build.report_names(
+        round_, [read.result.level], parents, kind=build.WRITTEN, suffix=f".{fmt}"
+    )
+    job = start_job(
+        WRITTEN_REPORT,
+        owner=user,
+        title=title,
+        key=work_key(WRITTEN_REPORT, round_.pk, user.pk, {**params, "format": fmt}),
+        params={"round": round_.pk, "filter": params, "format": fmt},
+        filename=name,
+        next_url=f"{reverse('assessment:ranking', args=[round_.pk])}?{urlencode(params)}",
+    )
+    return redirect("assessment:job", job.pk)
 
 
 @login_required
@@ -103,7 +137,7 @@ def profile_report(request: HttpRequest, round_id: int, code: str) -> HttpRespon
     tasks = report_tasks(round_=round_, region=region)  # the 整改任务 sheet
     return _workbook(
         lambda target: write_region_report(
-            profile, target, tasks=tasks, exported_by=user.get_username()
+            profile, target, tasks=tasks, exported_by=person_name(user)
         ),
         name,
         fallback,
