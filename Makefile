@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run demo test test-redis test-pg e2e lint format messages bench bench-smoke clean
+.PHONY: install run demo test test-redis test-pg e2e render lint format messages bench bench-smoke clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,18 +31,23 @@ run: demo
 
 # The whole suite except the browser journeys (those need chromium: `make e2e`).
 test: install
-	$(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not e2e and not render" $(PYTEST_ARGS)
 
 # The job tests again on the Redis queue (a scratch Redis database; JOBS_REDIS_URL to choose).
 test-redis: install
-	JOBS_REDIS_URL=$${JOBS_REDIS_URL:-redis://127.0.0.1:6379/15} $(PY) -m pytest -m "not e2e" tests/assessment/jobs $(PYTEST_ARGS)
+	JOBS_REDIS_URL=$${JOBS_REDIS_URL:-redis://127.0.0.1:6379/15} $(PY) -m pytest -m "not e2e and not render" tests/assessment/jobs $(PYTEST_ARGS)
 
 test-pg: install
-	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) -m pytest -m "not e2e and not render" $(PYTEST_ARGS)
 
 # Browser journeys: Playwright driving Debian's /usr/bin/chromium. Screenshots: test-output/e2e/.
 e2e: install
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
+
+# Reports printed as a reader would: LibreOffice headless to PDF, poppler to PNG pages
+# (test-output/render/). Needs libreoffice-calc-nogui and poppler-utils (.ci/run installs them).
+render: install
+	$(PY) -m pytest -m render tests/render $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
