@@ -7,13 +7,6 @@ from __future__ import annotations
 import io
 from functools import cache
 
-import matplotlib
-
-matplotlib.use("Agg")  # before pyplot: draw into memory, never a window
-
-from matplotlib import font_manager
-from matplotlib import pyplot as plt
-
 #: CJK fonts in order of preference: Noto (Linux servers), then Windows' and macOS' own.
 FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei",
          "SimHei", "PingFang SC")  # fmt: skip
@@ -23,12 +16,29 @@ LINE = "#c00000"
 
 
 @cache
+def pyplot():
+    """matplotlib's pyplot on the Agg backend (draw into memory, never a window), imported
+    when the first chart is drawn: every web and worker process imports this module (the job
+    kinds register at start-up), and matplotlib would cost each of them memory for nothing."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    return plt
+
+
+@cache
 def font_family() -> list[str]:
+    from matplotlib import font_manager
+
+    pyplot()
     installed = {font.name for font in font_manager.fontManager.ttflist}
     return [name for name in FONTS if name in installed] + ["DejaVu Sans"]
 
 
 def _figure(width: float, height: float):
+    plt = pyplot()
     plt.rcParams["font.family"] = font_family()
     plt.rcParams["axes.unicode_minus"] = False  # CJK fonts lack U+2212
     figure, axes = plt.subplots(figsize=(width, height), dpi=DPI)
@@ -40,7 +50,7 @@ def _png(figure) -> bytes:
     buffer = io.BytesIO()
     figure.tight_layout()
     figure.savefig(buffer, format="png", dpi=DPI)
-    plt.close(figure)
+    pyplot().close(figure)
     return buffer.getvalue()
 
 
