@@ -25,6 +25,7 @@ from assessment.rectification.models import (
 )
 from assessment.regions.access import (
     can_see_region,
+    home_roles,
     is_administrator,
     require_role,
     roles_on,
@@ -32,6 +33,12 @@ from assessment.regions.access import (
 )
 from assessment.regions.models import Role
 from assessment.results.access import RESULT_READERS, sees_unpublished_results
+
+
+def staff_only(user) -> bool:
+    """Whether the user's only role is a region's staff: the rectification pages then speak
+    of "my region" and offer no region filter."""
+    return home_roles(user) == [Role.STAFF] and not is_administrator(user)
 
 
 def tasks_visibility(user, *, field: str = "") -> Q:

@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from assessment.rectification.access import tasks_visibility
 from assessment.rectification.models import NoticeStatus, RectificationNotice, RectificationTask
 from assessment.rectification.models.tasks import COMPLETE
-from assessment.rectification.selectors.task_progress import rate_of
+from assessment.rectification.selectors.task_progress import CountedTasks
 from assessment.rectification.selectors.tasks import region_q, today_or
 
 NOTICES_PER_PAGE = 50
@@ -31,25 +31,13 @@ class NoticeFilter:
 
 
 @dataclass
-class NoticeRow:
+class NoticeRow(CountedTasks):
     """A notice with its items counted by status."""
 
     notice: RectificationNotice
     counts: dict[str, int] = field(default_factory=dict)
     overdue: int = 0  # items past their due date and not done
     due: date | None = None  # the items' latest due date: when all must be done
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def complete(self) -> int:
-        return sum(self.counts.get(status, 0) for status in COMPLETE)
-
-    @property
-    def rate(self) -> float | None:
-        return rate_of(self.complete, self.total)
 
 
 def _late_items(today: date) -> Exists:

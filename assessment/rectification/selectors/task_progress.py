@@ -41,14 +41,11 @@ def rate_of(complete: int, total: int) -> float | None:
     return round(100 * complete / total, 1) if total else None
 
 
-@dataclass
-class RegionTasks:
-    code: str
-    name: str
-    level: str
-    counts: dict[str, int] = field(default_factory=dict)
-    overdue: int = 0
-    rank: int | None = None
+class CountedTasks:
+    """Tasks counted by status (`counts`: TaskStatus value → tasks): how many, how many done
+    or verified, the completion rate. A region's on the progress board, a notice's items."""
+
+    counts: dict[str, int]
 
     @property
     def total(self) -> int:
@@ -61,6 +58,16 @@ class RegionTasks:
     @property
     def rate(self) -> float | None:
         return rate_of(self.complete, self.total)
+
+
+@dataclass
+class RegionTasks(CountedTasks):
+    code: str
+    name: str
+    level: str
+    counts: dict[str, int] = field(default_factory=dict)
+    overdue: int = 0
+    rank: int | None = None
 
     @property
     def notice_status(self) -> NoticeStatus:

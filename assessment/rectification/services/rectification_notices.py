@@ -31,11 +31,11 @@ def _lock(round_: Round) -> int:
 
 
 @transaction.atomic
-def issue_notices(*, round_: Round, regions: Iterable[str] | None = None, user=None) -> int:
+def issue_notices(*, round_: Round, regions: Iterable[str] | None = None, user=None) -> set[str]:
     """Issue a notice to each region of the round that has tasks and no notice yet (three
     queries and one insert, whatever the number of regions). `regions`: the regions that got
     tasks, when the caller knows them (generation does: no scan of the round's tasks).
-    Returns how many were issued."""
+    Returns the regions issued a notice."""
     number = _lock(round_)
     if regions is None:
         tasks = RectificationTask.objects.filter(round=round_)
@@ -53,7 +53,7 @@ def issue_notices(*, round_: Round, regions: Iterable[str] | None = None, user=N
             )
         )
     RectificationNotice.objects.bulk_create(notices, batch_size=1000)
-    return len(notices)
+    return {notice.region_id for notice in notices}
 
 
 @transaction.atomic

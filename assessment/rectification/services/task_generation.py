@@ -31,7 +31,6 @@ from assessment.collection.models import Round
 from assessment.core.bulk_sql import table_columns
 from assessment.core.db import fetch_all
 from assessment.rectification.models import (
-    RectificationNotice,
     RectificationTask,
     TaskAction,
     TaskEvent,
@@ -129,12 +128,10 @@ def generate_tasks(*, round_: Round) -> int:
     now = timezone.now()
     make = _RowMaker(round_, medians, precision, texts, now)
     rows = [make(f) for f in findings if (f.region_id, f.node.pk) not in existing]
-    noticed = set(
-        RectificationNotice.objects.filter(round=round_).values_list("region_id", flat=True)
-    )
     _insert(rows, round_=round_, stamp=make.stamp, note=note)
-    issue_notices(round_=round_, regions={row[1] for row in rows})
-    grown = {row[1] for row in rows} & noticed  # notices with new open items (republication)
+    regions = {row[1] for row in rows}
+    # notices that had items already and got new open ones (publishing again)
+    grown = regions - issue_notices(round_=round_, regions=regions)
     if grown:
         refresh_notice_status(round_id=round_.pk, region_ids=grown)
     return len(rows)

@@ -10,15 +10,14 @@ from django.views.decorators.http import require_GET
 from assessment.collection.models import RoundStatus
 from assessment.collection.selectors.rounds import rounds_for_user
 from assessment.core.forms import query_id
-from assessment.rectification.access import get_notice_for_user
+from assessment.rectification.access import get_notice_for_user, staff_only
 from assessment.rectification.models import NoticeStatus
 from assessment.rectification.selectors.rectification_notices import (
     NoticeFilter,
     notice_detail,
     notice_page,
 )
-from assessment.regions.access import home_roles, is_administrator, may_supervise_region
-from assessment.regions.models import Role
+from assessment.regions.access import may_supervise_region
 
 
 def _filters(request: HttpRequest) -> NoticeFilter:
@@ -32,10 +31,6 @@ def _filters(request: HttpRequest) -> NoticeFilter:
     )
 
 
-def _staff_only(user) -> bool:
-    return home_roles(user) == [Role.STAFF] and not is_administrator(user)
-
-
 @login_required
 @require_GET
 def notice_list(request: HttpRequest) -> HttpResponse:
@@ -47,7 +42,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "rounds": list(rounds_for_user(user).filter(status=RoundStatus.PUBLISHED)[:20]),
         "statuses": NoticeStatus.choices,
-        "staff_only": _staff_only(user),
+        "staff_only": staff_only(user),
     }
     return render(request, "rectification/notice_list.html", context)
 

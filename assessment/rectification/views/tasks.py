@@ -17,13 +17,13 @@ from assessment.rectification.access import (
     get_task_evidence_for_user,
     get_task_for_user,
     may_answer_task,
+    staff_only,
 )
 from assessment.rectification.forms.tasks import TaskAnswerForm, TaskEditForm
 from assessment.rectification.models import TaskStatus
 from assessment.rectification.selectors.tasks import TaskFilter, task_detail, task_page
 from assessment.rectification.services.tasks import ANSWERABLE
-from assessment.regions.access import home_roles, is_administrator, may_supervise_region
-from assessment.regions.models import Role
+from assessment.regions.access import may_supervise_region
 
 
 def _filters(request: HttpRequest) -> TaskFilter:
@@ -50,7 +50,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "rounds": rounds,
         "statuses": TaskStatus.choices,
-        "staff_only": home_roles(user) == [Role.STAFF] and not is_administrator(user),
+        "staff_only": staff_only(user),
     }
     return render(request, "rectification/task_list.html", context)
 

@@ -165,11 +165,11 @@ def test_generation_reads_in_a_fixed_number_of_queries(regions, default_system, 
     # (executemany is recorded as "N times: INSERT …")
     statements = ["INSERT" if "INSERT INTO" in q["sql"][:40] else q["sql"].split()[0].upper()
                   for q in queries.captured_queries]  # fmt: skip
-    # indicator tree, low results with gate notes, existing tasks, peer medians, regions with
-    # a notice; then the tasks (one executemany batch; PostgreSQL's COPY is not in Django's
-    # query log) and their first log entries (one INSERT … SELECT); then the notices: the
-    # round's lock, the last number, the regions without one, one INSERT
+    # indicator tree, low results with gate notes, existing tasks, peer medians; then the
+    # tasks (one executemany batch; PostgreSQL's COPY is not in Django's query log) and their
+    # first log entries (one INSERT … SELECT); then the notices: the round's lock, the last
+    # number, the regions with one, one INSERT
     inserts = 1 if connection.vendor == "postgresql" else 2
     notices = ["SAVEPOINT", "SELECT", "SELECT", "SELECT", "INSERT", "RELEASE"]
-    assert statements == ["SELECT"] * 5 + ["INSERT"] * inserts + notices
+    assert statements == ["SELECT"] * 4 + ["INSERT"] * inserts + notices
     assert RectificationNotice.objects.filter(round=round_).count() == count
