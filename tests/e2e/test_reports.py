@@ -30,8 +30,8 @@ def test_export_the_hangzhou_counties_and_a_profile(page, demo_server, tmp_path)
     book = load_workbook(target)
     # The demo's evaluator corrected 西湖区's values: the 核验情况 sheet lists them.
     assert book.sheetnames == [
-        summary_name(), "排名", "维度得分", "指标得分", "原始数据", "核验情况", "图表",
-        "说明"]  # fmt: skip
+        summary_name(), "排名", "维度得分", "指标得分", "原始数据", "数据备注", "核验情况", "图表",
+        "说明", "等级与参考"]  # fmt: skip
     corrections = [row[2].value for row in book["核验情况"].iter_rows(min_row=2)]
     assert corrections == ["DS.1.1", "SV.2.1"]
     ranking = book["排名"]

@@ -1,9 +1,9 @@
-"""The big sheets of the round report: score matrices (维度得分, 指标得分) and 原始数据.
+"""The big sheets of the round report: score matrices (维度得分, 指标得分), 原始数据 and its
+数据备注.
 
 A national report holds 3,213 regions × 43 indicators in each of the leaf matrix and the raw
 values, so rows go straight to the write-only sheet; scores and raw numbers carry their
-number format through one prototype cell per format (`sheets.frozen`: its style looked up
-once), and the raw values' text (region and indicator names) is neutralised once per name.
+number format through one prototype cell per column (its style looked up once).
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from assessment.dashboards.reports.sheets import (
     Col,
     Progress,
     ReportSheet,
-    frozen,
     no_progress,
     safe,
 )
 from assessment.dashboards.selectors.reports import RoundReport, ScoreMatrix, raw_values
+from assessment.results.models import Standing
 from indicators.models import ValueType
 
 #: Raw values as entered, in one format per value type: counts whole, other numbers with two
@@ -86,79 +86,104 @@ def write_raw_values(
     start: float = 0.0,
     end: float = 1.0,
 ) -> None:
-    """One row per approved value of the report's regions: region, indicator, value, unit,
-    note; by region code, then in the indicator system's order."""
+    """原始数据: the approved values as entered, regions (each region level its own part, by
+    code) × leaves (the indicator system's order, the columns of 指标得分), each column in its
+    value type's format (是/否 and L0–L5 as words); 数据备注: the regions' notes on their values,
+    one row per note, on a sheet of their own (a note column beside each value would print a
+    page per region)."""
     leaves = [t.indicator for t in report.tree if t.indicator.is_leaf]
     position = {leaf.pk: i for i, leaf in enumerate(leaves)}
-    regions = {row.code: safe(row.name) for row in report.rows}
-    names = [safe(leaf.name) for leaf in leaves]
-    units = [safe(leaf.unit) for leaf in leaves]
     converters = [labels.raw_value_converter(leaf.value_type) for leaf in leaves]
-    formats = [RAW_FORMATS.get(leaf.value_type) for leaf in leaves]
-    # The values come by region, then by indicator id; that is the system's order whenever
-    # the indicators were created in it (the usual case), and then no sort is needed.
-    in_id_order = list(position) == sorted(position)
-    columns = [
+    names = [safe(leaf.name) for leaf in leaves]
+    rows = report.rows
+    fixed = [
         Col(_("Code"), 9),
-        Col(_("Region"), styles.fit(regions.values(), minimum=10, maximum=30)),
-        Col(_("Indicator"), 9),
-        Col(_("Indicator name"), styles.fit(names, minimum=16, maximum=40)),
-        Col(_("Raw value"), 11),
-        Col(_("Unit"), styles.fit(units, minimum=6, maximum=14)),
-        Col(_("Note"), 50),
+        Col(_("Region"), styles.fit((r.name for r in rows), minimum=10, maximum=30)),
+        Col(_("Parent region"), styles.fit((r.parent_name for r in rows), minimum=10, maximum=30)),
     ]
+    columns = fixed + [
+        Col(leaf.code, 9, number_format=RAW_FORMATS.get(leaf.value_type), center=leaf.value_type
+            not in RAW_FORMATS)
+        for leaf in leaves
+    ]  # fmt: skip
     sheet = ReportSheet(
         workbook,
         labels.sheet("raw"),
         columns,
         freeze="C2",
         print_header=labels.print_header(report),
-        landscape=False,
         title_columns=2,
     )
-    sheet.header()
-    value_cells = {
-        number_format: frozen(sheet.styled(None, number_format=number_format))
-        for number_format in set(RAW_FORMATS.values())
-    }
-    expected = max(1, len(regions) * len(leaves))
-    step = max(1000, expected // 50)
-    note_cell = sheet.styled("", alignment=styles.WRAP)
+    sheet.header(
+        [c.header for c in fixed]
+        + [_unit_header(leaf.code, leaf.name, leaf.unit) for leaf in leaves]
+    )
+    notes = _NotesSheet(workbook, report, names)
+    expected = max(1, len(rows))
     stage = labels.sheet("raw")
     written = 0
-    values = raw_values(round_=report.round, codes=list(regions))
-    for code, group in groupby(values, key=lambda row: row[0]):
-        name = regions[code]
-        if not in_id_order:
-            group = sorted(group, key=lambda r: position.get(r[1], -1))
-        for _code, indicator, value, note in group:
-            index = position.get(indicator)
-            if index is None:
-                continue
-            leaf = leaves[index]
-            if note:
-                note_cell.value = safe(note)
-                count = styles.lines(note, 50)
-                if count > 1:
-                    sheet.sheet.row_dimensions[sheet.rows + 1].height = styles.row_height(count)
-            number_format = formats[index]
-            shown = converters[index](value)
-            if number_format is not None and shown is not None:
-                cell = value_cells[number_format]
-                cell.value = shown
-                shown = cell
-            sheet.append_plain(
-                [
-                    code,
-                    name,
-                    leaf.code,
-                    names[index],
-                    shown,
-                    units[index],
-                    note_cell if note else None,
-                ]
-            )
+    several = len(report.sections) > 1
+    for index, section in enumerate(report.sections):
+        if several:
+            sheet.band(labels.section_title(section), new_page=index > 0)
+        regions = sorted(section.rows, key=lambda row: row.code)
+        values = groupby(
+            raw_values(round_=report.round, codes=[row.code for row in regions]),
+            key=lambda value: value[0],
+        )
+        pending = next(values, None)
+        for region in regions:
+            cells: list = [None] * len(leaves)
+            if pending is not None and pending[0] == region.code:
+                for _code, indicator, value, note in pending[1]:
+                    slot = position.get(indicator)
+                    if slot is None:
+                        continue
+                    cells[slot] = converters[slot](value)
+                    if note:
+                        notes.append(region, leaves[slot].code, slot, note)
+                pending = next(values, None)
+            sheet.append([region.code, region.name, region.parent_name, *cells])
             written += 1
-            if written % step == 0:
-                progress(start + (end - start) * min(1.0, written / expected), stage)
+            if written % 200 == 0:
+                progress(start + (end - start) * written / expected, stage)
     sheet.finish()
+    notes.finish()
+
+
+def _unit_header(code: str, name: str, unit: str) -> str:
+    """A leaf's column header: code, name and, where it has one, its unit (个, %)."""
+    return f"{code}\n{name}（{unit}）" if unit else f"{code}\n{name}"
+
+
+class _NotesSheet:
+    """数据备注, written row by row while 原始数据 is (write-only sheets each stream to their
+    own file, so the two fill side by side and a national round's notes are never held)."""
+
+    def __init__(self, workbook: Workbook, report: RoundReport, names: list[str]):
+        self.names = names
+        region_width = styles.fit((r.name for r in report.rows), minimum=10, maximum=30)
+        self.sheet = ReportSheet(
+            workbook,
+            labels.sheet("value_notes"),
+            [
+                Col(_("Code"), 9),
+                Col(_("Region"), region_width),
+                Col(_("Indicator"), 9),
+                Col(_("Indicator name"), styles.fit(names, minimum=16, maximum=40), wrap=True),
+                Col(_("Note"), 60, wrap=True),
+            ],
+            freeze="C2",
+            print_header=labels.print_header(report),
+            landscape=False,
+            vertical="top",
+        )
+        self.sheet.header()
+
+    def append(self, region: Standing, code: str, slot: int, note: str) -> None:
+        self.sheet.append([region.code, region.name, code, self.names[slot], note])
+
+    def finish(self) -> None:
+        if self.sheet.rows == 1:
+            self.sheet.append([None, _("No region wrote a note on its values.")])
+        self.sheet.finish()

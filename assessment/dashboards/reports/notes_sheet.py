@@ -1,7 +1,8 @@
 """说明: every indicator with its code, names, weight, direction, scoring rule, basis, the levels
-it applies to and the national policy task it measures; then the maturity levels with their
-gates, what the data flags mean, the references the basis texts cite and the changes from the
-previous version of the system."""
+it applies to and the national policy task it measures. 等级与参考: the maturity levels with
+their gates, what the data flags mean, the references the basis texts cite and the changes
+from the previous version of the system (a sheet of their own: on 说明's pages the indicator
+table's header row would print above them)."""
 
 from __future__ import annotations
 
@@ -74,20 +75,26 @@ def write_notes(workbook: Workbook, report: RoundReport, header: str) -> None:
                 node.policy_ref,
             ]
         )
-    table_end = sheet.rows
     sheet.finish()
-    sheet.sheet.auto_filter.ref = f"A1:N{table_end}"
-    sheet.page_break()  # the levels, flags and references on pages of their own
+    write_levels(workbook, report)
+
+
+def write_levels(workbook: Workbook, report: RoundReport) -> None:
+    """等级与参考: levels, data flags, references and changes, one titled table after another;
+    the explanations spread over the columns right of their word."""
+    sheet = ReportSheet(
+        workbook,
+        labels.sheet("levels"),
+        [Col("", 14), Col("", 24), Col("", 24), Col("", 10), Col("", 10), Col("", 36)],
+        freeze=None,
+        print_header=labels.print_header(report),
+        landscape=False,
+    )
     _levels(sheet, report)
     _flags(sheet)
     _references(sheet, report)
     _changes(sheet, report)
     sheet.set_print_area()
-
-
-def _wrapped(sheet: ReportSheet, text: str):
-    """A word of the narrow code column that wraps (in the tables below the indicators)."""
-    return sheet.styled(text, alignment=styles.WRAP)
 
 
 def _applies_to(node: Indicator) -> str:
@@ -101,13 +108,11 @@ def _references(sheet: ReportSheet, report: RoundReport) -> None:
     references = report.round.system.references or []
     if not references:
         return
-    sheet.append([])
-    sheet.append([sheet.styled(_("References"), font=styles.SECTION_FONT)])
-    sources = _("The source articles shipped with the product (fixtures/seeds)")
-    sheet.append([_wrapped(sheet, "[S000]–[S004]"), sources])
+    _title(sheet, _("References"))
+    sheet.fact("[S000]–[S004]", _("The source articles shipped with the product (fixtures/seeds)"))
     for reference in references:
-        key = f"[{reference.get('key', '')}]"
-        sheet.append([_wrapped(sheet, key), reference.get("title", ""), reference.get("url", "")])
+        title, address = reference.get("title", ""), reference.get("url", "")
+        sheet.fact(f"[{reference.get('key', '')}]", f"{title}\n{address}" if address else title)
 
 
 def _changes(sheet: ReportSheet, report: RoundReport) -> None:
@@ -116,11 +121,17 @@ def _changes(sheet: ReportSheet, report: RoundReport) -> None:
     if not changes:
         return
     english = (get_language() or "").startswith("en")
-    sheet.append([])
-    sheet.append([sheet.styled(_("Changes from the previous version"), font=styles.SECTION_FONT)])
+    _title(sheet, _("Changes from the previous version"))
     for change in changes:
         text = change.get("change_en") if english else change.get("change_zh")
-        sheet.append([change.get("code", ""), text or change.get("change_zh", "")])
+        sheet.fact(change.get("code", ""), text or change.get("change_zh", ""))
+
+
+def _title(sheet: ReportSheet, text: str) -> None:
+    """A table's title, an empty row above it when a table precedes."""
+    if sheet.rows:
+        sheet.append([])
+    sheet.band(text)
 
 
 def _evidence(node: Indicator) -> str:
@@ -130,7 +141,7 @@ def _evidence(node: Indicator) -> str:
 
 
 def _levels(sheet: ReportSheet, report: RoundReport) -> None:
-    sheet.append([sheet.styled(_("Maturity levels"), font=styles.SECTION_FONT)])
+    _title(sheet, _("Maturity levels"))
     score = styles.score_format(report.precision)
     sheet.table_header(
         [
@@ -156,8 +167,10 @@ def _levels(sheet: ReportSheet, report: RoundReport) -> None:
                 ),
                 level.name_zh,
                 level.name_en,
-                sheet.styled(float(level.min_score), number_format=score),
-                sheet.styled(float(level.gate_min_area), number_format=score)
+                sheet.styled(float(level.min_score), number_format=score, alignment=styles.CENTER),
+                sheet.styled(
+                    float(level.gate_min_area), number_format=score, alignment=styles.CENTER
+                )
                 if level.gate_min_area is not None
                 else None,
                 sheet.styled(gates, alignment=styles.INDENT) if gates else None,
@@ -166,8 +179,7 @@ def _levels(sheet: ReportSheet, report: RoundReport) -> None:
 
 
 def _flags(sheet: ReportSheet) -> None:
-    sheet.append([])
-    sheet.append([sheet.styled(_("Data flags"), font=styles.SECTION_FONT)])
+    _title(sheet, _("Data flags"))
     for word, meaning in (
         (_("no score"), _("No approved data, or too little of it")),
         (_("imputed"), _("Some values were filled with peer means")),
@@ -179,4 +191,4 @@ def _flags(sheet: ReportSheet) -> None:
          _("Values corrected in verification, and what the corrections changed in the "
            "overall score")),
     ):  # fmt: skip
-        sheet.append([_wrapped(sheet, word), meaning])
+        sheet.fact(word, meaning)

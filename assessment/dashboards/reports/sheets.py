@@ -131,6 +131,7 @@ class ReportSheet:
         `vertical`: every cell aligned so ("center", "top") in a table whose rows some
         wrapped text makes taller, at the price of a styled cell each."""
         self.vertical = vertical
+        self._vertical = Alignment(vertical=vertical) if vertical else None
         styles.use_report_font(workbook)
         self.sheet = workbook.create_sheet(title)
         self.sheet._values_to_row = types.MethodType(_values_to_row, self.sheet)
@@ -301,6 +302,8 @@ class ReportSheet:
             cell.font = font
         if fill is not None:
             cell.fill = fill
+        if alignment is None and self.vertical:  # in line with the row's other cells
+            alignment = self._vertical
         if alignment is not None:
             cell.alignment = alignment
         if number_format is not None:

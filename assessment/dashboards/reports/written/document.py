@@ -153,7 +153,7 @@ def _table(document, headers: list[str], rows: Iterable[list], widths: list[floa
     for values in rows:
         cells = table.add_row().cells
         for cell, value in zip(cells, values, strict=True):
-            numeric = isinstance(value, int | float) and not isinstance(value, bool)
+            numeric = isinstance(value, int | float | Change) and not isinstance(value, bool)
             text = _num(value) if numeric else ("–" if value is None else str(value))
             run = cell.paragraphs[0].add_run(text)
             _font(run, BODY_FONT, 10.5)
@@ -165,7 +165,17 @@ def _table(document, headers: list[str], rows: Iterable[list], widths: list[floa
     document.add_paragraph()
 
 
+class Change(float):
+    """A change, shown with its sign (+3.10, -0.85) as the Excel report shows it."""
+
+
+def _change(value: float | None) -> Change | None:
+    return None if value is None else Change(value)
+
+
 def _num(value) -> str:
+    if isinstance(value, Change):
+        return f"{value:+.2f}"
     return f"{value:,}" if isinstance(value, int) else f"{value:.2f}"
 
 
@@ -223,7 +233,7 @@ def _overall(document, report: RoundReport, summary: Summary, content) -> None:
         ]
         if f.change is not None:
             rows.append([_("Mean change on %(period)s") % {"period": f.change.period},
-                         f.change.mean])  # fmt: skip
+                         _change(f.change.mean)])  # fmt: skip
         if f.share is not None:
             rows.append([_("%(level)s and above") % {"level": f.level_code},
                          f"{f.at_or_above}（{percent(f.share)}）"])  # fmt: skip
@@ -312,7 +322,8 @@ def _ranking(document, report: RoundReport, summary: Summary, content) -> None:
         headers = [_("Rank"), _("Region"), _("Parent region"), _("Score"), _("Maturity level"),
                    _("Score change")]  # fmt: skip
         _table(document, headers, (
-            [row.rank, row.name, row.parent_name or "–", row.score, _maturity(row), row.change]
+            [row.rank, row.name, row.parent_name or "–", row.score, _maturity(row),
+             _change(row.change)]
             for row in shown
         ), [1.4, 3.6, 3.0, 1.8, 3.2, 1.8])  # fmt: skip
 
@@ -336,7 +347,7 @@ def _progress(document, report: RoundReport, summary: Summary, content) -> None:
             _("Places gained"),
         ]
         _table(document, headers, (
-            [row.name, row.score, row.previous_score, row.change, row.rank_change]
+            [row.name, row.score, row.previous_score, _change(row.change), row.rank_change]
             for row in level.improved
         ), [4.0, 2.4, 2.6, 2.2, 2.6])  # fmt: skip
 

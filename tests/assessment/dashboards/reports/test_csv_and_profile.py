@@ -103,6 +103,14 @@ def test_the_profile_workbook(client, hostile, evaluator_zhejiang):
     notes = [raw.cell(r, 5) for r in range(2, raw.max_row + 1) if raw.cell(r, 5).value]
     assert sorted(c.value for c in notes) == sorted(guarded(t) for t in HOSTILE)
     assert all(c.data_type == "s" for c in notes)
+    # The areas' table: a name wrapped over two lines leaves code, name and numbers on one
+    # line (each cell centred in the taller row, none at its bottom).
+    overview = book["概览"]
+    header = next(r for r in range(1, overview.max_row + 1) if overview.cell(r, 1).value == "领域")
+    areas = [
+        c for row in overview.iter_rows(min_row=header + 1) for c in row if c.value is not None
+    ]
+    assert len(areas) >= 4 * 6 and {c.alignment.vertical for c in areas} == {"center"}
 
 
 @pytest.mark.parametrize(

@@ -31,17 +31,19 @@ def test_the_notes_sheet_carries_applicability_policy_tasks_references_and_chang
 ):
     client.force_login(administrator)
     response = client.post(reverse("assessment:round_report", args=[v2_round.pk]) + "?level=county")
-    notes = workbook(response)["说明"]
+    book = workbook(response)
+    notes = book["说明"]
     headers = [cell.value for cell in notes[1]]
     assert headers[-2:] == ["适用层级", "对应国家政策任务"]
     codes = column_values(notes, "代码")
-    codes = codes[: codes.index(None)]  # the indicator table (the sections below reuse column A)
+    assert None not in codes  # the indicator table alone: the levels have a sheet of their own
     applies = dict(zip(codes, column_values(notes, "适用层级"), strict=False))
     policy = dict(zip(codes, column_values(notes, "对应国家政策任务"), strict=False))
     assert applies["DS.1.1"] == "省级、市级" and applies["SV.1.1"] == "全部层级"
     leaves = [code for code in codes if code and code.count(".") == 2]
     assert len(leaves) == 50 and all(policy[code] for code in leaves)
-    texts = [str(cell.value) for row in notes.iter_rows() for cell in row if cell.value]
+    levels = book["等级与参考"]
+    texts = [str(cell.value) for row in levels.iter_rows() for cell in row if cell.value]
     assert "参考文献" in texts and "[R1]" in texts
     assert "相对上一版本的变更" in texts
     assert v2_round.system.changes[0]["change_zh"] in texts

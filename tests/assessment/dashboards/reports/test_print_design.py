@@ -17,7 +17,7 @@ from tests.assessment.dashboards.reports.conftest import column_values, workbook
 
 HANGZHOU_COUNTIES = "?level=county&parent=330100"
 PLAIN_NUMBER = re.compile(r"'[+-]?\d")
-OWN_SHEETS = ["排名", "维度得分", "指标得分", "原始数据", "图表", "说明"]
+OWN_SHEETS = ["排名", "维度得分", "指标得分", "原始数据", "数据备注", "图表", "说明", "等级与参考"]
 
 
 def round_url(round_, query: str = "") -> str:
@@ -63,11 +63,14 @@ def test_every_sheet_prints_on_a4_with_a_clear_header_a_print_area_and_numbered_
             assert setup.fitToWidth == 1 and setup.fitToHeight == 0, title
         else:  # too wide: the legible minimum scale, the region columns on every page
             assert setup.scale >= 70 and sheet.print_title_cols, title
-    for title in ("排名", "维度得分", "指标得分", "原始数据", "说明"):
+    for title in ("排名", "维度得分", "指标得分", "原始数据", "数据备注", "说明"):
         assert book[title].print_title_rows == "$1:$1", title
+    # the levels and references: no indicator header row printed above them
+    assert book["等级与参考"].print_title_rows is None
     assert book["排名"].page_setup.orientation == "landscape"
-    assert book["图表"].page_setup.orientation == "portrait"
-    assert book["原始数据"].page_setup.orientation == "portrait"
+    assert book["原始数据"].print_title_cols == "$A:$B"  # code and region on every page
+    for title in ("图表", "数据备注", "等级与参考"):
+        assert book[title].page_setup.orientation == "portrait", title
 
 
 def test_the_leaf_matrix_is_not_shrunk_to_one_page(hangzhou_book):
@@ -105,10 +108,10 @@ def test_numbers_are_numbers_in_the_published_precision(hangzhou_book):
     }
     assert fonts == {"00875A", "C00000"}
     raw = book["原始数据"]
-    numeric = [raw.cell(r, 5) for r in range(2, raw.max_row + 1)
-               if isinstance(raw.cell(r, 5).value, (int, float))]  # fmt: skip
+    numeric = [cell for row in raw.iter_rows(min_row=2, min_col=4) for cell in row
+               if isinstance(cell.value, (int, float))]  # fmt: skip
     assert numeric and all(c.number_format in ("#,##0", "#,##0.00##", "0.00##") for c in numeric)
-    notes = book["说明"]
+    notes = book["等级与参考"]
     thresholds = [
         row[3] for row in notes.iter_rows(min_row=2) if row[0].value and row[0].fill.fgColor.rgb
         not in (None, "00000000") and isinstance(row[3].value, (int, float))

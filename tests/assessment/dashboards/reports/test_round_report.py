@@ -19,7 +19,7 @@ from tests.assessment.dashboards.reports.conftest import (
     workbook,
 )
 
-SHEETS = ["排名", "维度得分", "指标得分", "原始数据", "图表", "说明"]
+SHEETS = ["排名", "维度得分", "指标得分", "原始数据", "数据备注", "图表", "说明", "等级与参考"]
 HANGZHOU_COUNTIES = "?level=county&parent=330100"
 
 
@@ -89,22 +89,22 @@ def test_the_workbook_holds_every_sheet_with_the_pages_numbers(
     assert leaves.cell(2, 5).value == round(leaf.score, 2)
     assert len(leaves.conditional_formatting) >= 1
 
-    raw = book["原始数据"]
-    assert [c.value for c in raw[1]] == [
-        "代码",
-        "地区",
-        "指标",
-        "指标名称",
-        "原始值",
-        "单位",
-        "说明",
-    ]
-    assert raw.max_row == 1 + 13 * 43
-    value = Value.objects.get(
-        submission__round=second, submission__region_id=raw.cell(2, 1).value,
-        indicator__code=raw.cell(2, 3).value,
-    )  # fmt: skip
-    assert raw.cell(2, 5).value == pytest.approx(float(value.value))
+    raw = book["原始数据"]  # regions × leaves, as 指标得分
+    assert [c.value for c in raw[1]][:3] == ["代码", "地区", "上级地区"]
+    headers = [c.value for c in raw[1]][3:]
+    assert [h.split("\n")[0] for h in headers] == [c.value.split("\n")[0] for c in leaves[1]][4:]
+    units = dict(Indicator.objects.filter(system=second.system_id).values_list("code", "unit_zh"))
+    assert all(h.endswith(f"（{units[h.split(chr(10))[0]]}）") for h in headers
+               if units[h.split("\n")[0]])  # fmt: skip
+    assert any(units.values())
+    assert raw.max_row == 1 + 13 and raw.max_column == 3 + 43
+    region, leaf = raw.cell(2, 1).value, raw.cell(1, 4).value.split("\n")[0]
+    value = Value.objects.get(submission__round=second, submission__region_id=region,
+                              indicator__code=leaf)  # fmt: skip
+    assert raw.cell(2, 4).value == pytest.approx(float(value.value))
+    assert [raw.cell(r, 1).value for r in range(2, 15)] == sorted(
+        raw.cell(r, 1).value for r in range(2, 15)
+    )
 
     charts = book["图表"]
     assert len(charts._charts) == 2 and all(isinstance(c, BarChart) for c in charts._charts)
@@ -132,19 +132,21 @@ def test_raw_values_follow_the_systems_order_when_ids_do_not(client, computed, e
     client.force_login(evaluator_zhejiang)
     book = workbook(client.post(url(second, HANGZHOU_COUNTIES)))
     raw = book["原始数据"]
-    region = raw.cell(2, 1).value
-    listed = [raw.cell(r, 3).value for r in range(2, raw.max_row + 1)
-              if raw.cell(r, 1).value == region]  # fmt: skip
+    listed = [cell.value.split("\n")[0] for cell in raw[1]][3:]
     leaf_columns = [cell.value.split("\n")[0] for cell in book["指标得分"][1]][4:]
     assert listed == leaf_columns and len(listed) == 43
     assert listed[:2] == ["DS.1.2", "DS.1.1"]
+    region = raw.cell(2, 1).value
+    moved_value = Value.objects.get(submission__round=second, submission__region_id=region,
+                                    indicator=first_leaf)  # fmt: skip
+    assert raw.cell(2, 5).value == pytest.approx(float(moved_value.value))  # under its header
 
 
 def test_hostile_text_comes_back_as_text(client, hostile, evaluator_zhejiang):
     client.force_login(evaluator_zhejiang)
     book = workbook(client.post(url(hostile, HANGZHOU_COUNTIES)))
-    raw = book["原始数据"]
-    notes = [raw.cell(r, 7) for r in range(2, raw.max_row + 1) if raw.cell(r, 7).value]
+    raw = book["数据备注"]
+    notes = [raw.cell(r, 5) for r in range(2, raw.max_row + 1) if raw.cell(r, 5).value]
     assert sorted(cell.value for cell in notes) == sorted(guarded(text) for text in HOSTILE)
     assert all(cell.data_type == "s" for cell in notes)
     for sheet in book.worksheets:

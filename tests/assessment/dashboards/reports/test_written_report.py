@@ -47,6 +47,13 @@ def test_the_chapters_in_chinese_with_the_datas_numbers(computed, tmp_path):
     assert len(document.inline_shapes) == 1 + areas
     ranking = next(t for t in document.tables if t.rows[0].cells[0].text == "名次")
     assert len(ranking.rows) == 1 + counties.count()
+    # changes carry their sign, as in the Excel report: +3.10, -0.85
+    changes = {row.code: row.change for row in counties}
+    by_name = {row.name: row.change for row in counties}
+    assert any(change and change > 0 for change in changes.values())
+    for row in ranking.rows[1:]:
+        change = by_name[row.cells[1].text]
+        assert row.cells[5].text == ("–" if change is None else f"{change:+.2f}")
     assert second.name in document.sections[0].header.paragraphs[0].text
     assert "Assessment" not in text and "Overall" not in text  # nothing left in English
 
