@@ -228,6 +228,7 @@ class IndicatorAdmin(LockedWhenPublishedMixin, admin.ModelAdmin):
                     ("floor", "target"),
                     "bands",
                     "rubric",
+                    "checklist",
                     ("review_below", "review_above"),
                 )
             },

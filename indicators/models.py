@@ -14,6 +14,9 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from indicators.engine.checklist import Checklist, ChecklistError
+from indicators.engine.checklist import parse as parse_checklist
+
 SYSTEM_LOCKED = _(
     "Indicator system “%(system)s” is published and cannot be changed. "
     "Use “New version from this one” to make an editable copy."
@@ -229,6 +232,16 @@ class Indicator(Bilingual, LockedBySystem):
         blank=True,
         help_text=_('Six entries L0–L5, each {"zh": "…", "en": "…"}.'),
     )
+    checklist = models.JSONField(
+        _("mystery-shopping checklist"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'Scored by panel researchers who try the service (暗访体验): {"scenario_zh": "…", '
+            '"steps": [{"zh": "…", "en": "…", "minutes": 10}, …], "bands": [[100, 5], [80, 4], '
+            "…, [0, 0]]}. Only for L0–L5 indicators; empty: none."
+        ),
+    )
     source = models.CharField(
         _("data source"),
         max_length=10,
@@ -312,10 +325,34 @@ class Indicator(Bilingual, LockedBySystem):
         kinds = {kind.strip() for kind in (self.evidence_kinds or "").split("+")}
         return self.value_type == ValueType.PERCENT and "AUD" in kinds
 
+    @property
+    def mystery_shopping(self) -> Checklist | None:
+        """The checklist researchers follow to score this indicator, if it has one (a stored
+        checklist that cannot be read counts as none: publishing refuses it)."""
+        try:
+            return parse_checklist(self.checklist)
+        except ChecklistError:
+            return None
+
+    def checklist_problem(self) -> str | None:
+        """Why the stored checklist cannot be used, or None."""
+        if not self.checklist:
+            return None
+        if self.value_type != ValueType.RUBRIC:
+            return _("Only a level indicator (L0–L5) can be scored by a checklist.")
+        try:
+            parse_checklist(self.checklist)
+        except ChecklistError as error:
+            return _("The checklist cannot be read: %(error)s.") % {"error": error}
+        return None
+
     def clean(self) -> None:
         errors: dict[str, list] = {}
         if self.system_id and not self.system.is_editable:
             raise self.system.locked_error()
+        problem = self.checklist_problem()
+        if problem:
+            errors.setdefault("checklist", []).append(problem)
         if self.parent_id:
             if self.parent.system_id != self.system_id:
                 errors.setdefault("parent", []).append(

@@ -42,9 +42,9 @@ RULES_FOR_TYPE = {
 
 _LEAF_FIELDS = (
     "value_type", "unit_zh", "unit_en", "direction", "min_value", "max_value", "rule", "floor",
-    "target", "bands", "rubric", "review_below", "review_above", "evidence_required", "source",
-    "evidence_kinds", "evidence_note_zh", "evidence_note_en", "guidance_zh", "guidance_en", "basis",
-    "applies_to", "policy_ref",
+    "target", "bands", "rubric", "checklist", "review_below", "review_above", "evidence_required",
+    "source", "evidence_kinds", "evidence_note_zh", "evidence_note_en", "guidance_zh",
+    "guidance_en", "basis", "applies_to", "policy_ref",
 )  # fmt: skip
 
 
@@ -133,6 +133,9 @@ def _leaf_problems(node: Indicator) -> list[str]:
         problems.append(
             _("%(code)s: a rubric needs six level descriptions (L0–L5).") % {"code": code}
         )
+    checklist = node.checklist_problem()
+    if checklist:
+        problems.append(f"{code}: {checklist}")
     return problems
 
 

@@ -66,16 +66,17 @@ def test_a_demo_database_of_the_previous_main_migrates_forward_with_every_row(
         manage(ROOT, database.url, "migrate", "--noinput")
         after = state(database)
         kept = {t: n for t, n in before["counts"].items() if t not in REPLACED}
-        grown = {  # twenty-eight new models (the read model, the job, the queue's task result, the
+        grown = {  # thirty new models (the read model, the job, the queue's task result, the
             # verification, its policy, sampled items, verifiers' evidence, verification
             # blocks; the panel, its experts, cells, scores and events; API clients and their
             # pushes, raw feeds and the population table; exemptions, departments, appeals,
             # their evidence, department tasks; classification schemes, region classes;
             # notifications, notification preferences, reminders to submit; rectification
-            # notices): a content type and four permissions each
+            # notices; mystery-shopping steps and their screenshots): a content type and four
+            # permissions each
             "django_migrations": after["counts"]["django_migrations"],
-            "django_content_type": kept["django_content_type"] + 28,
-            "auth_permission": kept["auth_permission"] + 112,
+            "django_content_type": kept["django_content_type"] + 30,
+            "auth_permission": kept["auth_permission"] + 120,
         }
         assert {t: after["counts"].get(t) for t in kept} == kept | grown
         assert "assessment_reportjob" not in after["counts"] and "jobs_job" in after["counts"]

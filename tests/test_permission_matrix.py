@@ -103,6 +103,19 @@ def panel_cell(world: World):
 PANEL_ROUND = lambda world: [panel_cell(world)[0].pk]  # noqa: E731
 
 
+def step_screenshot(world: World) -> int:
+    """A mystery-shopping screenshot the evaluator (as the panel's expert) took at step 1."""
+    from django.core.files.base import ContentFile
+
+    from assessment.panels.models import StepScreenshot
+    from tests.assessment.files import PNG_BYTES
+
+    shot = StepScreenshot(score=panel_cell(world)[2], position=1, kind="file",
+                          original_name="step.png", content_type="image/png")  # fmt: skip
+    shot.file.save("x.png", ContentFile(PNG_BYTES), save=True)
+    return shot.pk
+
+
 def appeal_of_a(world: World) -> int:
     """An open appeal of region A against the published round's DS.1.1."""
     from assessment.appeals.models import Appeal
@@ -319,6 +332,10 @@ MATRIX: dict[str, Case] = {
     "assessment:panel_score": Case("GET", lambda w: [panel_cell(w)[2].pk], EXPERT_ONLY),
     "assessment:panel_evidence": Case("GET", lambda w: [panel_cell(w)[2].pk, w.evidence],
                                       dict(EXPERT_ONLY, evaluator=NOT_FOUND)),
+    # The expert who took it, and whoever may adjudicate the cell (here: administrators, the
+    # round being published); the cell's other experts and everyone else: it does not exist.
+    "assessment:panel_step_screenshot": Case("GET", lambda w: [step_screenshot(w)],
+                                             dict(EXPERT_ONLY, admin=OK)),
     "assessment:panel_adjudication": Case("GET", NONE, everyone(
         staff_a=FORBIDDEN, staff_b=FORBIDDEN, supervisor_other=FORBIDDEN)),
     "assessment:panel_adjudicate": Case("GET", lambda w: [panel_cell(w)[1].pk], everyone(

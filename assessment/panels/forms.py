@@ -1,5 +1,5 @@
 """Forms of the panel pages: setting the panel up, seating experts, assigning by hand, scoring a
-cell, adjudicating one."""
+cell (a level, or a mystery-shopping checklist step by step), adjudicating one."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from assessment.collection.models import RoundStatus
+from assessment.core.forms import ScreenshotField
+from assessment.panels.checklists import RecordedStep
 from assessment.panels.models import LEVELS, Panel
 from assessment.regions.models import Region
+from indicators.engine.checklist import Checklist
 
 SMALL = {"class": "form-control form-control-sm"}
 SELECT = {"class": "form-select form-select-sm"}
@@ -120,6 +123,86 @@ class ScoreForm(forms.Form):
         widget=forms.Textarea(attrs={**SMALL, "rows": 3}),
     )  # fmt: skip
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31)
+
+
+WORKED, FAILED = "yes", "no"
+
+
+class ChecklistForm(forms.Form):
+    """A mystery-shopping checklist: for each step whether it worked, the minutes it took
+    (needed where the step has a time limit and worked), a note and a screenshot; then the
+    justification. The level is not asked: it follows from the steps."""
+
+    justification = forms.CharField(
+        label=_("Justification"), max_length=JUSTIFICATION_MAX,
+        widget=forms.Textarea(attrs={**SMALL, "rows": 3}),
+    )  # fmt: skip
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31)
+
+    def __init__(self, *args, checklist: Checklist, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.checklist = checklist
+        for position in range(1, len(checklist.steps) + 1):
+            self.fields[f"done_{position}"] = forms.ChoiceField(
+                label=_("Step %(n)s worked") % {"n": position},
+                choices=[(WORKED, _("Worked")), (FAILED, _("Did not work"))],
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Say whether this step worked.")},
+            )
+            self.fields[f"minutes_{position}"] = forms.DecimalField(
+                label=_("Minutes taken"), required=False, min_value=0, max_value=9999,
+                decimal_places=1, max_digits=6,
+                widget=forms.NumberInput(attrs={**SMALL, "step": "0.5", "inputmode": "decimal"}),
+            )  # fmt: skip
+            self.fields[f"note_{position}"] = forms.CharField(
+                label=_("What happened"), max_length=500, required=False,
+                widget=forms.TextInput(attrs=SMALL),
+            )  # fmt: skip
+            self.fields[f"screenshot_{position}"] = ScreenshotField(label=_("Screenshot"))
+
+    def step_fields(self) -> list[tuple[int, object, list]]:
+        """(position, step, [done, minutes, note, screenshot] bound fields) for the template."""
+        return [
+            (position, step, [self[f"{name}_{position}"]
+                              for name in ("done", "minutes", "note", "screenshot")])
+            for position, step in enumerate(self.checklist.steps, 1)
+        ]  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        for position, step in enumerate(self.checklist.steps, 1):
+            done = cleaned.get(f"done_{position}") == WORKED
+            if done and step.minutes is not None and cleaned.get(f"minutes_{position}") is None:
+                self.add_error(
+                    f"minutes_{position}",
+                    _("This step has a time limit of %(minutes)s minutes: record how long it "
+                      "took.") % {"minutes": f"{step.minutes:g}"},
+                )  # fmt: skip
+        return cleaned
+
+    def recorded_steps(self) -> list[RecordedStep]:
+        data = self.cleaned_data
+        return [
+            RecordedStep(
+                position=position,
+                done=data[f"done_{position}"] == WORKED,
+                minutes=data.get(f"minutes_{position}"),
+                note=data.get(f"note_{position}") or "",
+                screenshot=data.get(f"screenshot_{position}"),
+            )
+            for position in range(1, len(self.checklist.steps) + 1)
+        ]
+
+
+def checklist_initial(score, records) -> dict:
+    """The form's values from what the expert saved before (`records`: step_records)."""
+    initial = {"justification": score.justification, "version": score.version}
+    for item in records:
+        if item.record is not None:
+            initial[f"done_{item.position}"] = WORKED if item.record.done else FAILED
+            initial[f"minutes_{item.position}"] = item.record.minutes
+            initial[f"note_{item.position}"] = item.record.note
+    return initial
 
 
 class AdjudicateForm(forms.Form):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessment.collection.models import Round
+from assessment.core.attachments import AttachedFile
 from assessment.regions.models import Region
 from indicators.models import Indicator
 
@@ -191,3 +192,51 @@ class PanelEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.panel} · {self.get_action_display()} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class ChecklistStep(models.Model):
+    """One step of a mystery-shopping checklist (暗访体验) as an expert recorded it for a cell:
+    whether it worked and how many minutes it took. The expert's level follows from the
+    steps by the indicator's rule (indicators.engine.checklist)."""
+
+    score = models.ForeignKey(
+        ExpertScore, verbose_name=_("expert score"), on_delete=models.CASCADE,
+        related_name="steps",
+    )  # fmt: skip
+    position = models.PositiveSmallIntegerField(_("step"))  # 1-based, the checklist's order
+    done = models.BooleanField(_("worked"))
+    minutes = models.DecimalField(
+        _("minutes taken"), max_digits=6, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+    )  # fmt: skip
+    note = models.CharField(_("what happened"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("checklist step")
+        verbose_name_plural = _("checklist steps")
+        ordering = ["score", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["score", "position"], name="one_record_per_step")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.score_id} · {self.position}: {self.done}"
+
+
+class StepScreenshot(AttachedFile):
+    """A screenshot an expert took at one step of a checklist (what the citizen would see)."""
+
+    score = models.ForeignKey(
+        ExpertScore, verbose_name=_("expert score"), on_delete=models.CASCADE,
+        related_name="screenshots",
+    )  # fmt: skip
+    position = models.PositiveSmallIntegerField(_("step"))
+
+    class Meta:
+        verbose_name = _("step screenshot")
+        verbose_name_plural = _("step screenshots")
+        ordering = ["score", "position", "added_at", "id"]
+
+    def storage_parts(self) -> tuple[str, int, str]:
+        cell = self.score.cell
+        return ("panels", cell.panel.round_id, cell.region_id)

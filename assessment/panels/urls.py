@@ -23,6 +23,7 @@ urlpatterns = [
         views.score_evidence,
         name="panel_evidence",
     ),
+    path("panel/screenshots/<int:shot_id>/", views.step_screenshot, name="panel_step_screenshot"),
     path("panel/adjudication/", views.adjudication, name="panel_adjudication"),
     path("panel/cells/<int:cell_id>/", views.adjudicate_cell, name="panel_adjudicate"),
 ]

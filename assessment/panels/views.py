@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,19 +20,29 @@ from assessment.core.attachments import attachment_response
 from assessment.jobs.services import start_job, work_key
 from assessment.panels.access import (
     get_own_score,
+    may_adjudicate,
     require_adjudication_user,
     require_adjudicator,
     require_administrator,
 )
+from assessment.panels.checklists import score_by_checklist, step_records
 from assessment.panels.forms import (
     AdjudicateForm,
+    ChecklistForm,
     ExpertForm,
     HandAssignForm,
     PanelForm,
     ScoreForm,
+    checklist_initial,
 )
 from assessment.panels.job_kinds import ASSIGN
-from assessment.panels.models import CellStatus, PanelCell, PanelEvent, PanelExpert
+from assessment.panels.models import (
+    CellStatus,
+    PanelCell,
+    PanelEvent,
+    PanelExpert,
+    StepScreenshot,
+)
 from assessment.panels.selectors import (
     adjudication_queue,
     cell_context,
@@ -193,11 +204,16 @@ def score(request: HttpRequest, score_id: int) -> HttpResponse:
     own = get_own_score(request.user, score_id)
     cell = own.cell
     panel = cell.panel
+    checklist = cell.indicator.mystery_shopping
+    locked = cell.adjudicated or panel.round.status == RoundStatus.PUBLISHED
+    context = {"own": own, "cell": cell, "panel": panel, "locked": locked,
+               "context": cell_context(cell)}  # fmt: skip
+    if checklist is not None:
+        return _score_by_checklist(request, own, checklist, context)
     form = ScoreForm(
         request.POST or None,
         initial={"level": own.level, "justification": own.justification, "version": own.version},
     )
-    locked = cell.adjudicated or panel.round.status == RoundStatus.PUBLISHED
     if request.method == "POST":
         if locked:
             messages.error(request, _("This cell's level is final: it cannot be scored again."))
@@ -211,19 +227,73 @@ def score(request: HttpRequest, score_id: int) -> HttpResponse:
             except PanelError as error:
                 messages.error(request, str(error))
             else:
-                if done.saved:
-                    messages.success(request, _("Your level is saved."))
-                    return redirect("assessment:panel_queue")
-                messages.warning(request, _("Your score changed in another window meanwhile: "
-                                            "the page shows it now."))  # fmt: skip
-                return redirect("assessment:panel_score", own.pk)
+                return _after_scoring(request, own, done.saved)
         else:
             messages.error(request, _("Nothing was saved: correct the marked fields."))
-    context = {
-        "own": own, "cell": cell, "panel": panel, "form": form, "locked": locked,
-        "context": cell_context(cell), "rubric": list(enumerate(cell.indicator.rubric or [])),
-    }  # fmt: skip
+    context.update(form=form, rubric=list(enumerate(cell.indicator.rubric or [])))
     return render(request, "panels/score.html", context, status=400 if form.errors else 200)
+
+
+def _after_scoring(request: HttpRequest, own, saved: bool) -> HttpResponse:
+    if saved:
+        messages.success(request, _("Your level is saved."))
+        return redirect("assessment:panel_queue")
+    messages.warning(request, _("Your score changed in another window meanwhile: "
+                                "the page shows it now."))  # fmt: skip
+    return redirect("assessment:panel_score", own.pk)
+
+
+def _score_by_checklist(request: HttpRequest, own, checklist, context: dict) -> HttpResponse:
+    """A mystery-shopping cell: the expert records the steps, the level follows from them."""
+    english = (get_language() or "").startswith("en")
+    records = step_records(checklist, own, english=english)
+    form = ChecklistForm(
+        request.POST or None, request.FILES or None, checklist=checklist,
+        initial=checklist_initial(own, records),
+    )  # fmt: skip
+    if request.method == "POST":
+        if context["locked"]:
+            messages.error(request, _("This cell's level is final: it cannot be scored again."))
+        elif form.is_valid():
+            try:
+                done, _outcome = score_by_checklist(
+                    own, checklist=checklist, steps=form.recorded_steps(),
+                    justification=form.cleaned_data["justification"],
+                    version=form.cleaned_data["version"], actor=request.user,
+                )  # fmt: skip
+            except PanelError as error:
+                messages.error(request, str(error))
+            else:
+                return _after_scoring(request, own, done.saved)
+        else:
+            messages.error(request, _("Nothing was saved: correct the marked fields."))
+    context.update(
+        form=form, checklist=checklist, records=records, bands=checklist.bands,
+        scenario=(checklist.scenario_en or checklist.scenario_zh) if english
+        else checklist.scenario_zh,
+    )  # fmt: skip
+    return render(request, "panels/score_checklist.html", context,
+                  status=400 if form.errors else 200)  # fmt: skip
+
+
+@login_required
+@require_GET
+def step_screenshot(request: HttpRequest, shot_id: int) -> HttpResponse:
+    """A step's screenshot: to the expert who took it, and to whoever may adjudicate the cell
+    (other experts of the cell never see it: they score blind)."""
+    shot = (
+        StepScreenshot.objects.select_related("score__cell__panel__round", "score__cell__region")
+        .filter(pk=shot_id)
+        .first()
+    )
+    if shot is None:
+        raise Http404
+    cell = shot.score.cell
+    if shot.score.expert_id != request.user.pk and not (
+        can_see_region(request.user, cell.region) and may_adjudicate(request.user, cell)
+    ):
+        raise Http404
+    return attachment_response(shot)
 
 
 @login_required
@@ -276,8 +346,13 @@ def adjudicate_cell(request: HttpRequest, cell_id: int) -> HttpResponse:
         else:
             messages.error(request, _("Nothing was saved: correct the marked fields."))
     scores = list(cell.scores.select_related("expert").order_by("level", "expert__username"))
+    checklist = cell.indicator.mystery_shopping
+    english = (get_language() or "").startswith("en")
     context = {
         "cell": cell, "scores": scores, "form": form, "context": cell_context(cell),
         "rubric": list(enumerate(cell.indicator.rubric or [])),
+        "steps": {s.pk: step_records(checklist, s, english=english) for s in scores}
+        if checklist is not None else {},
+        "bands": checklist.bands if checklist is not None else None,
     }  # fmt: skip
     return render(request, "panels/adjudicate.html", context, status=400 if form.errors else 200)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessment.collection.forms.entry import EvidenceFilesField, LinkField
 from assessment.collection.models import Round
-from assessment.core.evidence import JPEG, PNG, CheckedFile, check_evidence_file
+from assessment.core.forms import ScreenshotField
 from assessment.verification.models import Requirement, VerificationPolicy
 
 DEFAULTED = ("tolerance_points", "tolerance_share", "penalty_factor")
@@ -59,30 +59,7 @@ class PolicyForm(forms.ModelForm):
 #: A sampling sheet holds at most this many items (the assessments sample 30–100).
 MAX_SAMPLES = 200
 COUNTS, DOES_NOT_COUNT = "yes", "no"
-SCREENSHOT_ACCEPT = ",".join((*PNG.extensions, *JPEG.extensions))
-NOT_A_PICTURE = _("“%(name)s” is not a picture: a screenshot must be a PNG or JPEG file.")
 NOTHING_ATTACHED = _("Choose a file or enter a link.")
-
-
-class ScreenshotField(forms.FileField):
-    """One picture, checked by content like any evidence, then held to PNG or JPEG: a
-    screenshot shows what the verifier saw, a document goes with the indicator instead."""
-
-    def __init__(self, **kwargs):
-        widget = forms.FileInput(attrs={"class": "form-control form-control-sm",
-                                        "accept": SCREENSHOT_ACCEPT})  # fmt: skip
-        super().__init__(required=False, widget=widget, **kwargs)
-
-    def clean(self, data, initial=None) -> CheckedFile | None:
-        upload = super().clean(data, initial)
-        if not upload:
-            return None
-        checked = check_evidence_file(upload)
-        if checked.file_type not in (PNG, JPEG):
-            raise ValidationError(
-                NOT_A_PICTURE, code="not_a_picture", params={"name": checked.name}
-            )
-        return checked
 
 
 class SampleItemForm(forms.Form):

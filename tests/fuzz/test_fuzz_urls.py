@@ -164,6 +164,7 @@ INPUTS: dict[str, Inputs] = {
     "assessment:panel_queue": Inputs(query=("page",)),
     "assessment:panel_score": Inputs(form=("level", "justification", "version")),
     "assessment:panel_evidence": Inputs(),
+    "assessment:panel_step_screenshot": Inputs(),
     "assessment:panel_adjudication": Inputs(query=("page",)),
     "assessment:panel_adjudicate": Inputs(form=("level", "reason")),
     # Background jobs

@@ -9,11 +9,12 @@ from django.contrib.auth import get_user_model
 
 from assessment.collection.models import Round, Submission, Value
 from assessment.demo.demo import DEMO_PASSWORD, seed_demo
-from assessment.panels.models import CellStatus, ExpertScore, Panel, PanelCell
+from assessment.panels.models import CellStatus, ChecklistStep, ExpertScore, Panel, PanelCell
 from assessment.rectification.models import Practice, RectificationTask, TaskEvent
 from assessment.regions.models import Membership
 from assessment.results.models import Result, ResultFlag, Standing
 from assessment.verification.models import Verification
+from indicators.engine.checklist import StepResult, checklist_level
 
 
 def snapshot() -> dict[str, int]:
@@ -148,6 +149,14 @@ def test_the_2025_round_has_an_expert_panel_with_adjudicated_cells():
     ).exists()
     # Compute used the panel's levels.
     assert round_.compute_notes["panel_levels"] == 303
+    # SV.5.1 was scored by mystery shopping: six steps per expert score, the level theirs.
+    shopped = ExpertScore.objects.filter(cell__panel=panel, cell__indicator__code="SV.5.1")
+    assert shopped.count() == 101 * 2
+    assert ChecklistStep.objects.filter(score__in=shopped).count() == 101 * 2 * 6
+    checklist = shopped.first().cell.indicator.mystery_shopping
+    for score in shopped.prefetch_related("steps")[:20]:
+        results = [StepResult(s.done, s.minutes and float(s.minutes)) for s in score.steps.all()]
+        assert checklist_level(checklist, results).level == score.level
 
 
 @pytest.mark.django_db
