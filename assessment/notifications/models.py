@@ -30,6 +30,8 @@ class Kind(models.TextChoices):
     RESULTS_PUBLISHED = "results_published", _("Results published")
     DEADLINE = "deadline", _("Deadline approaching")
     CHASE = "chase", _("Reminder to submit")
+    PANEL_ASSIGNED = "panel_assigned", _("Expert review cells assigned")
+    PANEL_OVERDUE = "panel_overdue", _("Expert review overdue")
 
 
 #: Kinds nobody can mute: a supervisor's reminder to submit (催报) must reach the region.

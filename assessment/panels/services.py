@@ -4,14 +4,17 @@ how they combine, adjudication. Every step leaves a PanelEvent."""
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment.core.bulk_sql import insert_rows
+from assessment.panels import notices
 from assessment.panels.models import (
     CellStatus,
     ExpertScore,
@@ -95,27 +98,47 @@ Progress = Callable[[float, str], None]
 
 
 def assign_automatically(panel: Panel, *, actor, on_step: Progress | None = None) -> int:
-    """Give every cell with no expert yet `experts_per_cell` experts: balanced load, nobody on
-    their own region, colleagues paired evenly (indicators.engine.panel_assignment). Cells
-    that already have experts keep them. Returns how many cells were assigned."""
+    """Give every cell fewer than `experts_per_cell` experts the missing ones: a cell with none
+    gets `experts_per_cell`, one left short (assigned by hand, an expert removed, more experts
+    per cell asked for since) the difference, never an expert already on it. Balanced load
+    over the seats each expert holds in the panel, nobody on their own region, colleagues
+    paired evenly (indicators.engine.panel_assignment). Experts already on a cell keep their
+    seat and level; a cell decided without adjudication that gets a new expert is scored
+    again, adjudicated cells are left alone. Each expert is told what they got. Returns how
+    many cells got experts."""
     step = on_step or (lambda fraction, stage="": None)
     step(0.05, _("Creating the panel's cells"))
     ensure_cells(panel)
     experts = list(PanelExpert.objects.filter(panel=panel).select_related("user", "home_region"))
-    if len(experts) < panel.experts_per_cell:
+    per_cell = panel.experts_per_cell
+    if len(experts) < per_cell:
         raise PanelError(
             _("The panel has %(experts)s experts; each cell needs %(needed)s.")
-            % {"experts": len(experts), "needed": panel.experts_per_cell}
+            % {"experts": len(experts), "needed": per_cell}
         )
-    open_cells = list(
-        PanelCell.objects.filter(panel=panel, scores__isnull=True)
-        .order_by("region_id", "indicator__order")
-        .values_list("pk", "region_id")
+    short = (
+        PanelCell.objects.filter(panel=panel, adjudicated=False)
+        .annotate(seats=Count("scores"))
+        .filter(seats__lt=per_cell)
     )
+    open_cells = list(short.order_by("region_id", "indicator__order")
+                      .values_list("pk", "region_id", "seats"))  # fmt: skip
     if not open_cells:
         return 0
     step(0.2, _("Assigning experts"))
-    codes = sorted({code for _pk, code in open_cells})
+    position = {expert.user_id: e for e, expert in enumerate(experts)}
+    taken: dict[int, list[int]] = defaultdict(list)
+    loads = [0] * len(experts)
+    if any(seats for _pk, _code, seats in open_cells):
+        partial = ExpertScore.objects.filter(cell__in=short.filter(seats__gt=0).values("pk"))
+        for cell_id, user_id in partial.values_list("cell_id", "expert_id"):
+            if user_id in position:  # (an expert no longer on the panel still fills the seat)
+                taken[cell_id].append(position[user_id])
+        held = ExpertScore.objects.filter(cell__panel=panel).values_list("expert_id")
+        for user_id, count in held.annotate(n=Count("pk")).values_list("expert_id", "n"):
+            if user_id in position:
+                loads[position[user_id]] = count
+    codes = sorted({code for _pk, code, _seats in open_cells})
     prefixes = seat_prefixes([e.user_id for e in experts],
                              {e.user_id: e.home_region_id for e in experts})  # fmt: skip
     under = {p: codes_under(p, codes) for p in {p for ps in prefixes.values() for p in ps}}
@@ -125,13 +148,18 @@ def assign_automatically(panel: Panel, *, actor, on_step: Progress | None = None
     ]
     try:
         chosen = assign_experts(
-            [code for _pk, code in open_cells], forbidden, panel.experts_per_cell, seed=panel.pk
-        )
+            [code for _pk, code, _seats in open_cells], forbidden, per_cell, seed=panel.pk,
+            need=[per_cell - seats for _pk, _code, seats in open_cells],
+            taken=[taken.get(pk, ()) for pk, _code, _seats in open_cells],
+            initial_load=loads,
+        )  # fmt: skip
     except ValueError as error:
         raise PanelError(
             _("The cells cannot all be staffed: %(error)s") % {"error": error}
         ) from error
     step(0.7, _("Saving the assignment"))
+    topped = [pk for pk, _code, seats in open_cells if seats]
+    given = Counter(experts[e].user_id for picked in chosen.values() for e in picked)
     with transaction.atomic():
         insert_rows(
             ExpertScore,
@@ -142,18 +170,36 @@ def assign_automatically(panel: Panel, *, actor, on_step: Progress | None = None
                 for e in picked
             ),
         )
+        for start in range(0, len(topped), 500):  # the new experts have not scored yet
+            _reopen(PanelCell.objects.filter(panel=panel, pk__in=topped[start : start + 500]))
         PanelEvent.objects.create(
             panel=panel, actor=actor, action=PanelEvent.Action.ASSIGNED,
-            text=_("%(cells)s cells assigned automatically to %(experts)s experts.")
-            % {"cells": len(open_cells), "experts": len(experts)},
+            text=_("%(cells)s cells assigned automatically to %(experts)s experts (%(empty)s "
+                   "had none; %(short)s topped up to %(per_cell)s experts each).")
+            % {"cells": len(open_cells), "experts": len(experts),
+               "empty": len(open_cells) - len(topped), "short": len(topped),
+               "per_cell": per_cell},
         )  # fmt: skip
+        notices.on_assigned(panel, dict(given))
     return len(open_cells)
+
+
+def _reopen(cells) -> int:
+    """Cells with an expert still to score go back to scoring, unless adjudicated (an
+    adjudicated level is final)."""
+    unscored = ExpertScore.objects.filter(cell=OuterRef("pk"), level__isnull=True)
+    return (
+        cells.filter(adjudicated=False, status__in=[CellStatus.FINAL, CellStatus.ADJUDICATION])
+        .filter(Exists(unscored))
+        .update(status=CellStatus.SCORING, final_level=None, decided_at=None)
+    )
 
 
 def assign_by_hand(panel: Panel, *, expert: PanelExpert, region_code: str,
                    indicator_codes: list[str], actor) -> int:  # fmt: skip
     """Add `expert` to the cells of the regions under `region_code` × the indicators (all
-    panel indicators when empty) that still lack experts; how many cells."""
+    panel indicators when empty) that still lack experts; how many cells. The expert is told
+    (one notification for them all)."""
     ensure_cells(panel)
     prefixes = forbidden_prefixes(expert.user, expert.home_region_id)
     region = Region.objects.get(code=region_code)
@@ -181,6 +227,7 @@ def assign_by_hand(panel: Panel, *, expert: PanelExpert, region_code: str,
                 text=_("%(expert)s assigned by hand to %(cells)s cells under %(region)s.")
                 % {"expert": expert.user.get_username(), "cells": added, "region": region_code},
             )  # fmt: skip
+            notices.on_assigned(panel, {expert.user_id: added})
     return added
 
 

@@ -209,3 +209,175 @@ def test_no_cells_no_assignment_and_the_helpers_count() -> None:
     together = pair_counts(assignment, 4)
     assert together.tolist() == [[0, 2, 1, 0], [2, 0, 0, 0], [1, 0, 0, 0], [0, 0, 0, 0]]
     np.testing.assert_array_equal(pair_counts(np.array([[0, 1], [0, 2], [0, 1]]), 4), together)
+
+
+# Topping up: cells that already have some of their experts (by hand, or before the panel
+# asked for more per cell) get exactly the missing number, never one already on the cell, and
+# loads are counted as the seats held before plus the new ones.
+
+
+@st.composite
+def top_ups(draw, max_regions=6, max_cells=4, max_experts=8, conflicts=True):
+    """(cells, forbidden, per_cell, need, taken, initial_load): an instance whose cells hold
+    0..per_cell experts already (any of them, a conflict included: a home region may have
+    changed since), each needing the rest; experts may hold seats in other cells too."""
+    cells, forbidden, per_cell = draw(instances(max_regions, max_cells, max_experts, conflicts))
+    n_experts = len(forbidden)
+    per_cell = min(per_cell, n_experts)
+    taken = [draw(st.frozensets(st.integers(0, n_experts - 1), max_size=per_cell)) for _ in cells]
+    need = [per_cell - len(there) for there in taken]
+    held = np.bincount([e for there in taken for e in there], minlength=n_experts)
+    extra = draw(st.lists(st.integers(0, 3), min_size=n_experts, max_size=n_experts))
+    initial_load = [int(h) + x for h, x in zip(held, extra, strict=True)]
+    return cells, forbidden, per_cell, need, taken, initial_load
+
+
+def available(cell, cells, forbidden, taken) -> int:
+    return sum(cells[cell] not in f and e not in taken[cell] for e, f in enumerate(forbidden))
+
+
+@settings(max_examples=200, deadline=None)
+@given(top_ups(), st.integers(0, 3))
+def test_a_top_up_meets_each_need_exactly_without_a_conflict_or_a_second_seat(case, seed) -> None:
+    cells, forbidden, per_cell, need, taken, initial_load = case
+    extra = {"need": need, "taken": taken, "initial_load": initial_load}
+    short = [c for c in range(len(cells)) if available(c, cells, forbidden, taken) < need[c]]
+    if short:
+        with pytest.raises(ValueError, match=rf"^cell {short[0]} \(region '{cells[short[0]]}'\)"):
+            assign_experts(cells, forbidden, per_cell, seed=seed, **extra)
+        return
+    assignment = assign_experts(cells, forbidden, per_cell, seed=seed, **extra)
+    assert sorted(assignment) == list(range(len(cells)))
+    for cell, experts in assignment.items():
+        assert len(experts) == need[cell] == len(set(experts))  # exactly what it lacks
+        assert list(experts) == sorted(experts)
+        assert not set(experts) & taken[cell]  # nobody twice on a cell
+        assert not any(cells[cell] in forbidden[e] for e in experts)  # no self-region
+        assert len(taken[cell]) + len(experts) == per_cell
+    assert assign_experts(cells, forbidden, per_cell, seed=seed, **extra) == assignment
+    matrix = assignment_matrix(cells, forbidden, per_cell, seed=seed, **extra)
+    assert matrix.shape == (len(cells), max(need, default=0))
+    for cell, row in enumerate(matrix.tolist()):
+        assert row == [*assignment[cell], *[-1] * (matrix.shape[1] - need[cell])]
+
+
+def optimum_top_up(cells, forbidden, need, taken, initial_load):
+    """`optimum` of the loads existing + new, over every valid choice of the new seats."""
+    n = len(forbidden)
+    choices = [
+        [
+            c
+            for c in itertools.combinations(range(n), need[cell])
+            if not any(region in forbidden[e] or e in taken[cell] for e in c)
+        ]
+        for cell, region in enumerate(cells)
+    ]
+    best = [np.inf, -np.inf, np.inf, np.inf]
+    for rows in itertools.product(*choices):
+        loads = np.asarray(initial_load) + np.bincount(
+            [e for row in rows for e in row], minlength=n
+        )
+        best[0] = min(best[0], loads.max())
+        best[1] = max(best[1], loads.min())
+        best[2] = min(best[2], loads.max() - loads.min())
+        best[3] = min(best[3], (loads**2).sum())
+    return best
+
+
+@settings(max_examples=120, deadline=None)
+@given(top_ups(max_regions=3, max_cells=2, max_experts=4), st.integers(0, 3))
+def test_a_top_up_leaves_the_most_even_loads_possible(case, seed) -> None:
+    """Balanced over the seats held before and the new ones, as evenly as any valid top-up
+    could (max, min, max - min and sum of squares, against brute force); seats held before
+    never move."""
+    cells, forbidden, per_cell, need, taken, initial_load = case
+    if any(available(c, cells, forbidden, taken) < need[c] for c in range(len(cells))):
+        return
+    assignment = assign_experts(cells, forbidden, per_cell, seed=seed, need=need, taken=taken,
+                                initial_load=initial_load)  # fmt: skip
+    loads = np.asarray(initial_load) + expert_loads(assignment, len(forbidden))
+    assert summary(loads) == optimum_top_up(cells, forbidden, need, taken, initial_load)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    instances(max_regions=20, max_cells=10, max_experts=15, conflicts=False),
+    st.integers(1, 3),
+    st.integers(0, 9),
+)
+def test_raising_the_experts_per_cell_tops_up_to_loads_within_one(case, more, seed) -> None:
+    """A panel assigned with k experts per cell, then asked for k + more: the new seats go
+    where the loads end within 1 of each other, as if assigned k + more at once."""
+    cells, forbidden, per_cell = case
+    n = len(forbidden)
+    if per_cell + more > n:
+        return
+    first = assign_experts(cells, forbidden, per_cell, seed=seed)
+    held = expert_loads(first, n)
+    added = assign_experts(
+        cells, forbidden, per_cell + more, seed=seed, need=[more] * len(cells),
+        taken=[first[c] for c in range(len(cells))], initial_load=held.tolist(),
+    )  # fmt: skip
+    loads = held + expert_loads(added, n)
+    assert loads.max() - loads.min() <= 1
+    assert loads.sum() == len(cells) * (per_cell + more)
+    for cell, experts in added.items():
+        assert len(set(first[cell]) | set(experts)) == per_cell + more
+
+
+@settings(max_examples=100, deadline=None)
+@given(instances(), st.integers(0, 3))
+def test_needing_every_expert_with_none_taken_is_the_plain_assignment(case, seed) -> None:
+    cells, forbidden, per_cell = case
+    if any(eligible_count(r, forbidden) < per_cell for r in cells):
+        return
+    plain = assign_experts(cells, forbidden, per_cell, seed=seed)
+    assert plain == assign_experts(
+        cells, forbidden, per_cell, seed=seed, need=[per_cell] * len(cells),
+        taken=[()] * len(cells), initial_load=[0] * len(forbidden),
+    )  # fmt: skip
+
+
+def test_a_top_up_keeps_full_cells_and_pairs_newcomers_with_varied_colleagues() -> None:
+    # 300 cells, 2 experts each of 12, of which 100 lost one expert (removed from the panel)
+    # and 50 lost both: the full cells get nobody, and the loads end within 1.
+    cells = [str(i) for i in range(300)]
+    n = 13
+    first = assign_experts(cells, [set()] * n, 2, seed=3)
+    gone = 12  # expert 12 leaves with their seats; the panel has 12 left
+    taken = [tuple(e for e in first[c] if e != gone) for c in range(300)]
+    taken = [() if c % 6 == 0 else row for c, row in enumerate(taken)]
+    need = [2 - len(row) for row in taken]
+    held = np.bincount([e for row in taken for e in row], minlength=n)
+    forbidden = [set()] * (n - 1) + [set(cells)]  # nobody assigns the expert who left
+    added = assign_experts(cells, forbidden, 2, seed=3, need=need, taken=taken,
+                           initial_load=held.tolist())  # fmt: skip
+    assert all(added[c] == () for c in range(300) if need[c] == 0)
+    loads = (held + expert_loads(added, n))[: n - 1]
+    assert loads.max() - loads.min() <= 1 and loads.sum() == 600
+    together = pair_counts({c: (*taken[c], *added[c]) for c in range(300)}, n)[: n - 1, : n - 1]
+    assert together.max() <= 2 * together[np.triu_indices(n - 1, 1)].mean() + 2
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"need": [1]}, "need must give"),
+        ({"need": [1, -1]}, "need must give"),
+        ({"need": [1, True]}, "need must give"),
+        ({"taken": [()]}, "taken must give"),
+        ({"taken": [(), (3,)]}, r"cell 1: taken experts must be among 0\.\.2"),
+        ({"initial_load": [0, 0]}, "initial_load must give"),
+        ({"initial_load": [0, 0, -2]}, "initial_load must give"),
+    ],
+)
+def test_top_up_arguments_are_checked(extra, message) -> None:
+    with pytest.raises(ValueError, match=message):
+        assign_experts(["A", "B"], [set(), set(), set()], 1, **extra)
+
+
+def test_a_cell_whose_eligible_experts_are_all_on_it_already_is_named() -> None:
+    # B has two eligible experts, both already on cell 1, which needs one more.
+    forbidden = [{"B"}, set(), set()]
+    with pytest.raises(ValueError, match=r"cell 1 \(region 'B'\).*0 eligible.*1 needed"):
+        assign_experts(["A", "B"], forbidden, 3, need=[1, 1], taken=[(), (1, 2)])
