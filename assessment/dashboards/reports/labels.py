@@ -89,12 +89,12 @@ def race_name(section: Section) -> str:
     return _("Level race (overall score)")
 
 
-def raw_value(value: Decimal | None, value_type: str):
+def raw_value(value: Decimal | float | None, value_type: str):
     """A raw value as a reader expects it: 是/否, L0–L5, or the number."""
     return raw_value_converter(value_type)(value)
 
 
-def raw_value_converter(value_type: str) -> Callable[[Decimal | None], object]:
+def raw_value_converter(value_type: str) -> Callable[[Decimal | float | None], object]:
     """`raw_value` for one value type, its labels translated once: the raw-data sheet of a
     national report converts 138,000 values."""
     if value_type == ValueType.YESNO:
@@ -105,10 +105,11 @@ def raw_value_converter(value_type: str) -> Callable[[Decimal | None], object]:
     return _number
 
 
-def _number(value: Decimal | None) -> int | float | None:
+def _number(value: Decimal | float | None) -> int | float | None:
     if value is None:
         return None
-    return int(value) if value == value.to_integral_value() else float(value)
+    number = float(value)
+    return int(number) if number.is_integer() else number
 
 
 def local_datetime(value) -> str:

@@ -231,6 +231,8 @@ class ReportSheet:
     def fit_height(self, values: Sequence) -> None:
         """Room for the wrapped texts of the row about to be written (write-only sheets do
         not grow; the height must be set before the row is), unless the caller set it."""
+        if not self._wrapped and not any(isinstance(value, Cell) for value in values):
+            return  # nothing in the row wraps (a matrix row): the default height
         count = 1
         for index, (value, width) in enumerate(zip(values, self._widths, strict=False)):
             if isinstance(value, Cell):
