@@ -66,6 +66,7 @@ NOTE_WIDTH = sum(c.width for c in COLUMNS[3:])  # D:G, the key figures' notes
 STAT_FORMAT = styles.score_format(narrative.STAT_DECIMALS)
 LEFT = Alignment(horizontal="left", vertical="center")
 TOP = Alignment(vertical="top")
+LEFT_TOP = Alignment(horizontal="left", vertical="top")  # a label beside a wrapped note
 LEFT_WRAP = Alignment(horizontal="left", vertical="center", wrap_text=True)
 TOP_WRAP = Alignment(wrap_text=True, vertical="top")
 TOP_WRAP_LEFT = Alignment(wrap_text=True, vertical="top", horizontal="left")
@@ -362,7 +363,7 @@ def _key_figures(sheet: _Sheet, level: LevelSummary) -> None:
         change = number_format == change_format
         sheet.row(
             [
-                sheet.cell(label, font=styles.LABEL_FONT, alignment=LEFT),
+                sheet.cell(label, font=styles.LABEL_FONT, alignment=LEFT_TOP),
                 None,
                 sheet.cell(
                     value,

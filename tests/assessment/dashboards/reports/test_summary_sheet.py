@@ -219,6 +219,11 @@ def test_the_narratives_numbers_equal_the_data(client, computed, evaluator_zheji
     assert figures[zh("Share at %(level)s or above", level="L3")] == pytest.approx(
         reached / len(scores)
     )
+    # A note over two lines leaves label, value and note on one line: all at the row's top.
+    start = row_after(sheet, zh("Key figure")) + 1
+    rows = sheet.iter_rows(min_row=start, max_row=start + len(figures) - 1)
+    tops = {cell.alignment.vertical for row in rows for cell in row if cell.value is not None}
+    assert tops == {"top"}
 
 
 def test_most_improved_lists_only_rises(client, computed, administrator):
