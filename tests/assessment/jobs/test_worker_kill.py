@@ -165,11 +165,16 @@ def test_a_national_computation_killed_while_writing_keeps_the_previous_results(
         half = wait_for(scratch, timed, process, 50)
         rest = wait_for(scratch, timed, process, 100) - half
     assert scratch.job(timed)["state"] == "done"
-    before = scratch.digest()
-    assert scratch.shell(f"change_values({scratch.round})")["changed"] > 0
-    job = scratch.shell(f"start('results.compute', {scratch.round})")["job"]
-    # Killed three quarters of the way through the rest: in the writing transaction.
-    killed = kill_worker_when(scratch, job, progress=50, then=rest * 0.75)
+    # Killed three quarters of the way through the rest: in the writing transaction. A warm
+    # run can be faster than the timed (first) one and finish before the kill: then it is
+    # tried again with new values, killed sooner.
+    for share in (0.75, 0.5, 0.3):
+        before = scratch.digest()
+        assert scratch.shell(f"change_values({scratch.round})")["changed"] > 0
+        job = scratch.shell(f"start('results.compute', {scratch.round})")["job"]
+        killed = kill_worker_when(scratch, job, progress=50, then=rest * share)
+        if killed["state"] != "done":
+            break
     assert killed["state"] == "running"
     assert scratch.digest() == before
     again = recover_and_run_again(scratch, job)
