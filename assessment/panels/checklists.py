@@ -15,7 +15,7 @@ from assessment.core.attachments import remove_attachment, store_attachments
 from assessment.core.evidence import CheckedFile
 from assessment.panels.models import ChecklistStep, ExpertScore, StepScreenshot
 from assessment.panels.services import Scored, score_cell
-from indicators.engine.checklist import Checklist, Outcome, StepResult, checklist_level
+from indicators.engine.checklist import Checklist, StepResult, checklist_level
 
 
 @dataclass(frozen=True)
@@ -29,26 +29,22 @@ class RecordedStep:
     screenshot: CheckedFile | None = None
 
 
-def outcome_of(checklist: Checklist, steps: list[RecordedStep]) -> Outcome:
-    return checklist_level(
-        checklist,
-        [StepResult(s.done, None if s.minutes is None else float(s.minutes)) for s in steps],
-    )
-
-
 def score_by_checklist(
     score: ExpertScore, *, checklist: Checklist, steps: list[RecordedStep], justification: str,
     version: int, actor,
-) -> tuple[Scored, Outcome]:  # fmt: skip
+) -> Scored:  # fmt: skip
     """Store the steps and the level they earn, in one transaction; nothing when the page was
     stale (another window saved meanwhile). A new screenshot of a step replaces its old one;
     a step with no new upload keeps its screenshot."""
-    outcome = outcome_of(checklist, steps)
+    outcome = checklist_level(
+        checklist,
+        [StepResult(s.done, None if s.minutes is None else float(s.minutes)) for s in steps],
+    )
     with transaction.atomic():
         done = score_cell(score, level=outcome.level, justification=justification,
                           version=version, actor=actor)  # fmt: skip
         if not done.saved:
-            return done, outcome
+            return done
         ChecklistStep.objects.filter(score=score).delete()
         ChecklistStep.objects.bulk_create(
             ChecklistStep(
@@ -65,7 +61,7 @@ def score_by_checklist(
             if step.screenshot is not None:
                 store_attachments(partial(StepScreenshot, score=score, position=step.position),
                                   files=[step.screenshot], user=actor)  # fmt: skip
-    return done, outcome
+    return done
 
 
 @dataclass(frozen=True)

@@ -215,27 +215,32 @@ def score(request: HttpRequest, score_id: int) -> HttpResponse:
         initial={"level": own.level, "justification": own.justification, "version": own.version},
     )
     if request.method == "POST":
-        if locked:
-            messages.error(request, _("This cell's level is final: it cannot be scored again."))
-        elif form.is_valid():
-            try:
-                done = score_cell(
-                    own, level=form.cleaned_data["level"],
-                    justification=form.cleaned_data["justification"],
-                    version=form.cleaned_data["version"], actor=request.user,
-                )  # fmt: skip
-            except PanelError as error:
-                messages.error(request, str(error))
-            else:
-                return _after_scoring(request, own, done.saved)
-        else:
-            messages.error(request, _("Nothing was saved: correct the marked fields."))
+        saved = _save_score(request, own, form, locked, lambda data: score_cell(
+            own, level=data["level"], justification=data["justification"],
+            version=data["version"], actor=request.user,
+        ))  # fmt: skip
+        if saved is not None:
+            return saved
     context.update(form=form, rubric=list(enumerate(cell.indicator.rubric or [])))
     return render(request, "panels/score.html", context, status=400 if form.errors else 200)
 
 
-def _after_scoring(request: HttpRequest, own, saved: bool) -> HttpResponse:
-    if saved:
+def _save_score(request: HttpRequest, own, form, locked: bool, save) -> HttpResponse | None:
+    """A posted score (a level, or a checklist): `save(cleaned_data)` stores it and says
+    whether it was saved. The redirect after saving, or None with the reason in a message
+    (the page is shown again with what was typed)."""
+    if locked:
+        messages.error(request, _("This cell's level is final: it cannot be scored again."))
+        return None
+    if not form.is_valid():
+        messages.error(request, _("Nothing was saved: correct the marked fields."))
+        return None
+    try:
+        done = save(form.cleaned_data)
+    except PanelError as error:
+        messages.error(request, str(error))
+        return None
+    if done.saved:
         messages.success(request, _("Your level is saved."))
         return redirect("assessment:panel_queue")
     messages.warning(request, _("Your score changed in another window meanwhile: "
@@ -252,21 +257,12 @@ def _score_by_checklist(request: HttpRequest, own, checklist, context: dict) -> 
         initial=checklist_initial(own, records),
     )  # fmt: skip
     if request.method == "POST":
-        if context["locked"]:
-            messages.error(request, _("This cell's level is final: it cannot be scored again."))
-        elif form.is_valid():
-            try:
-                done, _outcome = score_by_checklist(
-                    own, checklist=checklist, steps=form.recorded_steps(),
-                    justification=form.cleaned_data["justification"],
-                    version=form.cleaned_data["version"], actor=request.user,
-                )  # fmt: skip
-            except PanelError as error:
-                messages.error(request, str(error))
-            else:
-                return _after_scoring(request, own, done.saved)
-        else:
-            messages.error(request, _("Nothing was saved: correct the marked fields."))
+        saved = _save_score(request, own, form, context["locked"], lambda data: score_by_checklist(
+            own, checklist=checklist, steps=form.recorded_steps(),
+            justification=data["justification"], version=data["version"], actor=request.user,
+        ))  # fmt: skip
+        if saved is not None:
+            return saved
     context.update(
         form=form, checklist=checklist, records=records, bands=checklist.bands,
         scenario=(checklist.scenario_en or checklist.scenario_zh) if english
