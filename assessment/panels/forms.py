@@ -128,6 +128,16 @@ class ScoreForm(forms.Form):
 WORKED, FAILED = "yes", "no"
 
 
+class MinutesField(forms.DecimalField):
+    """Minutes in digits 0–9: Python reads "١٢" as 12, but what a researcher typed that way
+    is more likely a slip than a number; asked again, as for any other non-number."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not str(value).isascii():
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 class ChecklistForm(forms.Form):
     """A mystery-shopping checklist: for each step whether it worked, the minutes it took
     (needed where the step has a time limit and worked), a note and a screenshot; then the
@@ -149,7 +159,7 @@ class ChecklistForm(forms.Form):
                 widget=forms.RadioSelect,
                 error_messages={"required": _("Say whether this step worked.")},
             )
-            self.fields[f"minutes_{position}"] = forms.DecimalField(
+            self.fields[f"minutes_{position}"] = MinutesField(
                 label=_("Minutes taken"), required=False, min_value=0, max_value=9999,
                 decimal_places=1, max_digits=6,
                 widget=forms.NumberInput(attrs={**SMALL, "step": "0.5", "inputmode": "decimal"}),

@@ -172,3 +172,21 @@ def test_a_checklist_belongs_on_a_level_indicator_only(default_system):
     assert broken.mystery_shopping is None
     Indicator.objects.filter(pk=broken.pk).update(checklist=broken.checklist)
     assert any(p.startswith(f"{CODE}: 检查单无法读取") for p in validate_system(default_system))
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("minutes_3", "²"), ("minutes_3", "١٢"), ("minutes_3", "1e309"), ("minutes_3", "-1"),
+     ("minutes_3", "99999999"), ("note_2", "x" * 1_000_000), ("justification", "a\x00b"),
+     ("done_1", "maybe"), ("version", "²")],
+)  # fmt: skip
+def test_bad_input_is_a_form_error_and_saves_nothing(client, scores, experts, field, value):
+    mine = scores[0]
+    client.force_login(experts[0])
+    data = steps("yes", "yes", "yes:3", "yes:15", "yes", "yes")
+    data[field] = value
+    response = client.post(url(mine), data)
+    assert response.status_code == 400
+    assert "按场景实地体验" in response.content.decode() or field == "justification"
+    mine.refresh_from_db()
+    assert mine.level is None and not ChecklistStep.objects.filter(score=mine).exists()
