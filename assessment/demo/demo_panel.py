@@ -106,13 +106,13 @@ def _steps(checklist: Checklist, level: int, rng: random.Random) -> list[Recorde
     steps = []
     for index, step in enumerate(checklist.steps):
         passes = index not in failing
-        done, minutes, note = passes, None, "" if passes else "未办通"
+        done, minutes, note = passes, None, ""
         if step.minutes is not None:
             limit = Decimal(str(step.minutes))
             if passes:
                 minutes = (limit * Decimal(rng.randint(3, 9)) / 10).quantize(Decimal("0.5"))
             elif rng.random() < 0.5:
-                done, minutes, note = True, limit * 2, "超过时限"
+                done, minutes, note = True, limit * 2, "排队等候过长"
         steps.append(RecordedStep(position=index + 1, done=done, minutes=minutes, note=note))
     return steps
 
