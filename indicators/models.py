@@ -11,11 +11,11 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from indicators.engine.checklist import Checklist, ChecklistError
 from indicators.engine.checklist import parse as parse_checklist
+from indicators.language import localized
 
 SYSTEM_LOCKED = _(
     "Indicator system “%(system)s” is published and cannot be changed. "
@@ -27,11 +27,7 @@ class Bilingual:
     """Picks the Chinese or English variant of a field for the active language."""
 
     def localized(self, field: str) -> str:
-        chinese = getattr(self, f"{field}_zh", "")
-        english = getattr(self, f"{field}_en", "")
-        if (get_language() or "zh-hans").startswith("en"):
-            return english or chinese
-        return chinese or english
+        return localized(getattr(self, f"{field}_zh", ""), getattr(self, f"{field}_en", ""))
 
     @property
     def name(self) -> str:

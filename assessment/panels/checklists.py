@@ -16,6 +16,7 @@ from assessment.core.evidence import CheckedFile
 from assessment.panels.models import ChecklistStep, ExpertScore, StepScreenshot
 from assessment.panels.services import Scored, score_cell
 from indicators.engine.checklist import Checklist, StepResult, checklist_level
+from indicators.language import localized
 
 
 @dataclass(frozen=True)
@@ -83,14 +84,14 @@ class StepRecord:
         )  # fmt: skip
 
 
-def step_records(checklist: Checklist, score: ExpertScore, *, english: bool) -> list[StepRecord]:
+def step_records(checklist: Checklist, score: ExpertScore) -> list[StepRecord]:
     """The steps of `score` with the checklist's texts (two queries)."""
     records = {r.position: r for r in ChecklistStep.objects.filter(score=score)}
     shots = {s.position: s for s in StepScreenshot.objects.filter(score=score)}
     return [
         StepRecord(
             position=position,
-            text=(step.en or step.zh) if english else step.zh,
+            text=localized(step.zh, step.en),
             limit=step.minutes,
             record=records.get(position),
             screenshot=shots.get(position),

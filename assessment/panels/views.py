@@ -10,7 +10,6 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -54,6 +53,7 @@ from assessment.panels.selectors import (
 )
 from assessment.panels.services import PanelError, adjudicate, assign_by_hand, score_cell
 from assessment.regions.access import can_see_region
+from indicators.language import localized
 
 QUEUE_PAGE = 50
 
@@ -250,8 +250,7 @@ def _save_score(request: HttpRequest, own, form, locked: bool, save) -> HttpResp
 
 def _score_by_checklist(request: HttpRequest, own, checklist, context: dict) -> HttpResponse:
     """A mystery-shopping cell: the expert records the steps, the level follows from them."""
-    english = (get_language() or "").startswith("en")
-    records = step_records(checklist, own, english=english)
+    records = step_records(checklist, own)
     form = ChecklistForm(
         request.POST or None, request.FILES or None, checklist=checklist,
         initial=checklist_initial(own, records),
@@ -265,8 +264,7 @@ def _score_by_checklist(request: HttpRequest, own, checklist, context: dict) -> 
             return saved
     context.update(
         form=form, checklist=checklist, records=records, bands=checklist.bands,
-        scenario=(checklist.scenario_en or checklist.scenario_zh) if english
-        else checklist.scenario_zh,
+        scenario=localized(checklist.scenario_zh, checklist.scenario_en),
     )  # fmt: skip
     return render(request, "panels/score_checklist.html", context,
                   status=400 if form.errors else 200)  # fmt: skip
@@ -343,11 +341,10 @@ def adjudicate_cell(request: HttpRequest, cell_id: int) -> HttpResponse:
             messages.error(request, _("Nothing was saved: correct the marked fields."))
     scores = list(cell.scores.select_related("expert").order_by("level", "expert__username"))
     checklist = cell.indicator.mystery_shopping
-    english = (get_language() or "").startswith("en")
     context = {
         "cell": cell, "scores": scores, "form": form, "context": cell_context(cell),
         "rubric": list(enumerate(cell.indicator.rubric or [])),
-        "steps": {s.pk: step_records(checklist, s, english=english) for s in scores}
+        "steps": {s.pk: step_records(checklist, s) for s in scores}
         if checklist is not None else {},
         "bands": checklist.bands if checklist is not None else None,
     }  # fmt: skip

@@ -6,8 +6,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from indicators.language import localized
 
 
 class RegionLevel(models.TextChoices):
@@ -125,8 +126,7 @@ class Classification(models.Model):
 
     @property
     def name(self) -> str:
-        english = (get_language() or "zh-hans").startswith("en")
-        return (self.name_en or self.name_zh) if english else self.name_zh
+        return localized(self.name_zh, self.name_en)
 
 
 class RegionClass(models.Model):

@@ -8,7 +8,7 @@ column layout and a post-order aggregation plan, so scoring never walks dictiona
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -254,14 +254,3 @@ class Tree:
     def leaf_points(self) -> dict[str, float]:
         pts = self.points()
         return {c: pts[c] for c in self.leaf_codes}
-
-    def raw_matrix(self, columns: dict[str, Sequence[float]], n: int) -> np.ndarray:
-        """Assemble the (n, leaves) raw matrix from per-leaf columns; absent leaves are NaN."""
-        unknown = set(columns) - set(self.leaf_codes)
-        if unknown:
-            raise KeyError(f"not leaves of this tree: {sorted(unknown)}")
-        raw = np.full((n, len(self.leaf_codes)), np.nan)
-        for j, code in enumerate(self.leaf_codes):
-            if code in columns:
-                raw[:, j] = np.asarray(columns[code], dtype=np.float64)
-        return raw

@@ -12,7 +12,6 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from assessment.collection.models import (
@@ -26,6 +25,7 @@ from assessment.collection.models import (
 )
 from assessment.collection.rules import Completeness, completeness, deadline_for, entry_lock
 from assessment.collection.services.values import canonical, review_flag
+from indicators.language import in_english
 from indicators.models import Indicator, ValueType
 
 HISTORY_ON_PAGE = 10  # the latest changes; the full history is one link away
@@ -102,7 +102,7 @@ class EntryRow:
 
     @cached_property
     def rubric_levels(self) -> list[tuple[str, str]]:
-        english = (get_language() or "").startswith("en")
+        english = in_english()
         levels = []
         for number, text in enumerate(self.indicator.rubric or []):
             if isinstance(text, dict):

@@ -6,7 +6,6 @@ table's header row would print above them)."""
 
 from __future__ import annotations
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -14,6 +13,7 @@ from assessment.dashboards.reports import labels, styles
 from assessment.dashboards.reports.sheets import Col, ReportSheet
 from assessment.dashboards.selectors.reports import RoundReport
 from assessment.regions.models import RegionLevel
+from indicators.language import localized
 from indicators.models import Direction, Indicator
 from indicators.rule_text import number_text, rule_text
 
@@ -120,11 +120,11 @@ def _changes(sheet: ReportSheet, report: RoundReport) -> None:
     changes = report.round.system.changes or []
     if not changes:
         return
-    english = (get_language() or "").startswith("en")
     _title(sheet, _("Changes from the previous version"))
     for change in changes:
-        text = change.get("change_en") if english else change.get("change_zh")
-        sheet.fact(change.get("code", ""), text or change.get("change_zh", ""))
+        sheet.fact(
+            change.get("code", ""), localized(change.get("change_zh"), change.get("change_en"))
+        )
 
 
 def _title(sheet: ReportSheet, text: str) -> None:

@@ -48,7 +48,7 @@ def add_rectification_sheet(
     workbook: Workbook, tasks: Iterable[TaskRow], *, header: str = ""
 ) -> None:
     """Add the 整改任务 sheet (title, indicator, status, due date, owner) to a write-only
-    workbook before it is saved. Issue 7 calls this with the region's tasks as `TaskRow`s;
+    workbook before it is saved. The region export passes the region's tasks as `TaskRow`s;
     text is neutralised like every other cell."""
     columns = [
         Col(_("Task"), 40, wrap=True),

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count
-from django.utils.translation import get_language
 
 from assessment.collection.models import Round
 from assessment.dashboards.selectors.explain import Explanation, explanation
@@ -31,6 +30,7 @@ from assessment.results.selectors.nodes import (
 )
 from assessment.results.services.classes import scheme_names
 from indicators.engine import GateFailure
+from indicators.language import in_english
 
 #: How many strongest and weakest indicators the profile lists.
 EXTREMES = 3
@@ -302,7 +302,7 @@ def _extremes(leaves: list[NodeScore]) -> tuple[list[NodeScore], list[NodeScore]
 
 def _gate_reasons(notes: list[dict], nodes: SystemNodes, precision: int) -> list[str]:
     """Why the level is lower than the score alone would give, one sentence per gate."""
-    lang = "en" if (get_language() or "").startswith("en") else "zh"
+    lang = "en" if in_english() else "zh"
     names = {n.code: n.name for n in nodes.nodes}
     reasons = []
     for note in notes:

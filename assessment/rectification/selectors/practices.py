@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
-from django.utils.translation import get_language
 
 from assessment.rectification.access import practice_visibility
 from assessment.rectification.models import Practice, PracticeEvidence
 from assessment.regions.models import level_for_code, subtree_prefix_for
+from indicators.language import localized
 from indicators.models import Indicator, SystemStatus
 
 PRACTICES_PER_PAGE = 20
@@ -78,11 +78,10 @@ def library_choices() -> LibraryChoices:
         .order_by("-system__version", "order", "code")
         .values_list("code", "name_zh", "name_en", "parent_id", "value_type")
     )
-    english = (get_language() or "").startswith("en")
     areas: dict[str, NodeChoice] = {}
     leaves: dict[str, NodeChoice] = {}
     for code, name_zh, name_en, parent_id, value_type in rows:
-        name = (name_en or name_zh) if english else (name_zh or name_en)
+        name = localized(name_zh, name_en)
         choice = NodeChoice(code, f"{code} {name}")
         if parent_id is None:
             areas.setdefault(code, choice)

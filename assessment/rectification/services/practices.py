@@ -15,7 +15,6 @@ from functools import partial
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from assessment.collection.models import Round, RoundStatus
@@ -31,6 +30,7 @@ from assessment.rectification.models import (
 from assessment.regions.models import Region
 from assessment.results.models import PeerStat, Result, ResultKind
 from assessment.results.selectors.nodes import one_published, precision_of
+from indicators.language import localized
 from indicators.models import Indicator
 
 #: Share of the peers (same level, with a score) whose regions may share a practice.
@@ -98,7 +98,7 @@ def eligible_leaves(*, round_: Round, region: Region) -> list[Eligibility]:
         entry = Eligibility(
             indicator_id=pk,
             code=code,
-            name=_name(name_zh, name_en),
+            name=localized(name_zh, name_en),
             rank=rank,
             peers=counts.get(pk, 0),
             score=one_published(score, precision),
@@ -107,11 +107,6 @@ def eligible_leaves(*, round_: Round, region: Region) -> list[Eligibility]:
         if entry.top or entry.invited:
             out.append(entry)
     return out
-
-
-def _name(name_zh: str, name_en: str) -> str:
-    english = (get_language() or "").startswith("en")
-    return (name_en or name_zh) if english else (name_zh or name_en)
 
 
 @dataclass

@@ -159,9 +159,6 @@ class Standing(models.Model):
     def area_score(self, slot: int) -> float | None:
         return getattr(self, area_fields(slot)[0])
 
-    def area_rank(self, slot: int) -> int | None:
-        return getattr(self, area_fields(slot)[1])
-
     @property
     def missing(self) -> bool:
         return bool(self.flags & ResultFlag.MISSING)

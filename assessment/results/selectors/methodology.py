@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from assessment.collection.models import Round
@@ -18,6 +17,7 @@ from assessment.regions.models import RegionLevel
 from assessment.results.selectors.nodes import NodeInfo, SystemNodes
 from assessment.results.services.classes import scheme_names
 from indicators.engine import Options, describe
+from indicators.language import in_english
 
 NORMALISATIONS = {
     "rules": _("each indicator's own scoring rule"),
@@ -84,7 +84,7 @@ def methodology(*, round_: Round, nodes: SystemNodes) -> Methodology:
     except (TypeError, ValueError) as problem:
         options = Options()
         error = str(INVALID_OPTIONS % {"error": problem})
-    lang = "en" if (get_language() or "").startswith("en") else "zh"
+    lang = "en" if in_english() else "zh"
     return Methodology(
         system=f"{round_.system.name} v{round_.system.version}",
         text=describe(options, lang),

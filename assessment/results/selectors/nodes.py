@@ -8,11 +8,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 from django.db.models import QuerySet
-from django.utils.translation import get_language
 
 from assessment.collection.models import Round, RoundStatus
 from assessment.results.models import ResultKind
 from indicators.engine import Options, round_score
+from indicators.language import localized
 from indicators.models import IndicatorSystem, MaturityLevel
 
 #: How many rounds the trend charts and the level distribution go back.
@@ -67,7 +67,6 @@ def system_nodes(system: IndicatorSystem) -> SystemNodes:
             "pk", "code", "name_zh", "name_en", "parent_id", "weight", "applies_to"
         )
     )
-    english = (get_language() or "").startswith("en")
     children: dict[int | None, list[tuple]] = {}
     for row in rows:
         children.setdefault(row[4], []).append(row)
@@ -87,7 +86,7 @@ def system_nodes(system: IndicatorSystem) -> SystemNodes:
                 kind = ResultKind.AREA
             else:
                 kind = ResultKind.DIMENSION
-            name = (name_en or name_zh) if english else (name_zh or name_en)
+            name = localized(name_zh, name_en)
             at = len(nodes)
             nodes.append(NodeInfo(pk, code, name, int(kind), parent, points))
             levels = walk(pk, points) if pk in children else tuple(applies_to or ())

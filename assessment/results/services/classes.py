@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from django.utils.translation import get_language
 
 from assessment.collection.models import Round
 from assessment.regions.models import RegionClass
 from assessment.results.models.standings import CLASS_SLOTS
+from indicators.language import localized
 
 
 @dataclass(frozen=True)
@@ -68,8 +68,7 @@ def round_classes(round_: Round, region_codes: Sequence[str]) -> RoundClasses:
 def scheme_names(round_: Round) -> list[str]:
     """The names of the schemes the round's stored class ranks are in, in slot order, as the
     compute step recorded them (no query)."""
-    english = (get_language() or "").startswith("en")
     return [
-        (s.get("name_en") or s["name_zh"]) if english else s["name_zh"]
+        localized(s["name_zh"], s.get("name_en"))
         for s in (round_.compute_notes or {}).get("classifications", [])
     ]

@@ -124,13 +124,3 @@ def test_subplan_computes_only_what_a_node_needs() -> None:
     assert len(tree.subplan(OVERALL)) == 3
     with pytest.raises(ValueError, match="leaf"):
         tree.subplan("A.1")
-
-
-def test_raw_matrix_orders_columns_by_leaf_codes() -> None:
-    tree = Tree(small_tree())
-    raw = tree.raw_matrix({"B.1": [1, 2], "A.1": [3, 4]}, 2)
-    assert raw[:, 0].tolist() == [3, 4]
-    assert math.isnan(raw[0, 1])
-    assert raw[:, 2].tolist() == [1, 2]
-    with pytest.raises(KeyError, match="not leaves"):
-        tree.raw_matrix({"A": [1, 2]}, 2)
