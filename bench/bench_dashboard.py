@@ -93,7 +93,7 @@ def child(database_url: str | None, smoke: bool) -> None:
     gc.freeze()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # what autovacuum does on a live server
+            cursor.execute("VACUUM ANALYZE")  # what autovacuum does on a live server
     client, _ = admin_client()
     counties = Region.objects.filter(level="county")
     if smoke:

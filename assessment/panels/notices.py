@@ -8,6 +8,7 @@ commits, so an assignment rolled back tells nobody.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.urls import reverse
@@ -38,22 +39,29 @@ def cells_assigned(panel_id: int, counts: dict[int, int]) -> int:
     and a link to their queue: a query and an insert per distinct count (balanced loads make
     that one or two). The number created."""
     panel = Panel.objects.select_related("round").get(pk=panel_id)
-    by_count: dict[int, list[int]] = defaultdict(list)
-    for user_id, n in counts.items():
-        by_count[n].append(user_id)
     url = reverse("assessment:panel_queue")
     told = 0
     if panel.due_at:
         body = _("Score them in your expert review queue by %(due)s.") % {"due": when(panel.due_at)}
     else:
         body = _("Score them in your expert review queue.")
-    for n, users in sorted(by_count.items()):
+    for n, users in users_by_count(counts.items()):
         params = {"round": panel.round.name, "count": n}
         told += notify(
-            sorted(users),
+            users,
             Kind.PANEL_ASSIGNED,
             _("%(round)s: expert review of %(count)s cell(s) assigned to you") % params,
             body=body,
             url=url,
         )
     return told
+
+
+def users_by_count(pairs: Iterable[tuple[int, int]]) -> list[tuple[int, list[int]]]:
+    """(count, users with that count) from (user, count) pairs, counts ascending and users
+    by id: the message names the count, so one notification call serves every user who shares
+    it (balanced loads make that one or two calls)."""
+    groups: dict[int, list[int]] = defaultdict(list)
+    for user_id, n in pairs:
+        groups[n].append(user_id)
+    return [(n, sorted(users)) for n, users in sorted(groups.items())]

@@ -15,7 +15,7 @@ from assessment.collection.models import RoundStatus
 from assessment.notifications.models import Kind
 from assessment.notifications.services import notify
 from assessment.panels.models import ExpertScore, Panel
-from assessment.panels.notices import when
+from assessment.panels.notices import users_by_count, when
 
 
 def reminder_key(panel_id: int, due_at: datetime) -> str:
@@ -40,17 +40,17 @@ def overdue_reminders(now: datetime | None = None) -> int:
         .annotate(n=Count("pk"))
         .order_by("cell__panel_id", "expert_id")
     )  # fmt: skip
-    groups: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    groups: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for panel_id, user_id, n in late:
-        groups[panel_id][n].append(user_id)
+        groups[panel_id].append((user_id, n))
     panels = Panel.objects.select_related("round").in_bulk(list(groups))
     url = reverse("assessment:panel_queue")
     created = 0
-    for panel_id, by_count in groups.items():
+    for panel_id, pairs in groups.items():
         panel = panels.get(panel_id)
         if panel is None or panel.due_at is None or panel.due_at >= now:  # changed meanwhile
             continue
-        for n, users in sorted(by_count.items()):
+        for n, users in users_by_count(pairs):
             params = {"round": panel.round.name, "count": n, "due": when(panel.due_at)}
             created += notify(
                 users,

@@ -174,7 +174,7 @@ def distribution(ranking_: Ranking, regions: Q) -> list[tuple[Round, dict[int | 
     found = (
         Standing.objects.filter(regions, round__in=history)
         .values_list("round_id", "maturity_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))  # COUNT(*): nothing outside the index to read
         .order_by()
     )
     for round_id, level_id, n in found:

@@ -122,6 +122,11 @@ class Standing(models.Model):
                 fields=["round", "region_level", "change_rank", "region"],
                 name="standing_progress_race",
             ),
+            # The level distribution counts a level's regions per maturity level over the
+            # history's rounds: from this index alone, without reading the rows.
+            models.Index(
+                fields=["round", "region_level", "maturity"], name="standing_level_counts"
+            ),
         ]
 
     def __str__(self) -> str:
