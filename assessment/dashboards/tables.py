@@ -11,6 +11,8 @@ row's record: the markup of a cell lives there, its value for the CSV export in 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import django_tables2 as tables
 from django.db.models import F, QuerySet
 from django.urls import reverse
@@ -24,7 +26,7 @@ from assessment.dashboards.flags import data_flags, signed_text
 from assessment.dashboards.selectors.ranking import RACE_ORDER, RACE_PROGRESS, Comparison, Race
 from assessment.results.models import Standing
 from assessment.results.models.standings import area_fields
-from assessment.results.selectors.nodes import NodeInfo
+from assessment.results.selectors.nodes import LevelInfo, NodeInfo
 
 DASH = "–"
 WIDE_ONLY = "d-none d-md-table-cell"  # columns a phone leaves out (the profile has them)
@@ -108,7 +110,7 @@ class RankingTable(tables.Table):
         verbose_name=_("Overall score"), sort_field="score",
         attrs={"th": {"class": "text-end"}, "td": {"class": "text-end fw-semibold"}},
     )  # fmt: skip
-    level = SortColumn(verbose_name=_("Maturity level"), accessor="maturity",
+    level = SortColumn(verbose_name=_("Maturity level"), accessor="maturity_id",
                        sort_field="maturity__order")  # fmt: skip
     rank_change = SortColumn(verbose_name=_("Rank change"), sort_field="rank_change",
                              attrs=NUMERIC)  # fmt: skip
@@ -130,6 +132,7 @@ class RankingTable(tables.Table):
         precision: int,
         change_precision: int,
         areas: list[NodeInfo] = (),
+        levels: Sequence[LevelInfo] = (),
         intervals: bool = False,
         profile_links: bool = True,
         task_prefixes: tuple[str, ...] = (),
@@ -138,6 +141,8 @@ class RankingTable(tables.Table):
         self.round_id = round_id
         self.precision = precision
         self.change_precision = change_precision
+        # The rows carry their levels' ids; the system's few levels are read once per page.
+        self.levels = {level.pk: level for level in levels}
         self.intervals = intervals
         self.profile_links = profile_links
         self.task_prefixes = task_prefixes  # rows under these codes get a "new task" link
@@ -150,6 +155,10 @@ class RankingTable(tables.Table):
     def profile_prefix(self) -> str:
         """The profile URL up to the region code (reverse() once, not once per row)."""
         return reverse("assessment:profile", args=[self.round_id, "000000"])[: -len("000000/")]
+
+    def level_of(self, pk: int | None) -> LevelInfo | None:
+        """The maturity level of a row's `maturity_id` or `maturity_by_score_id`."""
+        return self.levels.get(pk)
 
     def may_create_task(self, code: str) -> bool:
         """Whether the row of `code` offers "create a rectification task" (its supervisors)."""
@@ -170,11 +179,13 @@ class RankingTable(tables.Table):
         return _published(value, self.precision)
 
     def value_level(self, record: Standing) -> str:
-        if record.maturity is None:
+        level = self.level_of(record.maturity_id)
+        if level is None:
             return ""
         gate = _("gate")  # outside the f-string, where makemessages finds it
-        held = f" ({gate}: {record.maturity_by_score.code})" if record.held_back else ""
-        return f"{record.maturity.label}{held}"
+        by_score = self.level_of(record.maturity_by_score_id)
+        held = f" ({gate}: {by_score.code})" if record.held_back and by_score else ""
+        return f"{level.label}{held}"
 
     def value_rank_change(self, value: int | None) -> int | None:
         return value
@@ -264,6 +275,7 @@ def table_for(
         precision=result.precision,
         change_precision=result.change_precision,
         areas=[] if progress else result.nodes.areas,
+        levels=result.levels,
         intervals=result.shows_intervals and not progress,
         profile_links=profile_links,
         in_parent=read.parent is not None,

@@ -140,9 +140,9 @@ def ranking(
         level=level,
         nodes=nodes,
         levels=levels,
-        rows=keyed(
-            rows.select_related("region", "parent", "maturity", "maturity_by_score"), race, nodes
-        ),
+        # The levels' ids are enough for pages and charts (the ranking's `levels` name them);
+        # reports, which print many rows once, join them (selectors/reports.section).
+        rows=keyed(rows.select_related("region", "parent"), race, nodes),
         history=history_rounds(round_, published_only=public),
         comparison=comparison,
         previous=previous if comparison == Comparison.OK else None,

@@ -99,7 +99,7 @@ def section(ranking_: Ranking, rows, regions: Q, maturity: str | None = None) ->
     level distribution of the filter's regions (`regions`, a Q on Standing)."""
     return Section(
         ranking=ranking_,
-        rows=list(rows),
+        rows=list(rows.select_related("maturity", "maturity_by_score")),
         distribution=distribution(ranking_, regions),
         maturity=maturity,
     )
