@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from django import template
 from django.template import engines
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
+from django_tables2.templatetags.django_tables2 import table_page_range
 
 from assessment.dashboards.flags import data_flags
 from assessment.dashboards.tables import (
@@ -69,3 +71,57 @@ def table_rows(table: RankingTable) -> SafeString:
         },
     }
     return SafeString(template.render(context))
+
+
+@register.simple_tag
+def table_head(table: RankingTable) -> SafeString:
+    """`{% table_head table %}`: the header row of a ranking table, django-tables2's columns
+    with their header cell attributes and sort links (each column's next ordering), drawn by
+    the Jinja2 template `dashboards/table_head.html` instead of a template node per cell."""
+    link = _link_with(table, table.prefixed_order_by_field)
+    head = [
+        (
+            column.attrs["th"].as_html(),
+            column.header,
+            link(column.order_by_alias.next) if column.orderable else None,
+        )
+        for column in table.columns
+    ]
+    return _render("dashboards/table_head.html", {"head": head})
+
+
+@register.simple_tag
+def table_pagination(table: RankingTable) -> SafeString:
+    """`{% table_pagination table %}`: the page links under a paginated ranking table, as
+    django-tables2's stock template draws them (its page range), by Jinja2."""
+    page = getattr(table, "page", None)
+    if page is None or table.paginator.num_pages <= 1:
+        return SafeString("")
+    link = _link_with(table, table.prefixed_page_field)
+    context = {
+        "page": page,
+        "pages": [
+            (number, None if number == "..." else link(number))
+            for number in table_page_range(page, table.paginator)
+        ]
+        if page.has_previous() or page.has_next()
+        else [],
+        "previous": link(page.previous_page_number()) if page.has_previous() else None,
+        "next": link(page.next_page_number()) if page.has_next() else None,
+    }
+    return _render("dashboards/table_pagination.html", context)
+
+
+def _link_with(table: RankingTable, key: str):
+    """The page's query string with `key` set to a value, as django-tables2's
+    `querystring_replace` writes it (the request's other parameters kept)."""
+    params = dict(table.request.GET)
+
+    def link(value) -> str:
+        return "?" + urlencode({**params, key: value}, doseq=True)
+
+    return link
+
+
+def _render(name: str, context: dict) -> SafeString:
+    return SafeString(engines["jinja2"].get_template(name).render(context))

@@ -6,10 +6,15 @@ import json
 import re
 
 import pytest
+from django.template.loader import get_template
+from django.test import RequestFactory
 from django.urls import reverse
 from markupsafe import escape
 
+from assessment.dashboards.filters import ranking_for
+from assessment.dashboards.views.shared import ranking_table
 from assessment.regions.models import Region
+from assessment.results.access import ranking_visibility
 from tests.assessment.builders import make_round
 from tests.assessment.dashboards.builders import round_of_counties
 
@@ -156,3 +161,31 @@ def test_query_count_does_not_depend_on_the_number_of_regions(
         response = client.get(url(round_, "?level=county"))
     assert response.status_code == 200
     assert response.content.decode().count('class="rank-cell"') == count
+
+
+@pytest.mark.parametrize(
+    "query", ["?level=county&page=2", "?level=county&race=progress&sort=-score", "?level=county"]
+)
+def test_header_and_page_links_are_those_of_django_tables2s_own_template(
+    client, administrator, default_system, query
+):
+    """The project writes the header and the page links with Jinja2 (dashboard_tags); they
+    must say what django-tables2's stock template says for the same table: the same columns,
+    header cell attributes, sort links and page links."""
+    round_ = round_of_counties(default_system, 120)  # three pages
+    request = RequestFactory().get(url(round_, query))
+    request.user = administrator
+    read = ranking_for(request.GET, round_, visibility=ranking_visibility(administrator))
+    table = ranking_table(request, read)
+    context = {"table": table, "request": request}
+    ours = get_template("dashboards/ranking_table.html").render(context, request)
+    stock = get_template("django_tables2/bootstrap5-responsive.html").render(context, request)
+
+    def part(html: str, start: str, end: str) -> str:
+        text = html[html.index(start) : html.index(end)]
+        return re.sub(r"\s+", "", text.replace("&amp;", "&"))  # layout whitespace aside
+
+    head, pages = part(ours, "<thead", "</thead>"), part(ours, "<nav", "</nav>")
+    assert head == part(stock, "<thead", "</thead>")
+    assert pages == part(stock, "<nav", "</nav>")
+    assert head.count("sort=") >= 8 and pages.count("page=") >= 3  # links were compared
