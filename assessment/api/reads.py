@@ -106,7 +106,7 @@ def ranking(request, round_id: int, filters: Query[RankingFilter]):
     standings = (
         Standing.objects.filter(round=round_)
         .filter(region_filter(client))
-        .select_related("region", "maturity")
+        .select_related("maturity")
         .order_by("region_level", "rank", "region_id")
     )
     if filters.level:
@@ -129,9 +129,7 @@ def profile(request, round_id: int, code: str):
     region = region_for(client, code)
     request.area_codes = _area_codes(round_)
     overall = (
-        Standing.objects.filter(round=round_, region=region)
-        .select_related("region", "maturity")
-        .first()
+        Standing.objects.filter(round=round_, region=region).select_related("maturity").first()
     )
     values = dict(
         Value.objects.filter(submission__round=round_, submission__region=region).values_list(

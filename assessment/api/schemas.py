@@ -103,7 +103,7 @@ class StandingOut(Schema):
 
     @staticmethod
     def resolve_name(standing: Standing) -> str:
-        return standing.region.name
+        return standing.name
 
     @staticmethod
     def resolve_level(standing: Standing) -> str:

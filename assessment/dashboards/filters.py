@@ -26,7 +26,7 @@ from assessment.dashboards.selectors.ranking import (
     Ranking,
     ranking,
 )
-from assessment.regions.models import Region, RegionLevel
+from assessment.regions.models import RegionLevel
 from assessment.results.models import Standing
 from assessment.results.models.standings import class_fields
 from assessment.results.selectors.nodes import LevelInfo, NodeInfo, maturity_levels, system_nodes
@@ -99,9 +99,11 @@ class RankingFilter(django_filters.FilterSet):
         self.filters["maturity"].extra["choices"] = [(lv.code, lv.label) for lv in levels]
         # The parents of the ranked regions the user may see (one query). A callable: the form
         # keeps it as it is instead of deep-copying the list of choices.
-        ranked = visible.filter(region_level=self.level).values("parent_id")
         parents = list(
-            Region.objects.filter(code__in=ranked).order_by("code").values_list("code", "name")
+            visible.filter(region_level=self.level, parent__isnull=False)
+            .values_list("parent_id", "parent_name")
+            .distinct()
+            .order_by("parent_id")
         )
         self.filters["parent"].extra["choices"] = lambda: parents
         classes = class_choices(round_, visible.filter(region_level=self.level))

@@ -13,7 +13,7 @@ from assessment.collection.models import Round, RoundStatus, Submission, Submiss
 from assessment.collection.services.rounds import round_create, round_open
 from assessment.demo.demo import demo_value
 from assessment.regions.models import Region, level_for_code
-from assessment.results.models import Result, ResultKind
+from assessment.results.models import Result, ResultKind, Standing
 from assessment.results.selectors.nodes import precision_of
 from assessment.results.services.result_writer import NULL
 from assessment.results.services.standings import StandingInput, replace_standings
@@ -113,6 +113,9 @@ def store_standings(round_: Round) -> None:
     overall = list(Result.objects.filter(round=round_, kind=ResultKind.OVERALL).order_by("region"))
     codes = [row.region_id for row in overall]
     parents = dict(Region.objects.filter(code__in=codes).values_list("code", "parent_id"))
+    names = dict(
+        Region.objects.filter(code__in=[*codes, *parents.values()]).values_list("code", "name")
+    )
     areas = list(
         Indicator.objects.filter(system=round_.system, parent=None)
         .order_by("order", "code")
@@ -142,6 +145,8 @@ def store_standings(round_: Round) -> None:
             codes=codes,
             levels=[level_for_code(code) for code in codes],
             parents=[parents.get(code) for code in codes],
+            names=[names[code] for code in codes],
+            parent_names=[names.get(parents.get(code), "") for code in codes],
             scores=numbers(r.score for r in overall),
             ranks=numbers(r.rank for r in overall),
             ranks_in_parent=numbers(r.rank_in_parent for r in overall),
@@ -154,3 +159,12 @@ def store_standings(round_: Round) -> None:
             area_ranks=area_ranks,
         ).rows(),
     )
+
+
+def rename_region(code: str, name: str, *rounds: Round) -> None:
+    """Rename a region and name it so in the rounds' ranking read model, as computing them
+    again would (standings keep the names they were computed with)."""
+    Region.objects.filter(code=code).update(name=name)
+    standings = Standing.objects.filter(round__in=rounds)
+    standings.filter(region_id=code).update(name=name)
+    standings.filter(parent_id=code).update(parent_name=name)

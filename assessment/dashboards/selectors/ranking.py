@@ -140,9 +140,9 @@ def ranking(
         level=level,
         nodes=nodes,
         levels=levels,
-        # The levels' ids are enough for pages and charts (the ranking's `levels` name them);
-        # reports, which print many rows once, join them (selectors/reports.section).
-        rows=keyed(rows.select_related("region", "parent"), race, nodes),
+        # The rows carry their names and their levels' ids (the ranking's `levels` name
+        # them): pages and charts join nothing; reports join the levels (reports.section).
+        rows=keyed(rows, race, nodes),
         history=history_rounds(round_, published_only=public),
         comparison=comparison,
         previous=previous if comparison == Comparison.OK else None,
@@ -185,7 +185,7 @@ def distribution(ranking_: Ranking, regions: Q) -> list[tuple[Round, dict[int | 
 def trends(ranking_: Ranking, focus: str | None) -> list[Trend]:
     """Score and rank over the rounds for the race's leaders and the followed region (two
     queries: the leaders and the followed region, and their earlier standings)."""
-    fields = ("region_id", "region__name", "score", "rank")
+    fields = ("region_id", "name", "score", "rank")
     leaders = ranking_.rows.filter(key_rank__isnull=False).values_list(*fields)[:TREND_LEADERS]
     followed = {code: (name, score, rank) for code, name, score, rank in leaders}
     if focus and focus not in followed:

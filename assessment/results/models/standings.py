@@ -52,6 +52,11 @@ class Standing(models.Model):
         Region, verbose_name=_("parent region"), null=True, on_delete=models.CASCADE,
         related_name="+", **DERIVED_KEY,
     )  # fmt: skip
+    # The region's and its parent's names as the compute step found them: rankings, exports
+    # and reports list regions without joining the divisions twice per row. A renamed region
+    # shows its new name once the round is computed again.
+    name = models.CharField(_("region name"), max_length=60, blank=True, default="")
+    parent_name = models.CharField(_("parent region name"), max_length=60, blank=True, default="")
     score = models.FloatField(_("overall score"), null=True)
     rank = models.PositiveIntegerField(_("rank among peers"), null=True)
     rank_in_parent = models.PositiveIntegerField(_("rank within the parent region"), null=True)
@@ -136,14 +141,6 @@ class Standing(models.Model):
     @property
     def code(self) -> str:
         return self.region_id
-
-    @property
-    def name(self) -> str:
-        return self.region.name
-
-    @property
-    def parent_name(self) -> str:
-        return self.parent.name if self.parent_id else ""
 
     @property
     def level(self) -> MaturityLevel | None:

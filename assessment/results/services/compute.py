@@ -455,6 +455,16 @@ def verification_effect(
     )
 
 
+def parent_names(regions: list[Region]) -> list[str]:
+    """Each region's parent's name ("" without one): from the round's own regions, the rest
+    in one query (a county round names its cities)."""
+    names = {region.code: region.name for region in regions}
+    missing = {r.parent_id for r in regions if r.parent_id and r.parent_id not in names}
+    if missing:
+        names.update(Region.objects.filter(code__in=missing).values_list("code", "name"))
+    return [names.get(r.parent_id, "") if r.parent_id else "" for r in regions]
+
+
 def standing_input(
     rows: ResultRows,
     model: SystemModel,
@@ -476,6 +486,8 @@ def standing_input(
         codes=rows.region_codes,
         levels=[r.level for r in regions],
         parents=[r.parent_id for r in regions],
+        names=[r.name for r in regions],
+        parent_names=parent_names(regions),
         scores=rows.scores[:, last],
         ranks=rows.ranks[:, last],
         ranks_in_parent=rows.ranks_in_parent[:, last],

@@ -31,7 +31,8 @@ PEER_LEVELS = ("province", "city", "county")  # engine peer group index → regi
 PROGRESS_COLUMNS = ("previous_round_id", "previous_score", "previous_rank", "rank_change",
                     "change", "change_rank")  # fmt: skip
 STANDING_COLUMNS = (
-    "round_id", "region_id", "region_level", "parent_id", "score", "rank", "rank_in_parent",
+    "round_id", "region_id", "region_level", "parent_id", "name", "parent_name",
+    "score", "rank", "rank_in_parent",
     "rank_low", "rank_high", "maturity_id", "maturity_by_score_id", "held_back", "flags",
     *(name for slot in range(AREA_SLOTS) for name in area_fields(slot)),
     *(name for slot in range(CLASS_SLOTS) for name in class_fields(slot)),
@@ -187,6 +188,8 @@ class StandingInput:
     codes: Sequence[str]
     levels: Sequence[str]  # region level
     parents: Sequence[str | None]
+    names: Sequence[str]
+    parent_names: Sequence[str]  # "" without a parent
     scores: np.ndarray  # overall, as computed (rounded to `precision` when written)
     ranks: np.ndarray
     ranks_in_parent: np.ndarray
@@ -218,7 +221,7 @@ class StandingInput:
         class_columns: list[list[str]] = []
         for slot in range(CLASS_SLOTS):
             if slot < len(self.class_labels):
-                class_columns.append(list(self.class_labels[slot]))
+                class_columns.append(_texts(self.class_labels[slot]))
                 class_columns.append(_integers(self.class_ranks[slot]))
             else:
                 class_columns.extend([[""] * n, [NULL] * n])
@@ -232,6 +235,8 @@ class StandingInput:
             list(self.codes),
             list(self.levels),
             [NULL if p is None else p for p in self.parents],
+            _texts(self.names),
+            _texts(self.parent_names),
             _numbers(self.scores, self.precision),
             _integers(self.ranks),
             _integers(self.ranks_in_parent),
@@ -248,6 +253,17 @@ class StandingInput:
               else [["0"] * n, ["0"] * n, [NULL] * n]),
         ]  # fmt: skip
         return list(zip(*columns, strict=True))
+
+
+def _texts(values: Sequence[str]) -> list[str]:
+    """Text cells: COPY's text format reads a backslash, tab or line break as syntax, so they
+    are escaped there; SQLite takes the values as parameters."""
+    if connection.vendor != "postgresql":
+        return list(values)
+    return [value.translate(COPY_ESCAPES) for value in values]
+
+
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def _booleans(values: list[str]) -> list[str]:

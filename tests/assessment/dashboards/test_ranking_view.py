@@ -13,9 +13,8 @@ from markupsafe import escape
 
 from assessment.dashboards.filters import ranking_for
 from assessment.dashboards.views.shared import ranking_table
-from assessment.regions.models import Region
 from assessment.results.access import ranking_visibility
-from tests.assessment.builders import make_round
+from tests.assessment.builders import make_round, rename_region
 from tests.assessment.dashboards.builders import round_of_counties
 
 
@@ -70,8 +69,8 @@ def test_progress_race_tab(client, rounds, evaluator_zhejiang):
 def test_names_with_markup_are_escaped_in_the_table_and_the_filters(client, rounds, administrator):
     _, second = rounds
     hostile = '<img src=x onerror="alert(1)">西湖区'
-    Region.objects.filter(code="330106").update(name=hostile)
-    Region.objects.filter(code="330100").update(name="<b>杭州市</b>")
+    rename_region("330106", hostile, second)
+    rename_region("330100", "<b>杭州市</b>", second)
     client.force_login(administrator)
     page = client.get(url(second, "?level=county")).content.decode()
     assert hostile not in page and "<b>杭州市</b>" not in page

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from assessment.collection.models import Value
+from assessment.regions.models import Region
 from assessment.results.models import PeerStat, Result, ResultKind, Standing
 from assessment.results.models.standings import area_fields
 from assessment.results.services.compute import compute_round
@@ -135,6 +136,27 @@ def test_the_read_model_holds_what_the_results_say(two_rounds):
             assert getattr(standing, rank_field) == area_result.rank
         assert standing.area_5 is None and standing.area_6 is None  # four areas only
     assert Standing.objects.get(round=first, region_id="330106").parent_id == "330100"
+
+
+def test_the_read_model_names_each_region_and_its_parent_as_computed(two_rounds):
+    """Names are written with the standings (pages and reports join no divisions): the
+    region's and its parent's, whatever characters they hold (COPY's text format escapes a
+    backslash, tab and line break); a rename shows once the round is computed again."""
+    first, _ = two_rounds
+    odd = "西湖\\区\t(旧)\n名\r称"
+    Region.objects.filter(code="330100").update(name=odd)
+    compute_round(round_=first, with_sensitivity=False)
+    names = dict(Region.objects.values_list("code", "name"))
+    standings = list(Standing.objects.filter(round=first))
+    assert len(standings) == 101
+    for standing in standings:
+        assert standing.name == names[standing.region_id]
+        assert standing.parent_name == (names[standing.parent_id] if standing.parent_id else "")
+    assert Standing.objects.get(round=first, region_id="330106").parent_name == odd
+    Region.objects.filter(code="330106").update(name="西湖新区")
+    assert Standing.objects.get(round=first, region_id="330106").name == "西湖区"  # as computed
+    compute_round(round_=first, with_sensitivity=False)
+    assert Standing.objects.get(round=first, region_id="330106").name == "西湖新区"
 
 
 def test_progress_race_is_stored_against_the_previous_round(two_rounds):

@@ -9,7 +9,6 @@ from django.utils import translation
 from assessment.collection.models import Round
 from assessment.dashboards.charts import ranking as charts
 from assessment.dashboards.selectors.ranking import Trend, TrendPoint, unique_labels
-from assessment.regions.models import Region
 from assessment.results.models import Standing
 from assessment.results.selectors.nodes import LevelInfo, NodeInfo
 
@@ -21,7 +20,8 @@ def row(code, label, score, rank, level=None, low=None, high=None) -> Standing:
     """A standing as the ranking selector reads it (not saved: charts only read it), keyed
     for the level race."""
     standing = Standing(
-        region=Region(code=code, name=label),
+        region_id=code,
+        name=label,
         score=score,
         rank=rank,
         rank_low=low,

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from assessment.collection.models import RoundStatus, Value
 from assessment.regions.models import Region
 from assessment.results.services.compute import compute_round
-from tests.assessment.builders import fill_values, make_round
+from tests.assessment.builders import fill_values, make_round, rename_region
 from tests.assessment.dashboards.conftest import rounds  # noqa: F401 (hand-made results)
 
 HOSTILE = ['=HYPERLINK("http://evil.example/","点我")', "+1", "@SUM(A1:A9)", "-2+3"]
@@ -59,7 +59,7 @@ def hostile(computed):
     for value, note in zip(values.order_by("indicator__order"), HOSTILE, strict=False):
         value.note = note
         value.save(update_fields=["note"])
-    Region.objects.filter(code="330108").update(name="=1+1")
+    rename_region("330108", "=1+1", *computed)
     return second
 
 

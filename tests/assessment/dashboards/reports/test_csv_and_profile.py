@@ -13,7 +13,7 @@ from django.urls import reverse
 from assessment.collection.models import RoundStatus
 from assessment.core.files import content_disposition
 from assessment.dashboards.reports.region_report import TaskRow, add_rectification_sheet
-from assessment.regions.models import Region
+from tests.assessment.builders import rename_region
 from tests.assessment.dashboards.builders import round_of_counties
 from tests.assessment.dashboards.reports.conftest import HOSTILE, guarded, workbook
 
@@ -24,7 +24,7 @@ def csv_url(round_, query: str = "") -> str:
 
 def test_the_csv_is_the_page_table_and_opens_in_excel(client, rounds, supervisor_zhejiang):
     _, second = rounds
-    Region.objects.filter(code="330106").update(name="=HYPERLINK(1)")
+    rename_region("330106", "=HYPERLINK(1)", second)
     client.force_login(supervisor_zhejiang)
     response = client.get(csv_url(second, "?level=county&parent=330100"))
     assert response.status_code == 200 and response["Content-Type"] == "text/csv"
