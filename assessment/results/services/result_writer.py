@@ -28,6 +28,13 @@ CHUNK_REGIONS = 256
 
 
 STORED_DECIMALS = 6  # scores are stored to 6 decimals: beyond any published precision
+# COPY's text format reads a backslash, tab or line break inside a cell as syntax.
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_text(value: str) -> str:
+    """A text cell as COPY's text format reads it back unchanged."""
+    return value.translate(COPY_ESCAPES)
 
 
 def _texts(values: np.ndarray, *, as_int: bool = False) -> list[str]:
@@ -136,7 +143,7 @@ class ResultRows:
         high = self.intervals.high if self.intervals is not None else np.full(n, np.nan)
         level, band, notes = self.levels
         if copy_format:
-            notes = [NULL if note is None else note.replace("\\", "\\\\") for note in notes]
+            notes = [NULL if note is None else copy_text(note) for note in notes]
         columns = (
             self.region_codes,
             _texts(self.scores[:, last]),

@@ -24,7 +24,7 @@ from assessment.regions.models import level_for_code
 from assessment.results.models import Result, ResultKind, Standing
 from assessment.results.models.standings import AREA_SLOTS, CLASS_SLOTS, area_fields, class_fields
 from assessment.results.selectors.nodes import precision_of
-from assessment.results.services.result_writer import NULL, write_rows
+from assessment.results.services.result_writer import NULL, copy_text, write_rows
 from indicators.engine import rank_desc, round_score, scaled_round
 
 PEER_LEVELS = ("province", "city", "county")  # engine peer group index → region level
@@ -256,14 +256,10 @@ class StandingInput:
 
 
 def _texts(values: Sequence[str]) -> list[str]:
-    """Text cells: COPY's text format reads a backslash, tab or line break as syntax, so they
-    are escaped there; SQLite takes the values as parameters."""
+    """Text cells, escaped for COPY on PostgreSQL; SQLite takes the values as parameters."""
     if connection.vendor != "postgresql":
         return list(values)
-    return [value.translate(COPY_ESCAPES) for value in values]
-
-
-COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+    return [copy_text(value) for value in values]
 
 
 def _booleans(values: list[str]) -> list[str]:
